@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/signal_set.hpp>
+#include <cstdio>
+#include <exception>
+#include <memory>
+
+#include "chatd/hub.hpp"
+#include "chatd/id_generator.hpp"
+#include "chatd/native_front.hpp"
+#include "chatd/options.hpp"
+#include "chatd/server.hpp"
+
+int main(int argc, char** argv) {
+  const auto parsed = chat::parse_options(argc, argv);
+  if (std::holds_alternative<chat::ShowHelp>(parsed)) {
+    fmt::print("{}", chat::usage());
+    return 0;
+  }
+  if (const auto* error = std::get_if<chat::OptionsError>(&parsed)) {
+    fmt::print(stderr, "chatd: {}\n{}", error->message, chat::usage());
+    return 2;
+  }
+  const auto& options = std::get<chat::Options>(parsed);
+
+  try {
+    asio::io_context io;
+    chat::IdGenerator ids;
+    chat::Hub hub(ids);
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
+                                           options.port);
+    chat::Server server(io, endpoint, options.limits, [&hub](chat::LineSink& sink) {
+      return std::make_unique<chat::NativeFront>(hub, sink);
+    });
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&server](asio::error_code, int) { server.stop(); });
+
+    const auto local = server.local_endpoint();
+    fmt::print("chatd listening on {}:{}\n", local.address().to_string(), local.port());
+    fmt::print("connect with: nc localhost {}\n", local.port());
+    std::fflush(stdout);
+    io.run();
+    fmt::print("chatd stopped\n");
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "chatd: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,63 @@
+#include "chatd/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+
+namespace chat {
+namespace {
+
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text, Number min, Number max) {
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string usage() {
+  return "Usage: chatd [--bind ADDRESS] [--port PORT] [--max-line BYTES] [--max-sendq BYTES]\n"
+         "\n"
+         "  --bind ADDRESS     address to listen on (default 0.0.0.0)\n"
+         "  --port PORT        TCP port to listen on, 0 for any free port (default 8080)\n"
+         "  --max-line BYTES   longest accepted command line (default 8192)\n"
+         "  --max-sendq BYTES  unsent output after which a client is dropped (default 1048576)\n"
+         "  --help             show this help\n";
+}
+
+std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") return ShowHelp{};
+    if (i + 1 >= argc)
+      return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
+    const std::string_view value = argv[++i];
+    if (flag == "--bind") {
+      options.bind_address = value;
+    } else if (flag == "--port") {
+      const auto port = parse_number<std::uint16_t>(value, 0, 65535);
+      if (!port) return OptionsError{fmt::format("invalid port: {}", value)};
+      options.port = *port;
+    } else if (flag == "--max-line") {
+      const auto bytes = parse_number<std::size_t>(value, 64, 1 << 24);
+      if (!bytes) return OptionsError{fmt::format("invalid --max-line: {}", value)};
+      options.limits.max_line_length = *bytes;
+    } else if (flag == "--max-sendq") {
+      const auto bytes = parse_number<std::size_t>(value, 4096, std::size_t{1} << 32);
+      if (!bytes) return OptionsError{fmt::format("invalid --max-sendq: {}", value)};
+      options.limits.max_send_queue = *bytes;
+    } else {
+      return OptionsError{fmt::format("unknown option: {}", flag)};
+    }
+  }
+  return options;
+}
+
+}  // namespace chat

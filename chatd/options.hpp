@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "chatd/session_limits.hpp"
+
+namespace chat {
+
+struct Options {
+  std::string bind_address = "0.0.0.0";
+  std::uint16_t port = 8080;  // seed 002
+  SessionLimits limits;
+};
+
+struct ShowHelp {};
+struct OptionsError {
+  std::string message;
+};
+
+std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** argv);
+std::string usage();
+
+}  // namespace chat

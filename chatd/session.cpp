@@ -1,0 +1,111 @@
+#include "chatd/session.hpp"
+
+#include <algorithm>
+#include <asio/post.hpp>
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+#include <utility>
+
+namespace chat {
+namespace {
+
+// Lines gathered into one write; enough to amortise the system call under fan-out load.
+constexpr std::size_t max_buffers_per_write = 64;
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, ClosedHandler on_closed)
+    : socket_(std::move(socket)),
+      limits_(limits),
+      on_closed_(std::move(on_closed)),
+      reader_(limits.max_line_length) {}
+
+void Session::start(const FrontFactory& make_front) {
+  asio::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  front_ = make_front(*this);
+  read();
+}
+
+void Session::close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  front_->on_close();
+  on_closed_(*this);
+}
+
+void Session::send(std::shared_ptr<const std::string> line) {
+  if (closed_ || closing_) return;
+  if (queued_bytes_ + line->size() > limits_.max_send_queue) {
+    // Called in the middle of the hub's fan-out: close later, not under its feet.
+    closing_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    return;
+  }
+  queued_bytes_ += line->size();
+  queue_.push_back(std::move(line));
+  if (!writing_) write();
+}
+
+void Session::close_after_flush() {
+  closing_ = true;
+  if (!writing_) {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
+}
+
+void Session::read() {
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](asio::error_code error, std::size_t length) {
+                            if (self->closed_) return;
+                            if (error) {
+                              self->close();
+                              return;
+                            }
+                            self->handle_input(length);
+                          });
+}
+
+void Session::handle_input(std::size_t length) {
+  reader_.append(std::string_view(read_buffer_.data(), length));
+  while (!closing_ && !closed_) {
+    auto event = reader_.next();
+    if (!event) break;
+    if (event->kind == protocol::LineEvent::Kind::too_long) {
+      front_->on_line_too_long();
+    } else {
+      front_->on_line(event->text);
+    }
+  }
+  if (!closing_ && !closed_) read();
+}
+
+void Session::write() {
+  const auto count = std::min(queue_.size(), max_buffers_per_write);
+  write_buffers_.clear();
+  for (std::size_t i = 0; i < count; ++i) write_buffers_.push_back(asio::buffer(*queue_[i]));
+  writing_ = true;
+  asio::async_write(socket_, write_buffers_,
+                    [self = shared_from_this(), count](asio::error_code error, std::size_t) {
+                      self->writing_ = false;
+                      if (self->closed_) return;
+                      if (error) {
+                        self->close();
+                        return;
+                      }
+                      for (std::size_t i = 0; i < count; ++i) {
+                        self->queued_bytes_ -= self->queue_.front()->size();
+                        self->queue_.pop_front();
+                      }
+                      if (!self->queue_.empty()) {
+                        self->write();
+                      } else if (self->closing_) {
+                        self->close();
+                      }
+                    });
+}
+
+}  // namespace chat

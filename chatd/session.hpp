@@ -1,0 +1,54 @@
+#pragma once
+
+#include <array>
+#include <asio/ip/tcp.hpp>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chatd/line_handler.hpp"
+#include "chatd/line_sink.hpp"
+#include "chatd/session_limits.hpp"
+#include "protocol/line_reader.hpp"
+
+namespace chat {
+
+// One TCP connection: owns the socket, splits incoming bytes into lines for its front, and
+// writes the front's lines from a bounded queue. It moves bytes and knows nothing of commands.
+class Session final : public std::enable_shared_from_this<Session>, public LineSink {
+ public:
+  using FrontFactory = std::function<std::unique_ptr<LineHandler>(LineSink&)>;
+  using ClosedHandler = std::function<void(Session&)>;
+
+  Session(asio::ip::tcp::socket socket, const SessionLimits& limits, ClosedHandler on_closed);
+
+  void start(const FrontFactory& make_front);
+  void close();
+
+  void send(std::shared_ptr<const std::string> line) override;
+  void close_after_flush() override;
+
+ private:
+  void read();
+  void write();
+  void handle_input(std::size_t length);
+
+  asio::ip::tcp::socket socket_;
+  SessionLimits limits_;
+  ClosedHandler on_closed_;
+  std::unique_ptr<LineHandler> front_;
+  protocol::LineReader reader_;
+  std::array<char, 16 * 1024> read_buffer_;
+
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::vector<asio::const_buffer> write_buffers_;  // the front of queue_ being written
+  bool writing_ = false;
+  bool closing_ = false;  // no more input; close once the queue is written
+  bool closed_ = false;
+};
+
+}  // namespace chat

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "protocol/error.hpp"
+
+namespace chat::protocol {
+
+enum class Verb {
+  username,
+  send,
+  msg,
+  create,
+  destroy,
+  join,
+  leave,
+  rooms,
+  users,
+  members,
+  logout,
+  quit,
+  rich,
+  ping,
+  help,
+};
+
+// "USERNAME", "SEND", ...
+std::string_view verb_name(Verb verb);
+// Verbs are matched case-insensitively, so telnet users may type "join #main".
+std::optional<Verb> parse_verb(std::string_view word);
+
+// Where a message goes: "*" everyone, "#room", or "@nick" (a bare "nick" means the same).
+struct Target {
+  enum class Kind { everyone, room, user };
+  Kind kind = Kind::everyone;
+  std::string name;  // "#room" or "nick"; empty for everyone
+
+  // The canonical spelling: "*", "#room" or "@nick".
+  std::string to_string() const;
+};
+std::variant<Target, Error> parse_target(std::string_view word);
+
+// A client command with its arguments already validated.
+struct Command {
+  Verb verb;
+  std::string
+      name;       // USERNAME's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS, PING's token
+  Target target;  // SEND (everyone) and MSG
+  std::string text;  // SEND and MSG
+};
+
+struct CommandError {
+  std::optional<Verb> verb;  // unset when the verb itself was not recognised
+  Error error;
+};
+
+// Parses one line (without its terminator). Blank lines are the caller's to skip.
+std::variant<Command, CommandError> parse_command(std::string_view line);
+
+}  // namespace chat::protocol

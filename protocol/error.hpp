@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string_view>
+
+namespace chat::protocol {
+
+// Every way a client command can fail. Each has a stable machine code (rich mode, JSON) and a
+// human sentence (both modes); the sentences of seed 002 are part of the plain protocol.
+enum class Error {
+  unknown_command,
+  line_too_long,
+  missing_argument,
+  username_required,
+  username_empty,
+  username_has_spaces,
+  username_too_long,
+  username_invalid,
+  username_taken,
+  message_empty,
+  message_invalid_utf8,
+  message_control_characters,
+  room_name_invalid,
+  room_exists,
+  no_such_room,
+  no_such_user,
+  already_member,
+  not_member,
+  not_room_owner,
+  invalid_argument,
+};
+
+// "unknown-command", "username-taken", ...
+std::string_view error_code(Error error);
+// "Unrecognised command.", "Username contains empty spaces.", ...
+std::string_view error_text(Error error);
+
+}  // namespace chat::protocol

@@ -1,0 +1,182 @@
+#include "protocol/json_mapping.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/names.hpp"
+#include "protocol/server_line.hpp"
+
+namespace chat::protocol {
+namespace {
+
+// Insertion-ordered, so frames keep the key order seed 003 writes them in.
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view room_actions[] = {"create", "destroy", "join", "leave", "members"};
+constexpr std::string_view plain_actions[] = {"rooms", "users", "logout"};
+
+template <std::size_t N>
+bool contains(const std::string_view (&list)[N], std::string_view value) {
+  for (const auto item : list) {
+    if (item == value) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> string_field(const Json& frame, const char* key) {
+  const auto it = frame.find(key);
+  if (it == frame.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// A newline inside a field would smuggle a second command to chatd.
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+bool is_one_word(std::string_view text) {
+  return !text.empty() && text.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+FrameError missing(std::string_view key) {
+  return {"invalid-frame", "Field \"" + std::string(key) + "\" must be a string."};
+}
+
+std::variant<std::string, FrameError> command_line(const Json& frame) {
+  const auto action = string_field(frame, "action");
+  if (!action) return missing("action");
+  std::string verb = *action;
+  for (char& c : verb) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  if (contains(plain_actions, *action)) return verb;
+  if (!contains(room_actions, *action)) {
+    return FrameError{"unknown-action", "Unknown command action \"" + *action + "\"."};
+  }
+  const auto target = string_field(frame, "target");
+  if (!target) return missing("target");
+  if (has_line_break(*target)) return FrameError{"invalid-frame", "Target contains a line break."};
+  return verb + " " + *target;
+}
+
+std::variant<std::string, FrameError> message_line(const Json& frame) {
+  const auto target = frame.contains("target") ? string_field(frame, "target") : std::string("*");
+  if (!target) return missing("target");
+  if (!is_one_word(*target))
+    return FrameError{"invalid-target", "Target must be \"*\", \"#room\" or \"@user\"."};
+  const auto message = string_field(frame, "message");
+  if (!message) return missing("message");
+  if (has_line_break(*message))
+    return FrameError{"invalid-frame", "Message contains a line break."};
+  return "MSG " + *target + " " + *message;
+}
+
+std::string json_command_name(std::string_view verb) {
+  if (verb == "USERNAME") return "login";
+  if (verb == "MSG" || verb == "SEND") return "message";
+  return fold_case(verb);
+}
+
+std::optional<Json> reply_frame(const Reply& reply) {
+  if (reply.verb == "RICH" || reply.verb == "HELP") return std::nullopt;
+  Json frame{{"type", "reply"}, {"command", json_command_name(reply.verb)}};
+  const auto& fields = reply.fields;
+  const auto field = [&](std::size_t i) { return i < fields.size() ? fields[i] : std::string(); };
+  if (reply.verb == "USERNAME") {
+    frame["nickname"] = field(0);
+    frame["identifier"] = field(1);
+  } else if (reply.verb == "MSG" || reply.verb == "SEND") {
+    frame["id"] = field(0);
+    frame["time"] = field(1);
+  } else if (reply.verb == "ROOMS" || reply.verb == "USERS") {
+    frame[fold_case(reply.verb)] = fields;
+  } else if (reply.verb == "MEMBERS") {
+    frame["target"] = field(0);
+    frame["members"] = Json::array();
+    for (std::size_t i = 1; i < fields.size(); ++i) frame["members"].push_back(fields[i]);
+  } else if (!fields.empty()) {
+    frame["target"] = fields.front();
+  }
+  return frame;
+}
+
+Json event_frame(const Event& event) {
+  switch (event.kind) {
+    case Event::Kind::join:
+    case Event::Kind::leave:
+      return Json{{"type", "event"},
+                  {"emitter", "participant"},
+                  {"identifier", event.user_id},
+                  {"event", event.kind == Event::Kind::join ? "join" : "left"},
+                  {"target", event.room},
+                  {"nickname", event.nickname},
+                  {"time", event.time}};
+    case Event::Kind::create:
+    case Event::Kind::destroy:
+      return Json{{"type", "event"},
+                  {"emitter", "channel"},
+                  {"identifier", event.room},
+                  {"event", event.kind == Event::Kind::create ? "create" : "destroy"},
+                  {"nickname", event.nickname},
+                  {"time", event.time}};
+    case Event::Kind::online:
+    case Event::Kind::offline:
+    case Event::Kind::rename:
+      break;
+  }
+  Json frame{{"type", "event"},
+             {"emitter", "user"},
+             {"identifier", event.user_id},
+             {"event", fold_case(event_kind_name(event.kind))},
+             {"nickname", event.nickname}};
+  if (event.kind == Event::Kind::rename) frame["previous"] = event.previous_nickname;
+  frame["time"] = event.time;
+  return frame;
+}
+
+}  // namespace
+
+std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
+  const auto frame = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (frame.is_discarded()) return FrameError{"invalid-json", "Frame is not valid JSON."};
+  if (!frame.is_object()) return FrameError{"invalid-frame", "Frame must be a JSON object."};
+  const auto type = string_field(frame, "type");
+  if (!type) return missing("type");
+  if (*type == "command") return command_line(frame);
+  if (*type == "message") return message_line(frame);
+  if (*type == "login") {
+    const auto nickname = string_field(frame, "nickname");
+    if (!nickname) return missing("nickname");
+    if (has_line_break(*nickname))
+      return FrameError{"invalid-frame", "Nickname contains a line break."};
+    return "USERNAME " + *nickname;
+  }
+  return FrameError{"unknown-type", "Unknown frame type \"" + *type + "\"."};
+}
+
+std::optional<std::string> line_to_frame(std::string_view line) {
+  const auto parsed = parse_server_line(line);
+  if (!parsed) return std::nullopt;
+  std::optional<Json> frame;
+  if (const auto* message = std::get_if<ChatMessage>(&*parsed)) {
+    frame = Json{{"type", "message"},         {"emitter", "participant"},
+                 {"target", message->target}, {"identifier", message->sender_id},
+                 {"message", message->text},  {"nickname", message->sender},
+                 {"id", message->id},         {"time", message->time}};
+  } else if (const auto* event = std::get_if<Event>(&*parsed)) {
+    frame = event_frame(*event);
+  } else if (const auto* reply = std::get_if<Reply>(&*parsed)) {
+    frame = reply_frame(*reply);
+  } else if (const auto* error = std::get_if<ErrorReply>(&*parsed)) {
+    frame = Json{{"type", "error"}};
+    if (error->verb != "*") (*frame)["command"] = json_command_name(error->verb);
+    (*frame)["code"] = error->code;
+    (*frame)["message"] = error->text;
+  }
+  if (!frame) return std::nullopt;
+  // Invalid UTF-8 never reaches here (chatd rejects it), but never let a frame throw.
+  return frame->dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string error_frame(std::string_view code, std::string_view message) {
+  return Json{{"type", "error"}, {"code", code}, {"message", message}}.dump(
+      -1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace chat::protocol

@@ -1,0 +1,141 @@
+#include "protocol/server_line.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <utility>
+
+namespace chat::protocol {
+namespace {
+
+constexpr std::array<std::pair<Event::Kind, std::string_view>, 7> event_kind_names{{
+    {Event::Kind::online, "ONLINE"},
+    {Event::Kind::offline, "OFFLINE"},
+    {Event::Kind::rename, "RENAME"},
+    {Event::Kind::create, "CREATE"},
+    {Event::Kind::destroy, "DESTROY"},
+    {Event::Kind::join, "JOIN"},
+    {Event::Kind::leave, "LEAVE"},
+}};
+
+// Reads space-separated words off the front of a line; rest() is the trailing free text.
+class Words {
+ public:
+  explicit Words(std::string_view line) : line_(line) {}
+
+  std::optional<std::string> next() {
+    if (line_.empty()) return std::nullopt;
+    const auto space = line_.find(' ');
+    std::string word(line_.substr(0, space));
+    line_ = space == std::string_view::npos ? std::string_view{} : line_.substr(space + 1);
+    if (word.empty()) return std::nullopt;
+    return word;
+  }
+  std::string rest() const { return std::string(line_); }
+
+ private:
+  std::string_view line_;
+};
+
+std::optional<Event::Kind> parse_event_kind(std::string_view name) {
+  for (const auto& [kind, candidate] : event_kind_names) {
+    if (candidate == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::optional<ServerLine> parse_message(Words& words) {
+  ChatMessage message;
+  for (auto* field :
+       {&message.id, &message.time, &message.target, &message.sender_id, &message.sender}) {
+    auto word = words.next();
+    if (!word) return std::nullopt;
+    *field = std::move(*word);
+  }
+  message.text = words.rest();
+  return message;
+}
+
+std::optional<ServerLine> parse_event(Words& words) {
+  auto time = words.next();
+  auto kind_name = words.next();
+  if (!time || !kind_name) return std::nullopt;
+  const auto kind = parse_event_kind(*kind_name);
+  if (!kind) return std::nullopt;
+  Event event{*kind, std::move(*time), {}, {}, {}, {}};
+  for (auto* field : {&event.room, &event.user_id, &event.nickname}) {
+    auto word = words.next();
+    if (!word) return std::nullopt;
+    *field = std::move(*word);
+  }
+  if (event.kind == Event::Kind::rename) {
+    auto previous = words.next();
+    if (!previous) return std::nullopt;
+    event.previous_nickname = std::move(*previous);
+  }
+  return event;
+}
+
+}  // namespace
+
+std::string_view event_kind_name(Event::Kind kind) {
+  for (const auto& [candidate, name] : event_kind_names) {
+    if (candidate == kind) return name;
+  }
+  return "?";
+}
+
+std::string format_plain_message(const ChatMessage& message) {
+  if (message.target == "*") return fmt::format("RECEIVE {} {}", message.sender, message.text);
+  return fmt::format("RECEIVE {} {} {}", message.target, message.sender, message.text);
+}
+
+std::string format_rich_message(const ChatMessage& message) {
+  return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
+                     message.sender_id, message.sender, message.text);
+}
+
+std::string format_rich_event(const Event& event) {
+  auto line = fmt::format("EVENT {} {} {} {} {}", event.time, event_kind_name(event.kind),
+                          event.room, event.user_id, event.nickname);
+  if (event.kind == Event::Kind::rename)
+    fmt::format_to(std::back_inserter(line), " {}", event.previous_nickname);
+  return line;
+}
+
+std::string format_plain_error(Error error) { return fmt::format("ERROR {}", error_text(error)); }
+
+std::string format_rich_error(std::optional<Verb> verb, Error error) {
+  return fmt::format("ERROR {} {} {}", verb ? verb_name(*verb) : "*", error_code(error),
+                     error_text(error));
+}
+
+std::string format_reply(Verb verb, const std::vector<std::string>& fields) {
+  auto line = fmt::format("OK {}", verb_name(verb));
+  for (const auto& field : fields) fmt::format_to(std::back_inserter(line), " {}", field);
+  return line;
+}
+
+std::optional<ServerLine> parse_server_line(std::string_view line) {
+  Words words(line);
+  const auto kind = words.next();
+  if (!kind) return std::nullopt;
+  if (*kind == "MESSAGE") return parse_message(words);
+  if (*kind == "EVENT") return parse_event(words);
+  if (*kind == "OK") {
+    auto verb = words.next();
+    if (!verb) return std::nullopt;
+    Reply reply{std::move(*verb), {}};
+    while (auto field = words.next()) reply.fields.push_back(std::move(*field));
+    return reply;
+  }
+  if (*kind == "ERROR") {
+    auto verb = words.next();
+    auto code = words.next();
+    if (!verb || !code) return std::nullopt;
+    return ErrorReply{std::move(*verb), std::move(*code), words.rest()};
+  }
+  return std::nullopt;
+}
+
+}  // namespace chat::protocol

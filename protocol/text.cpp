@@ -1,0 +1,54 @@
+#include "protocol/text.hpp"
+
+#include <cstdint>
+
+namespace chat::protocol {
+
+bool is_valid_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<std::uint8_t>(bytes[i]);
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > bytes.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto continuation = static_cast<std::uint8_t>(bytes[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    const bool overlong = (length == 2 && code_point < 0x80) ||
+                          (length == 3 && code_point < 0x800) ||
+                          (length == 4 && code_point < 0x10000);
+    const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+    if (overlong || surrogate || code_point > 0x10FFFF) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::optional<Error> check_message_text(std::string_view text) {
+  if (text.empty()) return Error::message_empty;
+  if (!is_valid_utf8(text)) return Error::message_invalid_utf8;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && byte != '\t') || byte == 0x7F) return Error::message_control_characters;
+  }
+  return std::nullopt;
+}
+
+}  // namespace chat::protocol

@@ -1,0 +1,16 @@
+#include "protocol/timestamp.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace chat::protocol {
+
+std::string format_timestamp(std::chrono::system_clock::time_point time) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time - seconds);
+  // fmt 9 formats a time_point in local time; gmtime() keeps it in UTC.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(seconds)), millis.count());
+}
+
+}  // namespace chat::protocol
