@@ -1,0 +1,212 @@
+// Test-side helpers for chatd's line protocol (docs/protocol.md): a client that knows its mode
+// and login, parsers for rich-mode lines, and a pool that logs everyone out between tests.
+import assert from 'node:assert/strict';
+import { LineClient } from './line_client.mjs';
+
+export const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// docs/protocol.md, "Errors".
+export const SENTENCES = {
+  'unknown-command': 'Unrecognised command.',
+  'line-too-long': 'Line too long.',
+  'missing-argument': 'Missing argument; send HELP for usage.',
+  'invalid-argument': 'Invalid argument; send HELP for usage.',
+  'username-required': 'Set a username first with USERNAME <name>.',
+  'username-empty': 'Username is empty.',
+  'username-has-spaces': 'Username contains empty spaces.',
+  'username-too-long': 'Username is too long.',
+  'username-invalid':
+    "Username may contain only letters, digits, '_' and '-', and must start with a letter or '_'.",
+  'username-taken': 'Username is already taken.',
+  'message-empty': 'Message is empty.',
+  'message-invalid-utf8': 'Message is not valid UTF-8.',
+  'message-control-characters': 'Message contains control characters.',
+  'room-name-invalid': "Room names are '#' followed by up to 50 letters, digits, '_' or '-'.",
+  'room-exists': 'Room already exists.',
+  'no-such-room': 'No such room.',
+  'no-such-user': 'No such user.',
+  'already-member': 'You are already in that room.',
+  'not-member': 'You are not in that room.',
+  'not-room-owner': "Only the room's creator can destroy it while online.",
+};
+
+export function errorLine(mode, verb, code) {
+  assert.ok(code in SENTENCES, `unknown error code ${code}`);
+  return mode === 'rich' ? `ERROR ${verb} ${code} ${SENTENCES[code]}` : `ERROR ${SENTENCES[code]}`;
+}
+
+// Splits a line into `count` fields: count-1 single words, then the rest of the line.
+export function fields(line, count) {
+  const words = line.split(' ');
+  assert.ok(words.length >= count, `expected at least ${count} fields in ${JSON.stringify(line)}`);
+  return [...words.slice(0, count - 1), words.slice(count - 1).join(' ')];
+}
+
+// A server time: the spec's format, and close to this machine's clock.
+export function assertTime(time) {
+  assert.match(time, TIME);
+  assert.ok(Math.abs(Date.parse(time) - Date.now()) < 60_000, `time ${time} is not now`);
+}
+
+// `MESSAGE <msgid> <time> <target> <identifier> <from> <text>`
+export function parseMessage(line) {
+  const [tag, msgid, time, target, identifier, from, text] = fields(line, 7);
+  assert.equal(tag, 'MESSAGE', line);
+  assert.match(msgid, UUID);
+  assertTime(time);
+  return { msgid, time, target, identifier, from, text };
+}
+
+// `EVENT <time> <KIND> <room or *> <identifier> <nick> [<previous nick>]`
+export function parseEvent(line) {
+  const [tag, time, kind, room, identifier, nick, ...rest] = line.split(' ');
+  assert.equal(tag, 'EVENT', line);
+  assert.ok(rest.length <= 1, `too many fields in ${JSON.stringify(line)}`);
+  assertTime(time);
+  return { time, kind, room, identifier, nick, previous: rest[0] };
+}
+
+let pings = 0;
+
+export class ChatClient extends LineClient {
+  mode = 'plain';
+  nick = undefined;
+  id = undefined;
+
+  async expectLine(expected, timeoutMs) {
+    assert.equal(await this.line(timeoutMs), expected);
+  }
+
+  async expectLines(expected) {
+    for (const line of expected) await this.expectLine(line);
+  }
+
+  // Nothing at all arrives over a short window.
+  async expectSilence(waitMs = 300) {
+    assert.equal(await this.received(waitMs), '');
+  }
+
+  async expectError(verb, code) {
+    await this.expectLine(errorLine(this.mode, verb, code));
+  }
+
+  // A PING round trip: proves the connection works and that everything sent before it was handled
+  // without any output (the reply must be the very next line).
+  async expectAlive() {
+    const token = `p${++pings}`;
+    this.send(`PING ${token}`);
+    await this.expectLine(this.mode === 'rich' ? `OK PING ${token}` : `PONG ${token}`);
+  }
+
+  async becomeRich() {
+    this.send('RICH');
+    await this.expectLine('OK RICH');
+    this.mode = 'rich';
+  }
+
+  // Logs in (or renames). Rich mode checks `OK USERNAME <nick> <identifier>`; plain mode has no
+  // reply, so a PING round trip proves the command was silent.
+  async login(nick) {
+    this.send(`USERNAME ${nick}`);
+    if (this.mode === 'rich') {
+      const [ok, verb, name, identifier] = fields(await this.line(), 4);
+      assert.deepEqual([ok, verb, name], ['OK', 'USERNAME', nick]);
+      assert.match(identifier, UUID);
+      if (this.id !== undefined) assert.equal(identifier, this.id, 'identifier changed on rename');
+      this.id = identifier;
+    } else {
+      await this.expectAlive();
+    }
+    this.nick = nick;
+  }
+
+  // Reads the next line and checks it is the given event about `user` (a logged-in ChatClient).
+  async expectEvent(kind, room, user, previous) {
+    const event = parseEvent(await this.line());
+    assert.deepEqual(
+      { kind: event.kind, room: event.room, identifier: event.identifier, nick: event.nick, previous: event.previous },
+      { kind, room, identifier: user.id, nick: user.nick, previous },
+    );
+    return event;
+  }
+
+  // Reads the next line and checks it is a MESSAGE from `sender` to `target` with `text`.
+  async expectMessage(target, sender, text) {
+    const message = parseMessage(await this.line());
+    assert.deepEqual(
+      { target: message.target, identifier: message.identifier, from: message.from, text: message.text },
+      { target, identifier: sender.id, from: sender.nick, text },
+    );
+    return message;
+  }
+
+  // Reads `OK <verb> <msgid> <time>` and checks it matches the echoed MESSAGE.
+  async expectMessageOk(verb, message) {
+    await this.expectLine(`OK ${verb} ${message.msgid} ${message.time}`);
+  }
+
+  // Sends a list query (`USERS`, `ROOMS`, `MEMBERS #room`) and returns the words of its answer
+  // after the head (`USERS`, `OK USERS`...), in the order received.
+  async list(command) {
+    this.send(command);
+    const verb = command.split(' ')[0].toUpperCase();
+    const head = this.mode === 'rich' ? `OK ${verb}` : verb;
+    const line = await this.line();
+    assert.ok(line === head || line.startsWith(`${head} `), `expected "${head} ...", got ${JSON.stringify(line)}`);
+    return line.slice(head.length).split(' ').filter(Boolean);
+  }
+
+  // Logs out and closes (QUIT), waiting for the server's close so that every event the logout
+  // causes has been sent before the next test starts.
+  async quit() {
+    if (!this.closed) {
+      this.socket.resume();
+      this.send('QUIT');
+      await this.waitClosed(3000);
+    }
+    this.close();
+  }
+}
+
+// The connections of one test file, on one chatd.
+export class ChatPool {
+  constructor(port) {
+    this.port = port;
+    this.clients = [];
+  }
+
+  async connect() {
+    const client = await ChatClient.connect(this.port);
+    this.clients.push(client);
+    return client;
+  }
+
+  async plain(nick) {
+    const client = await this.connect();
+    if (nick !== undefined) await client.login(nick);
+    return client;
+  }
+
+  async rich(nick) {
+    const client = await this.connect();
+    await client.becomeRich();
+    if (nick !== undefined) await client.login(nick);
+    return client;
+  }
+
+  // Logs in rich users one after another; each earlier one sees the later ones' ONLINE events.
+  async richUsers(...nicks) {
+    const users = [];
+    for (const nick of nicks) {
+      const user = await this.rich(nick);
+      for (const earlier of users) await earlier.expectEvent('ONLINE', '*', user);
+      users.push(user);
+    }
+    return users;
+  }
+
+  async closeAll() {
+    await Promise.all(this.clients.splice(0).map((client) => client.quit()));
+  }
+}

@@ -1,0 +1,63 @@
+// Starts the project's real binaries on free loopback ports for tests.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const buildDir = process.env.CHAT_BUILD_DIR ?? path.join(root, 'build');
+
+export const binaries = {
+  chatd: process.env.CHATD_BIN ?? path.join(buildDir, 'chatd/chatd'),
+  wsproxy: process.env.WSPROXY_BIN ?? path.join(buildDir, 'wsproxy/wsproxy'),
+  cli: process.env.CHAT_CLI_BIN ?? path.join(buildDir, 'cli/chat'),
+};
+export const webroot = path.join(root, 'webapp');
+
+// Spawns a server that prints "... listening on <address>:<port>" and resolves once it has.
+function startListening(command, args, name) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 10000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on \S+:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve({
+          port: Number(match[1]),
+          process: child,
+          stderr: () => output,
+          stop: () => stopProcess(child),
+        });
+      }
+    };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', onData);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${output}`));
+    });
+  });
+}
+
+export function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal));
+    child.kill('SIGTERM');
+  });
+}
+
+export function startChatd(extraArgs = []) {
+  return startListening(binaries.chatd, ['--bind', '127.0.0.1', '--port', '0', ...extraArgs], 'chatd');
+}
+
+export function startWsproxy(upstreamPort, extraArgs = []) {
+  return startListening(binaries.wsproxy, ['--bind', '127.0.0.1', '--port', '0',
+    '--upstream', `127.0.0.1:${upstreamPort}`, '--webroot', webroot, ...extraArgs], 'wsproxy');
+}

@@ -1,0 +1,168 @@
+#include "wsproxy/bridge.hpp"
+
+#include <asio/connect.hpp>
+#include <asio/write.hpp>
+#include <chrono>
+#include <utility>
+#include <variant>
+
+#include "protocol/json_mapping.hpp"
+
+namespace chat::wsproxy {
+namespace {
+
+constexpr std::uint16_t close_internal_error = 1011;
+constexpr auto drain_poll_interval = std::chrono::milliseconds(20);
+
+}  // namespace
+
+Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserLink> browser,
+               BridgeLimits limits)
+    : resolver_(io),
+      socket_(io),
+      drain_timer_(io),
+      upstream_(std::move(upstream)),
+      browser_(std::move(browser)),
+      limits_(limits),
+      reader_(limits.max_line) {}
+
+void Bridge::start() {
+  send_upstream("RICH\n");
+  resolver_.async_resolve(
+      upstream_.host, upstream_.port,
+      [self = shared_from_this()](asio::error_code error,
+                                  asio::ip::tcp::resolver::results_type endpoints) {
+        if (self->closed_) return;
+        if (error) {
+          self->fail("Chat server is unreachable.");
+          return;
+        }
+        self->connect(endpoints);
+      });
+}
+
+void Bridge::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
+  asio::async_connect(socket_, endpoints,
+                      [self = shared_from_this()](asio::error_code error, const auto&) {
+                        if (self->closed_) return;
+                        if (error) {
+                          self->fail("Chat server is unreachable.");
+                          return;
+                        }
+                        self->connected_ = true;
+                        asio::error_code ignored;
+                        self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+                        self->write_upstream();
+                        self->read_upstream();
+                      });
+}
+
+void Bridge::on_frame(std::string_view frame) {
+  if (closed_) return;
+  if (frame.size() > limits_.max_frame) {
+    browser_->send(protocol::error_frame(
+        "frame-too-large",
+        "Frames may be at most " + std::to_string(limits_.max_frame) + " bytes."));
+    return;
+  }
+  auto line = protocol::frame_to_line(frame);
+  if (const auto* error = std::get_if<protocol::FrameError>(&line)) {
+    browser_->send(protocol::error_frame(error->code, error->message));
+    return;
+  }
+  send_upstream(std::move(std::get<std::string>(line)) + "\n");
+}
+
+void Bridge::on_browser_closed() {
+  closed_ = true;
+  close_upstream();
+}
+
+void Bridge::read_upstream() {
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](asio::error_code error, std::size_t length) {
+                            if (self->closed_) return;
+                            if (error) {
+                              self->fail("Chat server closed the connection.");
+                              return;
+                            }
+                            self->handle_upstream_input(length);
+                          });
+}
+
+void Bridge::handle_upstream_input(std::size_t length) {
+  reader_.append(std::string_view(read_buffer_.data(), length));
+  while (auto event = reader_.next()) {
+    if (event->kind != protocol::LineEvent::Kind::line) continue;
+    if (auto frame = protocol::line_to_frame(event->text)) browser_->send(*frame);
+  }
+  if (browser_->buffered_amount() > limits_.max_browser_backlog) {
+    wait_for_browser_to_drain();
+  } else {
+    read_upstream();
+  }
+}
+
+// websocketpp tells nobody when its send buffer drains, so look again shortly.
+void Bridge::wait_for_browser_to_drain() {
+  drain_timer_.expires_after(drain_poll_interval);
+  drain_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    if (self->browser_->buffered_amount() > self->limits_.max_browser_backlog) {
+      self->wait_for_browser_to_drain();
+    } else {
+      self->read_upstream();
+    }
+  });
+}
+
+void Bridge::send_upstream(std::string line) {
+  outgoing_bytes_ += line.size();
+  outgoing_.push_back(std::move(line));
+  if (!browser_paused_ && outgoing_bytes_ > limits_.max_upstream_backlog) {
+    browser_paused_ = true;
+    browser_->pause_reading();
+  }
+  if (connected_ && !writing_) write_upstream();
+}
+
+void Bridge::write_upstream() {
+  if (outgoing_.empty()) {
+    if (browser_paused_) {
+      browser_paused_ = false;
+      browser_->resume_reading();
+    }
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(outgoing_.front()),
+                    [self = shared_from_this()](asio::error_code error, std::size_t) {
+                      self->writing_ = false;
+                      if (self->closed_) return;
+                      if (error) {
+                        self->fail("Chat server closed the connection.");
+                        return;
+                      }
+                      self->outgoing_bytes_ -= self->outgoing_.front().size();
+                      self->outgoing_.pop_front();
+                      self->write_upstream();
+                    });
+}
+
+void Bridge::fail(const std::string& message) {
+  if (closed_) return;
+  closed_ = true;
+  browser_->send(protocol::error_frame("upstream-unavailable", message));
+  browser_->close(close_internal_error, message);
+  close_upstream();
+}
+
+void Bridge::close_upstream() {
+  resolver_.cancel();
+  drain_timer_.cancel();
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace chat::wsproxy

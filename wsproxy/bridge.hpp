@@ -1,0 +1,71 @@
+#pragma once
+
+#include <array>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "protocol/line_reader.hpp"
+#include "wsproxy/browser_link.hpp"
+
+namespace chat::wsproxy {
+
+struct Upstream {
+  std::string host;
+  std::string port;
+};
+
+struct BridgeLimits {
+  std::size_t max_frame = 16 * 1024;   // larger frames get a JSON error
+  std::size_t max_line = 1024 * 1024;  // longest line accepted from chatd
+  std::size_t max_browser_backlog =
+      1 << 20;  // unsent bytes to the browser before we stop reading chatd
+  std::size_t max_upstream_backlog =
+      256 * 1024;  // unsent bytes to chatd before we stop reading the browser
+};
+
+// Pairs one browser WebSocket with its own TCP connection to chatd in rich mode and translates
+// between JSON frames and lines (protocol/json_mapping). It holds no chat state. Back-pressure
+// runs both ways: a slow browser stops reads from chatd (whose own send queue limit then
+// applies), a slow chatd stops reads from the browser.
+class Bridge : public std::enable_shared_from_this<Bridge> {
+ public:
+  Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserLink> browser,
+         BridgeLimits limits);
+
+  void start();
+  void on_frame(std::string_view frame);
+  void on_browser_closed();
+
+ private:
+  void connect(const asio::ip::tcp::resolver::results_type& endpoints);
+  void read_upstream();
+  void handle_upstream_input(std::size_t length);
+  void send_upstream(std::string line);
+  void write_upstream();
+  void wait_for_browser_to_drain();
+  void fail(const std::string& message);
+  void close_upstream();
+
+  asio::ip::tcp::resolver resolver_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer drain_timer_;
+  Upstream upstream_;
+  std::unique_ptr<BrowserLink> browser_;
+  BridgeLimits limits_;
+  protocol::LineReader reader_;
+  std::array<char, 16 * 1024> read_buffer_;
+  std::deque<std::string> outgoing_;
+  std::size_t outgoing_bytes_ = 0;
+  bool connected_ = false;
+  bool writing_ = false;
+  bool browser_paused_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace chat::wsproxy

@@ -1,0 +1,44 @@
+#include <fmt/format.h>
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include "wsproxy/options.hpp"
+#include "wsproxy/proxy_server.hpp"
+
+int main(int argc, char** argv) {
+  using namespace chat::wsproxy;
+  const auto parsed = parse_options(argc, argv);
+  if (std::holds_alternative<ShowHelp>(parsed)) {
+    fmt::print("{}", usage());
+    return 0;
+  }
+  if (const auto* error = std::get_if<OptionsError>(&parsed)) {
+    fmt::print(stderr, "wsproxy: {}\n{}", error->message, usage());
+    return 2;
+  }
+  const auto& options = std::get<Options>(parsed);
+
+  try {
+    asio::io_context io;
+    ProxyServer server(io, options);
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&server](asio::error_code, int) { server.stop(); });
+
+    const auto local = server.local_endpoint();
+    fmt::print("wsproxy listening on {}:{} (chatd upstream {}:{}, web app from {})\n",
+               local.address().to_string(), local.port(), options.upstream.host,
+               options.upstream.port, options.webroot);
+    fmt::print("open http://localhost:{}/ in a browser\n", local.port());
+    std::fflush(stdout);
+    io.run();
+    fmt::print("wsproxy stopped\n");
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "wsproxy: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+#include "wsproxy/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
+
+namespace chat::wsproxy {
+namespace {
+
+bool is_port(std::string_view text) {
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc{} && end == text.data() + text.size() && value <= 65535;
+}
+
+}  // namespace
+
+std::string usage() {
+  return "Usage: wsproxy [--bind ADDRESS] [--port PORT] [--upstream HOST:PORT] [--webroot DIR]\n"
+         "\n"
+         "  --bind ADDRESS       address to listen on (default 0.0.0.0)\n"
+         "  --port PORT          HTTP and WebSocket port, 0 for any free port (default 8000)\n"
+         "  --upstream HOST:PORT chatd to connect each WebSocket to (default 127.0.0.1:8080)\n"
+         "  --webroot DIR        directory of the web app's files (default ./webapp)\n"
+         "  --help               show this help\n";
+}
+
+std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") return ShowHelp{};
+    if (i + 1 >= argc)
+      return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
+    const std::string_view value = argv[++i];
+    if (flag == "--bind") {
+      options.bind_address = value;
+    } else if (flag == "--port") {
+      if (!is_port(value)) return OptionsError{fmt::format("invalid port: {}", value)};
+      options.port = static_cast<std::uint16_t>(std::stoi(std::string(value)));
+    } else if (flag == "--upstream") {
+      const auto colon = value.rfind(':');
+      if (colon == std::string_view::npos || colon == 0 || !is_port(value.substr(colon + 1))) {
+        return OptionsError{fmt::format("invalid --upstream, expected HOST:PORT: {}", value)};
+      }
+      options.upstream = {std::string(value.substr(0, colon)),
+                          std::string(value.substr(colon + 1))};
+    } else if (flag == "--webroot") {
+      options.webroot = value;
+    } else {
+      return OptionsError{fmt::format("unknown option: {}", flag)};
+    }
+  }
+  return options;
+}
+
+}  // namespace chat::wsproxy

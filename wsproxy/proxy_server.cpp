@@ -1,0 +1,161 @@
+#include "wsproxy/proxy_server.hpp"
+
+#include <map>
+#include <utility>
+#include <vector>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+#include "protocol/json_mapping.hpp"
+#include "wsproxy/bridge.hpp"
+#include "wsproxy/browser_link.hpp"
+#include "wsproxy/static_files.hpp"
+
+namespace chat::wsproxy {
+namespace {
+
+using WebSocketServer = websocketpp::server<websocketpp::config::asio>;
+using websocketpp::connection_hdl;
+
+constexpr std::string_view websocket_path = "/ws";
+// websocketpp closes the connection on frames above its limit; keep that far above the
+// proxy's own limit so an oversized frame gets a JSON error and the connection stays usable.
+constexpr std::size_t websocket_hard_limit = 1024 * 1024;
+
+class WebSocketLink final : public BrowserLink {
+ public:
+  WebSocketLink(WebSocketServer& server, connection_hdl handle)
+      : server_(server), handle_(std::move(handle)) {}
+
+  void send(const std::string& frame) override {
+    websocketpp::lib::error_code ignored;
+    server_.send(handle_, frame, websocketpp::frame::opcode::text, ignored);
+  }
+  void close(std::uint16_t code, const std::string& reason) override {
+    websocketpp::lib::error_code ignored;
+    server_.close(handle_, code, reason, ignored);
+  }
+  std::size_t buffered_amount() const override {
+    const auto connection = find();
+    return connection ? connection->get_buffered_amount() : 0;
+  }
+  void pause_reading() override {
+    if (const auto connection = find()) connection->pause_reading();
+  }
+  void resume_reading() override {
+    if (const auto connection = find()) connection->resume_reading();
+  }
+
+ private:
+  WebSocketServer::connection_ptr find() const {
+    websocketpp::lib::error_code ignored;
+    return server_.get_con_from_hdl(handle_, ignored);
+  }
+
+  WebSocketServer& server_;
+  connection_hdl handle_;
+};
+
+std::string_view path_of(std::string_view resource) {
+  return resource.substr(0, resource.find_first_of("?#"));
+}
+
+}  // namespace
+
+struct ProxyServer::Impl {
+  Impl(asio::io_context& io, const Options& options)
+      : io(io), upstream(options.upstream), files(options.webroot) {
+    server.init_asio(&io);
+    server.set_reuse_addr(true);
+    server.clear_access_channels(websocketpp::log::alevel::all);
+    server.set_error_channels(websocketpp::log::elevel::rerror | websocketpp::log::elevel::fatal);
+    server.set_max_message_size(websocket_hard_limit);
+    server.set_http_handler([this](connection_hdl handle) { serve_file(handle); });
+    server.set_validate_handler([this](connection_hdl handle) {
+      return path_of(server.get_con_from_hdl(handle)->get_resource()) == websocket_path;
+    });
+    server.set_open_handler([this](connection_hdl handle) { open_bridge(handle); });
+    server.set_message_handler([this](connection_hdl handle, WebSocketServer::message_ptr message) {
+      const auto bridge = bridges.find(handle);
+      if (bridge == bridges.end()) return;
+      if (message->get_opcode() != websocketpp::frame::opcode::text) {
+        WebSocketLink(server, handle)
+            .send(protocol::error_frame("invalid-frame", "Frames must be text."));
+        return;
+      }
+      bridge->second->on_frame(message->get_payload());
+    });
+    server.set_close_handler([this](connection_hdl handle) { close_bridge(handle); });
+    server.set_fail_handler([this](connection_hdl handle) { close_bridge(handle); });
+
+    server.listen(
+        asio::ip::tcp::endpoint(asio::ip::make_address(options.bind_address), options.port));
+    server.start_accept();
+  }
+
+  void serve_file(connection_hdl handle) {
+    const auto connection = server.get_con_from_hdl(handle);
+    const auto& method = connection->get_request().get_method();
+    if (method != "GET" && method != "HEAD") {
+      connection->set_status(websocketpp::http::status_code::method_not_allowed);
+      connection->append_header("Allow", "GET, HEAD");
+      return;
+    }
+    const auto file = files.find(connection->get_resource());
+    if (!file) {
+      connection->set_status(websocketpp::http::status_code::not_found);
+      connection->append_header("Content-Type", "text/plain; charset=utf-8");
+      connection->set_body("Not found\n");
+      return;
+    }
+    connection->set_status(websocketpp::http::status_code::ok);
+    connection->append_header("Content-Type", file->content_type);
+    connection->append_header("Cache-Control", "no-cache");
+    connection->append_header("X-Content-Type-Options", "nosniff");
+    if (method == "GET") connection->set_body(file->body);
+  }
+
+  void open_bridge(connection_hdl handle) {
+    auto bridge = std::make_shared<Bridge>(
+        io, upstream, std::make_unique<WebSocketLink>(server, handle), BridgeLimits{});
+    bridges.emplace(handle, bridge);
+    bridge->start();
+  }
+
+  void close_bridge(connection_hdl handle) {
+    const auto bridge = bridges.find(handle);
+    if (bridge == bridges.end()) return;
+    bridge->second->on_browser_closed();
+    bridges.erase(bridge);
+  }
+
+  void stop() {
+    websocketpp::lib::error_code ignored;
+    server.stop_listening(ignored);
+    std::vector<connection_hdl> open;
+    for (const auto& [handle, bridge] : bridges) open.push_back(handle);
+    for (const auto& handle : open) {
+      server.close(handle, websocketpp::close::status::going_away, "Server shutting down", ignored);
+    }
+  }
+
+  asio::io_context& io;
+  Upstream upstream;
+  StaticFiles files;
+  WebSocketServer server;
+  std::map<connection_hdl, std::shared_ptr<Bridge>, std::owner_less<connection_hdl>> bridges;
+};
+
+ProxyServer::ProxyServer(asio::io_context& io, const Options& options)
+    : impl_(std::make_unique<Impl>(io, options)) {}
+
+ProxyServer::~ProxyServer() = default;
+
+asio::ip::tcp::endpoint ProxyServer::local_endpoint() const {
+  asio::error_code ignored;
+  return impl_->server.get_local_endpoint(ignored);
+}
+
+void ProxyServer::stop() { impl_->stop(); }
+
+}  // namespace chat::wsproxy
