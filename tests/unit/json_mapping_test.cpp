@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <variant>
+
+#include "protocol/json_mapping.hpp"
+
+using namespace chat::protocol;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+std::string line_for(const std::string& frame) {
+  auto result = frame_to_line(frame);
+  REQUIRE(std::holds_alternative<std::string>(result));
+  return std::get<std::string>(result);
+}
+
+std::string error_for(const std::string& frame) {
+  auto result = frame_to_line(frame);
+  REQUIRE(std::holds_alternative<FrameError>(result));
+  return std::get<FrameError>(result).code;
+}
+
+Json frame_for(const std::string& line) {
+  const auto frame = line_to_frame(line);
+  REQUIRE(frame);
+  return Json::parse(*frame);
+}
+
+}  // namespace
+
+TEST_CASE("seed 003 commands and messages become chatd lines") {
+  CHECK(line_for(R"({"type": "command", "action": "create", "target": "#main"})") == "CREATE #main");
+  CHECK(line_for(R"({"type": "command", "action": "join", "target": "#main"})") == "JOIN #main");
+  CHECK(line_for(R"({"type": "command", "action": "leave", "target": "#main"})") == "LEAVE #main");
+  CHECK(line_for(R"({"type": "command", "action": "destroy", "target": "#main"})") == "DESTROY #main");
+  CHECK(line_for(R"({"type": "message", "target": "#main", "message": "Hello guys!"})") ==
+        "MSG #main Hello guys!");
+  CHECK(line_for(R"({"type": "message", "target": "username", "message": "message"})") ==
+        "MSG username message");
+  CHECK(line_for(R"({"type":"login","nickname":"alice"})") == "USERNAME alice");
+  CHECK(line_for(R"({"type":"command","action":"rooms"})") == "ROOMS");
+  CHECK(line_for(R"({"type":"message","message":"to all"})") == "MSG * to all");
+}
+
+TEST_CASE("bad frames get error codes instead of lines") {
+  CHECK(error_for("not json") == "invalid-json");
+  CHECK(error_for("[1,2]") == "invalid-frame");
+  CHECK(error_for(R"({"type":"dance"})") == "unknown-type");
+  CHECK(error_for(R"({"type":"command","action":"explode","target":"#a"})") == "unknown-action");
+  CHECK(error_for(R"({"type":"command","action":"join"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"message","target":"#a b","message":"x"})") == "invalid-target");
+  CHECK(error_for(R"({"type":"message","target":"#a","message":42})") == "invalid-frame");
+}
+
+TEST_CASE("a line break inside a field never smuggles a second command") {
+  CHECK(error_for(R"({"type":"message","target":"#a","message":"hi\nQUIT"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"login","nickname":"a\r\nQUIT"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"command","action":"join","target":"#a\nQUIT"})") == "invalid-frame");
+}
+
+TEST_CASE("chatd lines become seed 003 frames with seed keys first, in seed order") {
+  const auto message = frame_for("MESSAGE m1 2026-11-23T15:00:00.000Z #main u1 alice Hello guys!");
+  CHECK(message.dump() ==
+        R"({"type":"message","emitter":"participant","target":"#main","identifier":"u1",)"
+        R"("message":"Hello guys!","nickname":"alice","id":"m1","time":"2026-11-23T15:00:00.000Z"})");
+
+  const auto join = frame_for("EVENT t JOIN #main u1 alice");
+  CHECK(join.dump() ==
+        R"({"type":"event","emitter":"participant","identifier":"u1","event":"join",)"
+        R"("target":"#main","nickname":"alice","time":"t"})");
+  CHECK(frame_for("EVENT t LEAVE #main u1 alice")["event"] == "left");
+
+  const auto create = frame_for("EVENT t CREATE #main u1 alice");
+  CHECK(create.dump() ==
+        R"({"type":"event","emitter":"channel","identifier":"#main","event":"create",)"
+        R"("nickname":"alice","time":"t"})");
+  CHECK(frame_for("EVENT t DESTROY #main u1 alice")["event"] == "destroy");
+
+  const auto rename = frame_for("EVENT t RENAME * u1 bob alice");
+  CHECK(rename["emitter"] == "user");
+  CHECK(rename["nickname"] == "bob");
+  CHECK(rename["previous"] == "alice");
+}
+
+TEST_CASE("replies and errors become frames; internal lines are dropped") {
+  CHECK(frame_for("OK USERNAME alice u1").dump() ==
+        R"({"type":"reply","command":"login","nickname":"alice","identifier":"u1"})");
+  CHECK(frame_for("OK ROOMS #a #b")["rooms"] == Json::array({"#a", "#b"}));
+  CHECK(frame_for("OK ROOMS")["rooms"] == Json::array());
+  CHECK(frame_for("OK MEMBERS #a x y").dump() ==
+        R"({"type":"reply","command":"members","target":"#a","members":["x","y"]})");
+  CHECK(frame_for("ERROR JOIN no-such-room No such room.").dump() ==
+        R"({"type":"error","command":"join","code":"no-such-room","message":"No such room."})");
+  CHECK(frame_for("ERROR * unknown-command Unrecognised command.").dump() ==
+        R"({"type":"error","code":"unknown-command","message":"Unrecognised command."})");
+  CHECK_FALSE(line_to_frame("OK RICH"));
+  CHECK_FALSE(line_to_frame("RECEIVE bob hi"));
+}

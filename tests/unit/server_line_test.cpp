@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include <variant>
+
+#include "protocol/server_line.hpp"
+
+using namespace chat::protocol;
+
+TEST_CASE("plain deliveries distinguish everyone, rooms and private messages") {
+  ChatMessage message{"id", "t", "*", "uid", "teixe", "Hello, world!"};
+  CHECK(format_plain_message(message) == "RECEIVE teixe Hello, world!");
+  message.target = "#main";
+  CHECK(format_plain_message(message) == "RECEIVE #main teixe Hello, world!");
+  message.target = "@jeff";
+  CHECK(format_plain_message(message) == "RECEIVE @jeff teixe Hello, world!");
+}
+
+TEST_CASE("rich messages round-trip through the parser, text spaces included") {
+  const ChatMessage sent{"m1", "2026-11-23T15:00:00.000Z", "#main", "u1", "alice", "a  b c "};
+  const auto parsed = parse_server_line(format_rich_message(sent));
+  REQUIRE(parsed);
+  const auto* message = std::get_if<ChatMessage>(&*parsed);
+  REQUIRE(message);
+  CHECK(message->id == sent.id);
+  CHECK(message->time == sent.time);
+  CHECK(message->target == sent.target);
+  CHECK(message->sender_id == sent.sender_id);
+  CHECK(message->sender == sent.sender);
+  CHECK(message->text == sent.text);
+}
+
+TEST_CASE("events round-trip, rename carries the previous nickname") {
+  const Event sent{Event::Kind::rename, "t", "*", "u1", "bob", "alice"};
+  CHECK(format_rich_event(sent) == "EVENT t RENAME * u1 bob alice");
+  const auto parsed = parse_server_line(format_rich_event(sent));
+  REQUIRE(parsed);
+  const auto* event = std::get_if<Event>(&*parsed);
+  REQUIRE(event);
+  CHECK(event->kind == Event::Kind::rename);
+  CHECK(event->previous_nickname == "alice");
+
+  const Event join{Event::Kind::join, "t", "#main", "u1", "bob", {}};
+  CHECK(format_rich_event(join) == "EVENT t JOIN #main u1 bob");
+}
+
+TEST_CASE("replies and errors") {
+  CHECK(format_reply(Verb::rooms, {}) == "OK ROOMS");
+  CHECK(format_reply(Verb::members, {"#main", "a", "b"}) == "OK MEMBERS #main a b");
+  CHECK(format_plain_error(Error::unknown_command) == "ERROR Unrecognised command.");
+  CHECK(format_rich_error(std::nullopt, Error::unknown_command) ==
+        "ERROR * unknown-command Unrecognised command.");
+  CHECK(format_rich_error(Verb::join, Error::no_such_room) == "ERROR JOIN no-such-room No such room.");
+
+  const auto error = parse_server_line("ERROR JOIN no-such-room No such room.");
+  REQUIRE(error);
+  const auto* reply = std::get_if<ErrorReply>(&*error);
+  REQUIRE(reply);
+  CHECK(reply->verb == "JOIN");
+  CHECK(reply->code == "no-such-room");
+  CHECK(reply->text == "No such room.");
+}
+
+TEST_CASE("malformed server lines are refused, not half-parsed") {
+  CHECK_FALSE(parse_server_line(""));
+  CHECK_FALSE(parse_server_line("RECEIVE teixe hi"));
+  CHECK_FALSE(parse_server_line("MESSAGE id time"));
+  CHECK_FALSE(parse_server_line("EVENT t NOPE * u n"));
+  CHECK_FALSE(parse_server_line("EVENT t RENAME * u n"));
+  CHECK_FALSE(parse_server_line("ERROR JOIN"));
+}
