@@ -95,6 +95,9 @@ struct ProxyServer::Impl {
 
   void serve_file(connection_hdl handle) {
     const auto connection = server.get_con_from_hdl(handle);
+    // websocketpp closes the socket after every HTTP response; say so, or keep-alive clients
+    // reuse a dead connection.
+    connection->append_header("Connection", "close");
     const auto& method = connection->get_request().get_method();
     if (method != "GET" && method != "HEAD") {
       connection->set_status(websocketpp::http::status_code::method_not_allowed);

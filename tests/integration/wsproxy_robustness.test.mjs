@@ -1,0 +1,149 @@
+// wsproxy under bad input, a dead chatd, slow browsers, and as a static file server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { startChatd, startWsproxy, webroot } from '../lib/processes.mjs';
+import { WsClient } from '../lib/ws_client.mjs';
+import { LineClient } from '../lib/line_client.mjs';
+
+let chatd;
+let proxy;
+before(async () => {
+  chatd = await startChatd();
+  proxy = await startWsproxy(chatd.port);
+});
+after(async () => {
+  await proxy?.stop();
+  await chatd?.stop();
+});
+
+function get(port, path, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path, method }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, type: response.headers['content-type'], body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+test('bad frames get a JSON error and the connection stays usable', async () => {
+  const client = await WsClient.connect(proxy.port);
+  const cases = [
+    ['not json at all', 'invalid-json'],
+    ['[1, 2, 3]', 'invalid-frame'],
+    ['{"type": 7}', 'invalid-frame'],
+    ['{"type": "dance"}', 'unknown-type'],
+    ['{"type": "command", "action": "explode", "target": "#x"}', 'unknown-action'],
+    ['{"type": "command", "action": "join"}', 'invalid-frame'],
+    ['{"type": "message", "target": "#a b", "message": "x"}', 'invalid-target'],
+    ['{"type": "login", "nickname": "x\\nQUIT"}', 'invalid-frame'],
+    [JSON.stringify({ type: 'message', target: '*', message: 'x'.repeat(20000) }), 'frame-too-large'],
+  ];
+  for (const [frame, code] of cases) {
+    client.send(frame);
+    const error = await client.frame();
+    assert.equal(error.type, 'error', frame);
+    assert.equal(error.code, code, frame);
+    assert.equal(typeof error.message, 'string');
+    assert.ok(!('command' in error), 'proxy errors name no command');
+  }
+  client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+  assert.equal((await client.frame()).code, 'invalid-frame');
+
+  client.send({ type: 'login', nickname: 'survivor' });
+  assert.equal((await client.frame()).nickname, 'survivor');
+  client.close();
+});
+
+test('chatd errors pass through for commands before login', async () => {
+  const client = await WsClient.connect(proxy.port);
+  client.send({ type: 'message', target: '*', message: 'too early' });
+  assert.deepEqual(await client.frame(), {
+    type: 'error', command: 'message', code: 'username-required',
+    message: 'Set a username first with USERNAME <name>.',
+  });
+  client.close();
+});
+
+test('serves the web app with content types, 404s and no path traversal', async () => {
+  const index = await get(proxy.port, '/');
+  assert.equal(index.status, 200);
+  assert.match(index.type, /^text\/html/);
+  assert.equal(index.body, readFileSync(`${webroot}/index.html`, 'utf8'));
+
+  const script = await get(proxy.port, '/app.js?v=1');
+  assert.equal(script.status, 200);
+  assert.match(script.type, /^text\/javascript/);
+
+  for (const path of ['/missing.js', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc/passwd']) {
+    const response = await get(proxy.port, path);
+    assert.equal(response.status, 404, path);
+    assert.doesNotMatch(response.body, /root:/, path);
+  }
+  assert.equal((await get(proxy.port, '/', 'POST')).status, 405);
+});
+
+test('a browser that stops reading does not grow the proxy; chatd drops it, others go on', async () => {
+  const slow = await WsClient.connect(proxy.port);
+  slow.send({ type: 'login', nickname: 'sleepy' });
+  slow.send({ type: 'command', action: 'join', target: '#flood' });
+  await slow.frameMatching((f) => f.type === 'reply' && f.command === 'join');
+  slow.socket._socket.pause();
+
+  // A plain-mode talker: no echoes, so it only has to read the final PONG.
+  const talker = await LineClient.connect(chatd.port);
+  talker.send('USERNAME talker');
+  talker.send('JOIN #flood');
+  talker.send('PING joined');
+  assert.equal(await talker.line(), 'PONG joined');
+
+  const before = rssKiB(proxy.process.pid);
+  const text = 'y'.repeat(4000);
+  const count = 5000; // 20 MB of messages, far more than any buffer on the way
+  for (let i = 0; i < count; i += 1) talker.send(`MSG #flood ${text}`);
+  talker.send('PING flooded');
+  assert.equal(await talker.line(20000), 'PONG flooded');
+  const grownKiB = rssKiB(proxy.process.pid) - before;
+  console.log(`wsproxy RSS grew by ${grownKiB} KiB`);
+  assert.ok(grownKiB < 12 * 1024, `wsproxy grew by ${grownKiB} KiB`);
+
+  slow.socket._socket.resume();
+  const closed = await slow.closed(10000);
+  assert.equal(closed?.code, 1011);
+  talker.close();
+});
+
+test('chatd killed under an open WebSocket: JSON error, close 1011, proxy stays up', async () => {
+  const ownChatd = await startChatd();
+  const ownProxy = await startWsproxy(ownChatd.port);
+  try {
+    const client = await WsClient.connect(ownProxy.port);
+    client.send({ type: 'login', nickname: 'orphan' });
+    assert.equal((await client.frame()).command, 'login');
+
+    ownChatd.process.kill('SIGKILL');
+    const error = await client.frame();
+    assert.equal(error.type, 'error');
+    assert.equal(error.code, 'upstream-unavailable');
+    assert.equal((await client.closed()).code, 1011);
+
+    // The proxy still answers: HTTP works and a new WebSocket is told chatd is unreachable.
+    assert.equal((await get(ownProxy.port, '/')).status, 200);
+    const late = await WsClient.connect(ownProxy.port);
+    assert.equal((await late.frame()).code, 'upstream-unavailable');
+    assert.equal((await late.closed()).code, 1011);
+  } finally {
+    await ownProxy.stop();
+    await ownChatd.stop();
+  }
+});
