@@ -1,0 +1,602 @@
+// The DOM: renders ChatState and turns clicks and key presses into calls on the controller.
+// User data only ever reaches the page through textContent or attribute values (never innerHTML).
+
+import { EVERYONE, fold, slugFor } from './state.js';
+
+const $ = (id) => document.getElementById(id);
+const PHONE = window.matchMedia('(max-width: 760px)');
+const TOAST_MS = 8000;
+const NEAR_BOTTOM_PX = 80;
+const GROUP_MS = 5 * 60 * 1000;
+
+// Builds an element. props: class, text, dataset, on<event>, or plain attributes.
+function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') element.className = value;
+    else if (name === 'text') element.textContent = value;
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+const hhmm = (date) => `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+const fullTime = (date) => date.toLocaleString(undefined, {
+  weekday: 'short', year: 'numeric', month: 'short', day: 'numeric',
+  hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+function dayLabel(date) {
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (date.toDateString() === today.toDateString()) return 'Today';
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return date.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+}
+function parseTime(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? new Date() : date;
+}
+function timeElement(iso, className) {
+  const date = parseTime(iso);
+  return h('time', {
+    class: className, datetime: date.toISOString(), title: fullTime(date), 'data-testid': 'message-time',
+    text: hhmm(date),
+  });
+}
+
+// A coloured initial, the same colour for a nickname everywhere.
+function hue(nick) {
+  let hash = 0;
+  for (const ch of fold(nick)) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  return hash % 360;
+}
+export function avatar(nick, extraClass = '') {
+  const element = h('span', { class: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true' });
+  fillAvatar(element, nick);
+  return element;
+}
+function fillAvatar(element, nick) {
+  element.textContent = (nick.match(/[A-Za-z0-9]/)?.[0] ?? '?').toUpperCase();
+  element.style.setProperty('--avatar-hue', String(hue(nick)));
+}
+
+export class View {
+  #state;
+  #actions;
+  #panes = new Map(); // key -> { list, lastEntry, stick, scrollTop }
+  #items = new Map(); // key -> <li> in the sidebar
+  #focusComposerOnSwitch = false;
+
+  // actions: { login(nick), send(text), select(key), openDm(nick), createRoom(name),
+  //            joinRoom(name), leaveRoom(name), destroyRoom(name), logout(), reconnectNow() }
+  constructor(state, actions) {
+    this.#state = state;
+    this.#actions = actions;
+    this.#bindStatic();
+    this.#subscribe();
+    this.#renderConversations();
+    this.#showActivePane();
+    this.#renderHeader();
+  }
+
+  // ---- screens -----------------------------------------------------------------------------
+
+  showLogin({ nickname = '', error = '' } = {}) {
+    $('chat-screen').hidden = true;
+    $('login-screen').hidden = false;
+    const input = $('login-nickname');
+    if (nickname) input.value = nickname;
+    this.setLoginBusy(false);
+    this.setLoginError(error);
+    input.focus();
+    input.select();
+  }
+
+  showChat() {
+    const wasHidden = $('chat-screen').hidden;
+    $('login-screen').hidden = true;
+    $('chat-screen').hidden = false;
+    this.setLoginError('');
+    this.setLoginBusy(false);
+    if (wasHidden) {
+      this.#showActivePane();
+      if (!PHONE.matches) $('message-input').focus();
+    }
+  }
+
+  setLoginBusy(busy, status = '') {
+    $('login-submit').disabled = busy;
+    $('login-nickname').setAttribute('aria-busy', String(busy));
+    $('login-submit').textContent = busy ? 'Joining…' : 'Join chat';
+    $('login-status').textContent = status;
+  }
+
+  setLoginStatus(status) { $('login-status').textContent = status; }
+
+  setLoginError(message) {
+    const element = $('login-error');
+    element.textContent = message;
+    element.hidden = !message;
+    $('login-nickname').setAttribute('aria-invalid', String(Boolean(message)));
+    if (message) $('login-nickname').focus();
+  }
+
+  // The "Reconnecting…" banner while the socket is down or we are logging in again.
+  setReconnecting(reconnecting, text = 'Reconnecting…') {
+    const banner = $('connection-banner');
+    $('connection-banner-text').textContent = text;
+    banner.hidden = !reconnecting;
+    $('chat-screen').classList.toggle('is-offline', reconnecting);
+    $('me-status').textContent = reconnecting ? 'Reconnecting…' : 'Online';
+    this.#renderComposer();
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  toast(message, { title = 'Error', kind = 'error' } = {}) {
+    const region = $('error-region');
+    const close = h('button', {
+      class: 'icon-button toast__close', type: 'button', 'aria-label': 'Dismiss',
+      'data-testid': 'error-dismiss',
+    });
+    close.append(svgIcon('M6 6l12 12M18 6L6 18'));
+    const toast = h('div', { class: `toast toast--${kind}`, 'data-testid': 'error-toast' },
+      h('div', { class: 'toast__body' },
+        h('strong', { class: 'toast__title', text: title }),
+        h('span', { class: 'toast__message', 'data-testid': 'error-message', text: message })),
+      close);
+    const remove = () => toast.remove();
+    close.addEventListener('click', remove);
+    setTimeout(remove, TOAST_MS);
+    region.append(toast);
+    while (region.children.length > 3) region.firstElementChild.remove();
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------
+
+  #bindStatic() {
+    $('login-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const nickname = $('login-nickname').value.trim();
+      if (!nickname) {
+        this.setLoginError('Please enter a nickname.');
+        return;
+      }
+      this.setLoginError('');
+      this.#actions.login(nickname);
+    });
+
+    $('composer').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const input = $('message-input');
+      const text = input.value.trim();
+      if (!text) return;
+      if (this.#actions.send(text)) input.value = '';
+    });
+
+    $('room-create-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const input = $('room-create-input');
+      let name = input.value.trim();
+      if (!name) {
+        input.focus();
+        return;
+      }
+      if (!name.startsWith('#')) name = `#${name}`;
+      if (this.#actions.createRoom(name)) input.value = '';
+    });
+
+    const activeRoom = () => this.#state.rooms.get(this.#state.activeKey)?.name;
+    $('room-join').addEventListener('click', () => activeRoom() && this.#actions.joinRoom(activeRoom()));
+    $('room-leave').addEventListener('click', () => activeRoom() && this.#actions.leaveRoom(activeRoom()));
+    $('room-destroy').addEventListener('click', () => {
+      const name = activeRoom();
+      if (name && window.confirm(`Destroy ${name}? Everyone in it will be removed.`)) {
+        this.#actions.destroyRoom(name);
+      }
+    });
+    $('logout-button').addEventListener('click', () => this.#actions.logout());
+    $('reconnect-now').addEventListener('click', () => this.#actions.reconnectNow());
+
+    $('sidebar-open').addEventListener('click', () => this.#setSidebarOpen(true));
+    $('sidebar-close').addEventListener('click', () => this.#setSidebarOpen(false));
+    $('sidebar-scrim').addEventListener('click', () => this.#setSidebarOpen(false));
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && $('chat-screen').classList.contains('sidebar-open')) {
+        this.#setSidebarOpen(false);
+        $('sidebar-open').focus();
+      }
+    });
+    PHONE.addEventListener('change', () => this.#setSidebarOpen(false));
+  }
+
+  #setSidebarOpen(open) {
+    const chat = $('chat-screen');
+    const isOpen = open && PHONE.matches;
+    chat.classList.toggle('sidebar-open', isOpen);
+    $('sidebar-scrim').hidden = !isOpen;
+    $('sidebar-open').setAttribute('aria-expanded', String(isOpen));
+    if (isOpen) {
+      const current = $('sidebar').querySelector('[aria-current="page"]') ?? $('sidebar-close');
+      current.focus();
+    }
+  }
+
+  #subscribe() {
+    const state = this.#state;
+    state.addEventListener('me', () => {
+      const nick = state.me?.nickname ?? '';
+      $('me-nickname').textContent = nick;
+      fillAvatar($('me-avatar'), nick || '?');
+      this.#renderTitle();
+    });
+    state.addEventListener('conversations', () => this.#renderConversations());
+    state.addEventListener('users', () => this.#renderUsers());
+    state.addEventListener('header', () => this.#renderHeader());
+    state.addEventListener('active', () => this.#showActivePane());
+    state.addEventListener('entry', (event) => this.#appendEntry(event.detail.key, event.detail.entry));
+    state.addEventListener('renamed', (event) => {
+      const { from, to } = event.detail;
+      const pane = this.#panes.get(from);
+      if (pane) {
+        this.#panes.delete(from);
+        this.#panes.set(to, pane);
+        pane.list.dataset.testid = `messages-${slugFor(to)}`;
+        pane.list.dataset.key = to;
+      }
+      this.#items.get(from)?.remove();
+      this.#items.delete(from);
+      this.#showActivePane();
+    });
+    state.addEventListener('removed', (event) => {
+      this.#panes.get(event.detail.key)?.list.remove();
+      this.#panes.delete(event.detail.key);
+    });
+    state.addEventListener('reset', () => {
+      for (const pane of this.#panes.values()) pane.list.remove();
+      this.#panes.clear();
+      for (const item of this.#items.values()) item.remove();
+      this.#items.clear();
+      $('error-region').replaceChildren();
+      this.#renderConversations();
+      this.#renderUsers();
+      this.#showActivePane();
+      this.#renderHeader();
+    });
+  }
+
+  // ---- sidebar -----------------------------------------------------------------------------
+
+  #renderConversations() {
+    const state = this.#state;
+    const everyone = [];
+    const rooms = [];
+    const dms = [];
+    for (const conversation of state.conversations.values()) {
+      if (conversation.kind === 'everyone') everyone.push(conversation);
+      else if (conversation.kind === 'room') rooms.push(conversation);
+      else dms.push(conversation);
+    }
+    const byName = (a, b) => fold(a.name).localeCompare(fold(b.name));
+    rooms.sort((a, b) => Number(state.rooms.get(b.key)?.joined ?? false)
+      - Number(state.rooms.get(a.key)?.joined ?? false) || byName(a, b));
+    dms.sort(byName);
+
+    this.#renderList($('everyone-list'), everyone);
+    this.#renderList($('room-list'), rooms);
+    this.#renderList($('dm-list'), dms);
+    $('dm-empty').hidden = dms.length > 0;
+    if (rooms.length === 0) {
+      $('room-list').replaceChildren(h('li', { class: 'sidebar__empty', text: 'No rooms yet. Create one below.' }));
+    }
+
+    for (const key of [...this.#items.keys()]) {
+      if (!state.conversations.has(key)) {
+        this.#items.get(key).remove();
+        this.#items.delete(key);
+      }
+    }
+    const unreadElsewhere = state.totalUnread > 0;
+    $('menu-unread').hidden = !unreadElsewhere;
+    this.#renderTitle();
+  }
+
+  #renderList(list, conversations) {
+    const items = conversations.map((conversation) => this.#conversationItem(conversation));
+    const current = [...list.children];
+    if (current.length !== items.length || current.some((item, i) => item !== items[i])) {
+      list.replaceChildren(...items);
+    }
+  }
+
+  #conversationItem(conversation) {
+    const state = this.#state;
+    const { key } = conversation;
+    let item = this.#items.get(key);
+    if (!item) {
+      const button = h('button', {
+        class: 'conversation', type: 'button', 'data-testid': `conv-${slugFor(key)}`,
+        dataset: { key },
+        onclick: () => {
+          this.#focusComposerOnSwitch = true;
+          this.#actions.select(button.dataset.key);
+          this.#setSidebarOpen(false);
+        },
+      });
+      item = h('li', {}, button);
+      this.#items.set(key, item);
+    }
+    const button = item.firstElementChild;
+    button.dataset.key = key;
+    button.dataset.testid = `conv-${slugFor(key)}`;
+
+    let icon;
+    let name = conversation.name;
+    let status = '';
+    if (conversation.kind === 'everyone') {
+      icon = h('span', { class: 'conversation__icon conversation__icon--everyone', 'aria-hidden': 'true' });
+      icon.append(svgIcon('M12 3a9 9 0 100 18 9 9 0 000-18zM3 12h18M12 3c2.5 2.7 3.5 5.7 3.5 9s-1 6.3-3.5 9c-2.5-2.7-3.5-5.7-3.5-9s1-6.3 3.5-9z'));
+    } else if (conversation.kind === 'room') {
+      const room = state.rooms.get(key);
+      icon = h('span', { class: 'conversation__icon', 'aria-hidden': 'true', text: '#' });
+      name = conversation.name.replace(/^#/, '');
+      if (!room?.joined) status = 'not joined';
+      button.classList.toggle('conversation--muted', !room?.joined);
+    } else {
+      icon = avatar(conversation.name, 'avatar--small');
+      const online = state.isOnline(conversation.name);
+      icon.classList.toggle('avatar--online', online);
+      if (!online) status = 'offline';
+      button.classList.toggle('conversation--muted', !online);
+    }
+
+    const children = [icon, h('span', { class: 'conversation__name', text: name })];
+    if (status) children.push(h('span', { class: 'visually-hidden', text: `, ${status}` }));
+    if (conversation.unread > 0) {
+      children.push(h('span', {
+        class: 'badge', 'data-testid': 'unread-badge', text: conversation.unread > 99 ? '99+' : String(conversation.unread),
+        'aria-label': `${conversation.unread} unread`,
+      }));
+    }
+    button.replaceChildren(...children);
+    button.classList.toggle('conversation--unread', conversation.unread > 0);
+    if (key === state.activeKey) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+    return item;
+  }
+
+  #renderUsers() {
+    const state = this.#state;
+    const users = [...state.users.values()].sort((a, b) => {
+      if (state.isMe(a)) return -1;
+      if (state.isMe(b)) return 1;
+      return fold(a).localeCompare(fold(b));
+    });
+    $('users-count').textContent = users.length ? String(users.length) : '';
+    $('user-list').replaceChildren(...users.map((nick) => {
+      if (state.isMe(nick)) {
+        return h('li', {},
+          h('span', { class: 'user user--me', 'data-testid': `user-${fold(nick)}` },
+            avatar(nick, 'avatar--small avatar--online'),
+            h('span', { class: 'user__name', text: nick }),
+            h('span', { class: 'user__tag', text: 'you' })));
+      }
+      return h('li', {},
+        h('button', {
+          class: 'user', type: 'button', 'data-testid': `user-${fold(nick)}`,
+          title: `Message ${nick} privately`,
+          onclick: () => {
+            this.#focusComposerOnSwitch = true;
+            this.#actions.openDm(nick);
+            this.#setSidebarOpen(false);
+          },
+        },
+        avatar(nick, 'avatar--small avatar--online'),
+        h('span', { class: 'user__name', text: nick }),
+        h('span', { class: 'visually-hidden', text: ', send a private message' })));
+    }));
+  }
+
+  #renderTitle() {
+    const unread = this.#state.totalUnread;
+    const me = this.#state.me?.nickname;
+    document.title = `${unread ? `(${unread}) ` : ''}Chat${me ? ` — ${me}` : ''}`;
+  }
+
+  // ---- header and composer -----------------------------------------------------------------
+
+  #renderHeader() {
+    const state = this.#state;
+    const conversation = state.active;
+    if (!conversation) return;
+    const room = state.rooms.get(conversation.key);
+    let subtitle = '';
+    if (conversation.kind === 'everyone') {
+      const n = state.users.size;
+      subtitle = `Everyone on the server · ${n} online`;
+    } else if (conversation.kind === 'room') {
+      if (!room?.joined) subtitle = 'You are not in this room';
+      else if (room.members) {
+        const names = [...room.members.values()].sort((a, b) => fold(a).localeCompare(fold(b)));
+        subtitle = `${names.length} member${names.length === 1 ? '' : 's'} · ${names.join(', ')}`;
+      } else subtitle = 'Room';
+    } else {
+      subtitle = state.isOnline(conversation.name) ? 'Private conversation · online' : 'Private conversation · offline';
+    }
+    $('conversation-title').textContent = conversation.kind === 'dm' ? `@${conversation.name}` : conversation.name;
+    $('conversation-subtitle').textContent = subtitle;
+    $('conversation-subtitle').title = subtitle;
+    const isRoom = conversation.kind === 'room';
+    $('room-join').hidden = !isRoom || Boolean(room?.joined);
+    $('room-leave').hidden = !isRoom || !room?.joined;
+    $('room-destroy').hidden = !isRoom || !room?.joined;
+    this.#renderComposer();
+    this.#renderEmpty();
+  }
+
+  #renderComposer() {
+    const state = this.#state;
+    const conversation = state.active;
+    if (!conversation) return;
+    const input = $('message-input');
+    const offline = $('chat-screen').classList.contains('is-offline');
+    let placeholder;
+    let enabled = !offline;
+    if (conversation.kind === 'everyone') placeholder = 'Message everyone';
+    else if (conversation.kind === 'room') {
+      const joined = state.rooms.get(conversation.key)?.joined;
+      placeholder = joined ? `Message ${conversation.name}` : `Join ${conversation.name} to send messages`;
+      enabled &&= Boolean(joined);
+    } else {
+      const online = state.isOnline(conversation.name);
+      placeholder = online ? `Message @${conversation.name}` : `${conversation.name} is offline`;
+      enabled &&= online;
+    }
+    if (offline) placeholder = 'Reconnecting…';
+    input.placeholder = placeholder;
+    $('message-input-label').textContent = placeholder;
+    const hadFocus = document.activeElement === input;
+    input.disabled = !enabled;
+    $('message-send').disabled = !enabled;
+    if (hadFocus && !enabled) this.#panes.get(state.activeKey)?.list.focus();
+  }
+
+  // ---- message panes -----------------------------------------------------------------------
+
+  #pane(key) {
+    let pane = this.#panes.get(key);
+    if (!pane) {
+      const conversation = this.#state.conversations.get(key);
+      const list = h('ol', {
+        class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
+        'aria-label': `Messages: ${conversation?.name ?? key}`, tabindex: '0',
+        'data-testid': `messages-${slugFor(key)}`, dataset: { key },
+        hidden: true,
+      });
+      pane = { list, lastEntry: null, lastDay: '', stick: true, scrollTop: 0 };
+      list.addEventListener('scroll', () => {
+        pane.stick = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
+        pane.scrollTop = list.scrollTop;
+      }, { passive: true });
+      this.#panes.set(key, pane);
+      $('message-panes').append(list);
+      for (const entry of conversation?.entries ?? []) this.#renderEntry(pane, entry);
+    }
+    return pane;
+  }
+
+  #showActivePane() {
+    const key = this.#state.activeKey;
+    const active = this.#pane(key);
+    for (const [paneKey, pane] of this.#panes) pane.list.hidden = paneKey !== key;
+    if (active.stick) active.list.scrollTop = active.list.scrollHeight;
+    else active.list.scrollTop = active.scrollTop;
+    this.#renderConversations();
+    this.#renderEmpty();
+    if (this.#focusComposerOnSwitch) {
+      this.#focusComposerOnSwitch = false;
+      const input = $('message-input');
+      if (!input.disabled && !PHONE.matches) input.focus();
+    }
+  }
+
+  #renderEmpty() {
+    const state = this.#state;
+    const conversation = state.active;
+    const container = $('message-panes');
+    container.querySelector('.empty-state')?.remove();
+    if (!conversation) return;
+    const room = state.rooms.get(conversation.key);
+    const hasMessages = conversation.entries.some((entry) => entry.type === 'message');
+    if (conversation.kind === 'room' && !room?.joined) {
+      const join = h('button', {
+        class: 'button button--primary', type: 'button', 'data-testid': 'empty-join',
+        text: `Join ${conversation.name}`,
+        onclick: () => this.#actions.joinRoom(room?.name ?? conversation.name),
+      });
+      container.append(h('div', { class: 'empty-state', 'data-testid': 'empty-state' },
+        h('div', { class: 'empty-state__icon', 'aria-hidden': 'true', text: '#' }),
+        h('p', { class: 'empty-state__title', text: `You are not in ${conversation.name}` }),
+        h('p', { class: 'empty-state__text', text: 'Join the room to read and send its messages.' }),
+        join));
+    } else if (!hasMessages) {
+      let title;
+      let text;
+      if (conversation.kind === 'everyone') {
+        title = 'Say hello to everyone';
+        text = 'Messages here go to every user on the server.';
+      } else if (conversation.kind === 'room') {
+        title = `Welcome to ${conversation.name}`;
+        text = 'Only members of this room see what is said here.';
+      } else {
+        title = `Private conversation with ${conversation.name}`;
+        text = 'Only the two of you see these messages.';
+      }
+      container.append(h('div', { class: 'empty-state empty-state--quiet', 'data-testid': 'empty-state' },
+        h('p', { class: 'empty-state__title', text: title }),
+        h('p', { class: 'empty-state__text', text })));
+    }
+  }
+
+  #appendEntry(key, entry) {
+    const pane = this.#panes.get(key);
+    if (!pane) return; // rendered from state when first shown
+    const stick = pane.stick || entry.mine;
+    this.#renderEntry(pane, entry);
+    while (pane.list.children.length > 600) pane.list.firstElementChild.remove();
+    if (key === this.#state.activeKey) {
+      if (stick) {
+        pane.list.scrollTop = pane.list.scrollHeight;
+        pane.stick = true;
+      }
+      if (entry.type === 'message') this.#renderEmpty();
+    }
+  }
+
+  #renderEntry(pane, entry) {
+    const date = parseTime(entry.time);
+    const day = date.toDateString();
+    if (day !== pane.lastDay) {
+      pane.list.append(h('li', { class: 'day-divider', 'aria-hidden': 'true' }, h('span', { text: dayLabel(date) })));
+      pane.lastDay = day;
+      pane.lastEntry = null;
+    }
+    if (entry.type === 'notice') {
+      pane.list.append(h('li', { class: 'notice', 'data-testid': 'notice' },
+        h('span', { class: 'notice__text', text: entry.text }), ' ',
+        timeElement(entry.time, 'notice__time')));
+      pane.lastEntry = entry;
+      return;
+    }
+    const previous = pane.lastEntry;
+    const continued = previous?.type === 'message' && fold(previous.from) === fold(entry.from)
+      && date - parseTime(previous.time) < GROUP_MS;
+    const sender = h('span', { class: 'message__sender', 'data-testid': 'message-sender', text: entry.from });
+    const meta = h('div', { class: 'message__meta' }, sender, ' ', timeElement(entry.time, 'message__time'));
+    if (entry.mine) meta.append(h('span', { class: 'message__you', text: 'you' }));
+    const item = h('li', {
+      class: `message${continued ? ' message--continued' : ''}${entry.mine ? ' message--mine' : ''}`,
+      'data-testid': 'message', dataset: { id: entry.id ?? '', sender: entry.from },
+    },
+    continued ? h('span', { class: 'message__gutter', 'aria-hidden': 'true', text: hhmm(date) }) : avatar(entry.from),
+    h('div', { class: 'message__body' }, meta,
+      h('p', { class: 'message__text', 'data-testid': 'message-text', text: entry.text })));
+    pane.list.append(item);
+    pane.lastEntry = entry;
+  }
+}
+
+function svgIcon(path) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const element = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  element.setAttribute('d', path);
+  svg.append(element);
+  return svg;
+}
