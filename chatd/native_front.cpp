@@ -123,14 +123,20 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
     case Verb::create:
       reply_outcome(command.verb, hub_.create_room(user_id, command.name), command.name);
       return;
-    case Verb::destroy:
-      reply_outcome(command.verb, hub_.destroy_room(user_id, command.name), command.name);
+    case Verb::destroy: {
+      // Look the name up first: once destroyed, the room's own spelling is gone.
+      const auto room = hub_.room_name(command.name).value_or(command.name);
+      reply_outcome(command.verb, hub_.destroy_room(user_id, command.name), room);
       return;
-    case Verb::join:
-      reply_outcome(command.verb, hub_.join_room(user_id, command.name), command.name);
+    }
+    case Verb::join: {
+      const auto error = hub_.join_room(user_id, command.name);
+      reply_outcome(command.verb, error, hub_.room_name(command.name).value_or(command.name));
       return;
+    }
     case Verb::leave:
-      reply_outcome(command.verb, hub_.leave_room(user_id, command.name), command.name);
+      reply_outcome(command.verb, hub_.leave_room(user_id, command.name),
+                    hub_.room_name(command.name).value_or(command.name));
       return;
     case Verb::logout:
       on_close();
@@ -171,7 +177,7 @@ void NativeFront::reply_outcome(Verb verb, const std::optional<protocol::Error>&
   if (error) {
     reply_error(verb, *error);
   } else {
-    reply(verb, {hub_.room_name(room).value_or(room)});
+    reply(verb, {room});
   }
 }
 

@@ -44,9 +44,13 @@ bool is_valid_utf8(std::string_view bytes) {
 std::optional<Error> check_message_text(std::string_view text) {
   if (text.empty()) return Error::message_empty;
   if (!is_valid_utf8(text)) return Error::message_invalid_utf8;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
     if ((byte < 0x20 && byte != '\t') || byte == 0x7F) return Error::message_control_characters;
+    // C1 controls U+0080..U+009F, encoded C2 80..C2 9F (the text is valid UTF-8 by now).
+    if (byte == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      return Error::message_control_characters;
+    }
   }
   return std::nullopt;
 }

@@ -9,8 +9,8 @@ namespace chat::protocol {
 
 bool is_valid_utf8(std::string_view bytes);
 
-// What a chat message may contain: non-empty, valid UTF-8, no control characters except TAB
-// (they would let one user rewrite another's terminal).
+// What a chat message may contain: non-empty, valid UTF-8, no C0 or C1 control characters
+// except TAB (they would let one user rewrite another's terminal).
 std::optional<Error> check_message_text(std::string_view text);
 
 }  // namespace chat::protocol

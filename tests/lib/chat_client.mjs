@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { LineClient } from './line_client.mjs';
 
 export const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // docs/protocol.md, "Errors".
 export const SENTENCES = {
@@ -55,6 +55,7 @@ export function parseMessage(line) {
   assert.equal(tag, 'MESSAGE', line);
   assert.match(msgid, UUID);
   assertTime(time);
+  assert.match(identifier, UUID);
   return { msgid, time, target, identifier, from, text };
 }
 
@@ -64,6 +65,7 @@ export function parseEvent(line) {
   assert.equal(tag, 'EVENT', line);
   assert.ok(rest.length <= 1, `too many fields in ${JSON.stringify(line)}`);
   assertTime(time);
+  assert.match(identifier, UUID);
   return { time, kind, room, identifier, nick, previous: rest[0] };
 }
 
@@ -71,6 +73,9 @@ let pings = 0;
 
 export class ChatClient extends LineClient {
   mode = 'plain';
+  loggedIn = false;
+  // The last nickname and identifier this connection logged in with (kept after a logout, to
+  // check the events it causes).
   nick = undefined;
   id = undefined;
 
@@ -83,7 +88,7 @@ export class ChatClient extends LineClient {
   }
 
   // Nothing at all arrives over a short window.
-  async expectSilence(waitMs = 300) {
+  async expectSilence(waitMs = 200) {
     assert.equal(await this.received(waitMs), '');
   }
 
@@ -105,20 +110,29 @@ export class ChatClient extends LineClient {
     this.mode = 'rich';
   }
 
-  // Logs in (or renames). Rich mode checks `OK USERNAME <nick> <identifier>`; plain mode has no
-  // reply, so a PING round trip proves the command was silent.
+  // Logs in (or renames). Rich mode checks `OK USERNAME <nick> <identifier>`, the identifier
+  // staying the same on a rename; plain mode has no reply, so a PING round trip proves the command
+  // was silent.
   async login(nick) {
     this.send(`USERNAME ${nick}`);
     if (this.mode === 'rich') {
       const [ok, verb, name, identifier] = fields(await this.line(), 4);
       assert.deepEqual([ok, verb, name], ['OK', 'USERNAME', nick]);
       assert.match(identifier, UUID);
-      if (this.id !== undefined) assert.equal(identifier, this.id, 'identifier changed on rename');
+      if (this.loggedIn) assert.equal(identifier, this.id, 'identifier changed on rename');
       this.id = identifier;
     } else {
       await this.expectAlive();
     }
     this.nick = nick;
+    this.loggedIn = true;
+  }
+
+  async logout() {
+    this.send('LOGOUT');
+    if (this.mode === 'rich') await this.expectLine('OK LOGOUT');
+    else await this.expectAlive();
+    this.loggedIn = false;
   }
 
   // Reads the next line and checks it is the given event about `user` (a logged-in ChatClient).
@@ -195,15 +209,25 @@ export class ChatPool {
     return client;
   }
 
-  // Logs in rich users one after another; each earlier one sees the later ones' ONLINE events.
-  async richUsers(...nicks) {
-    const users = [];
-    for (const nick of nicks) {
-      const user = await this.rich(nick);
-      for (const earlier of users) await earlier.expectEvent('ONLINE', '*', user);
-      users.push(user);
+  // Logs `nick` in; every rich user in `observers` must see its ONLINE event. A plain user's
+  // identifier (plain mode never shows it) is learnt from those events.
+  async arrive(mode, nick, observers) {
+    const user = await this[mode](nick);
+    for (const observer of observers.filter((other) => other.mode === 'rich')) {
+      const event = parseEvent(await observer.line());
+      assert.deepEqual([event.kind, event.room, event.nick], ['ONLINE', '*', nick]);
+      user.id ??= event.identifier;
+      assert.equal(event.identifier, user.id);
     }
-    return users;
+    return user;
+  }
+
+  // Logs users in one after another, e.g. users({ alice: 'rich', bob: 'plain' }), each seen
+  // arriving by the rich ones before it; returns them by nickname.
+  async users(modes) {
+    const online = [];
+    for (const [nick, mode] of Object.entries(modes)) online.push(await this.arrive(mode, nick, online));
+    return Object.fromEntries(online.map((user) => [user.nick, user]));
   }
 
   async closeAll() {

@@ -57,4 +57,6 @@ TEST_CASE("message text rules") {
   CHECK(protocol::check_message_text("esc\x1b[2J") == Error::message_control_characters);
   CHECK(protocol::check_message_text(std::string("nul\0", 4)) == Error::message_control_characters);
   CHECK(protocol::check_message_text("del\x7f") == Error::message_control_characters);
+  CHECK(protocol::check_message_text("next\xC2\x85line") == Error::message_control_characters);
+  CHECK_FALSE(protocol::check_message_text("nbsp\xC2\xA0ok"));
 }
