@@ -93,7 +93,7 @@ test('serves the web app with content types, 404s and no path traversal', async 
   assert.equal((await get(proxy.port, '/', 'POST')).status, 405);
 });
 
-test('a browser that stops reading does not grow the proxy; chatd drops it, others go on', async () => {
+test('a browser that stops reading does not grow the proxy; chatd drops it, others go on', async (t) => {
   const slow = await WsClient.connect(proxy.port);
   slow.send({ type: 'login', nickname: 'sleepy' });
   slow.send({ type: 'command', action: 'join', target: '#flood' });
@@ -114,8 +114,11 @@ test('a browser that stops reading does not grow the proxy; chatd drops it, othe
   talker.send('PING flooded');
   assert.equal(await talker.line(20000), 'PONG flooded');
   const grownKiB = rssKiB(proxy.process.pid) - before;
-  console.log(`wsproxy RSS grew by ${grownKiB} KiB`);
-  assert.ok(grownKiB < 12 * 1024, `wsproxy grew by ${grownKiB} KiB`);
+  t.diagnostic(`wsproxy RSS grew by ${grownKiB} KiB while 20 MB flowed to a stalled browser`);
+  // Under AddressSanitizer, RSS mostly measures the allocator's quarantine of freed memory.
+  if (process.env.CHAT_SANITIZED !== '1') {
+    assert.ok(grownKiB < 12 * 1024, `wsproxy grew by ${grownKiB} KiB`);
+  }
 
   slow.socket._socket.resume();
   const closed = await slow.closed(10000);

@@ -1,0 +1,247 @@
+#include "cli/command_line.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "cli/room_name.hpp"
+#include "protocol/names.hpp"
+
+namespace chat::cli {
+namespace {
+
+using protocol::Command;
+using protocol::Target;
+using protocol::Verb;
+
+// The words of a command's arguments; the last argument of /msg keeps its spaces.
+class Arguments {
+ public:
+  explicit Arguments(std::string_view text) : rest_(text) {}
+
+  std::string_view word() {
+    skip_spaces();
+    const auto end = rest_.find(' ');
+    const auto word = rest_.substr(0, end);
+    rest_.remove_prefix(word.size());
+    return word;
+  }
+  std::string_view text() {
+    skip_spaces();
+    return std::exchange(rest_, {});
+  }
+  bool done() {
+    skip_spaces();
+    return rest_.empty();
+  }
+
+ private:
+  void skip_spaces() {
+    while (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1);
+  }
+  std::string_view rest_;
+};
+
+struct Spec;
+using Parser = Input (*)(const Spec&, Arguments&, const Target&);
+
+struct Spec {
+  std::string_view name;
+  std::string_view arguments;
+  std::string_view summary;
+  Parser parse;
+};
+
+std::string usage_of(const Spec& spec) {
+  return spec.arguments.empty() ? fmt::format("/{}", spec.name)
+                                : fmt::format("/{} {}", spec.name, spec.arguments);
+}
+
+InputError usage_error(const Spec& spec) { return {fmt::format("usage: {}", usage_of(spec))}; }
+
+Command make_command(Verb verb, std::string name = {}) {
+  return Command{verb, std::move(name), {}, {}};
+}
+
+Requests one(Command command) { return Requests{{std::move(command)}}; }
+
+std::variant<std::string, InputError> room_argument(std::string_view word) {
+  auto room = parse_room_name(word);
+  if (!room) {
+    return InputError{
+        fmt::format("{}: {}", word, protocol::error_text(protocol::Error::room_name_invalid))};
+  }
+  return std::move(*room);
+}
+
+// The room named, or the current conversation's when none is and it is a room.
+std::variant<std::string, InputError> room_or_current(const Spec& spec, Arguments& arguments,
+                                                      const Target& conversation) {
+  const auto word = arguments.word();
+  if (!arguments.done()) return usage_error(spec);
+  if (!word.empty()) return room_argument(word);
+  if (conversation.kind == Target::Kind::room) return conversation.name;
+  return InputError{fmt::format("usage: {} (you are not talking in a room)", usage_of(spec))};
+}
+
+std::variant<Target, InputError> target_argument(std::string_view word) {
+  auto target = protocol::parse_target(word);
+  if (auto* parsed = std::get_if<Target>(&target)) return std::move(*parsed);
+  if (std::get<protocol::Error>(target) == protocol::Error::room_name_invalid) {
+    return InputError{
+        fmt::format("{}: {}", word, protocol::error_text(protocol::Error::room_name_invalid))};
+  }
+  return InputError{fmt::format("{}: not a nickname, #room or * (everyone)", word)};
+}
+
+Input parse_join(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto room_word = arguments.word();
+  const auto nickname = arguments.word();
+  if (room_word.empty() || !arguments.done()) return usage_error(spec);
+  auto room = room_argument(room_word);
+  if (auto* error = std::get_if<InputError>(&room)) return std::move(*error);
+  Requests requests;
+  if (!nickname.empty()) {
+    if (const auto error = protocol::check_nickname(nickname)) {
+      return InputError{fmt::format("{}: {}", nickname, protocol::error_text(*error))};
+    }
+    requests.commands.push_back(make_command(Verb::username, std::string(nickname)));
+  }
+  requests.commands.push_back(make_command(Verb::join, std::move(std::get<std::string>(room))));
+  return requests;
+}
+
+template <Verb verb>
+Input parse_room_or_current(const Spec& spec, Arguments& arguments, const Target& conversation) {
+  auto room = room_or_current(spec, arguments, conversation);
+  if (auto* error = std::get_if<InputError>(&room)) return std::move(*error);
+  return one(make_command(verb, std::move(std::get<std::string>(room))));
+}
+
+template <Verb verb>
+Input parse_room(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto word = arguments.word();
+  if (word.empty() || !arguments.done()) return usage_error(spec);
+  auto room = room_argument(word);
+  if (auto* error = std::get_if<InputError>(&room)) return std::move(*error);
+  return one(make_command(verb, std::move(std::get<std::string>(room))));
+}
+
+template <Verb verb>
+Input parse_no_arguments(const Spec& spec, Arguments& arguments, const Target&) {
+  if (!arguments.done()) return usage_error(spec);
+  return one(make_command(verb));
+}
+
+Input parse_msg(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto word = arguments.word();
+  const auto text = arguments.text();
+  if (word.empty() || text.empty()) return usage_error(spec);
+  auto target = target_argument(word);
+  if (auto* error = std::get_if<InputError>(&target)) return std::move(*error);
+  return one(Command{Verb::msg, {}, std::move(std::get<Target>(target)), std::string(text)});
+}
+
+Input parse_to(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto word = arguments.word();
+  if (word.empty() || !arguments.done()) return usage_error(spec);
+  auto target = target_argument(word);
+  if (auto* error = std::get_if<InputError>(&target)) return std::move(*error);
+  return SwitchConversation{std::move(std::get<Target>(target))};
+}
+
+Input parse_nick(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto nickname = arguments.word();
+  if (nickname.empty() || !arguments.done()) return usage_error(spec);
+  if (const auto error = protocol::check_nickname(nickname)) {
+    return InputError{fmt::format("{}: {}", nickname, protocol::error_text(*error))};
+  }
+  return one(make_command(Verb::username, std::string(nickname)));
+}
+
+Input parse_help(const Spec&, Arguments&, const Target&) { return ShowHelp{}; }
+
+constexpr std::array<Spec, 13> specs{{
+    {"join", "<#room> [nick]", "join a room (made if new) and talk there; log in as nick first",
+     parse_join},
+    {"leave", "[#room]", "leave a room (default: the current one)",
+     parse_room_or_current<Verb::leave>},
+    {"create", "<#room>", "create a room without joining it", parse_room<Verb::create>},
+    {"destroy", "<#room>", "delete a room (its creator, or anyone once the creator is offline)",
+     parse_room<Verb::destroy>},
+    {"msg", "<nick|#room|*> <text>", "send one message there without switching", parse_msg},
+    {"to", "<nick|#room|*>", "talk there from now on (* is everyone)", parse_to},
+    {"rooms", "", "list the rooms", parse_no_arguments<Verb::rooms>},
+    {"users", "", "list who is online", parse_no_arguments<Verb::users>},
+    {"members", "[#room]", "list a room's members (default: the current one)",
+     parse_room_or_current<Verb::members>},
+    {"nick", "<name>", "change your nickname, or log in again after /logout", parse_nick},
+    {"logout", "", "log out and stay connected", parse_no_arguments<Verb::logout>},
+    {"quit", "", "log out and leave (Ctrl-D does the same)", parse_no_arguments<Verb::quit>},
+    {"help", "", "show this help", parse_help},
+}};
+
+std::optional<std::reference_wrapper<const Spec>> find_spec(std::string_view name) {
+  const auto folded = protocol::fold_case(name);
+  for (const auto& spec : specs) {
+    if (spec.name == folded) return std::cref(spec);
+  }
+  return std::nullopt;
+}
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+}  // namespace
+
+Input parse_input(std::string_view line, const Target& conversation) {
+  if (is_blank(line)) return Blank{};
+  if (line.front() != '/' || line.starts_with("//")) {
+    if (line.front() == '/') line.remove_prefix(1);
+    return one(Command{Verb::msg, {}, conversation, std::string(line)});
+  }
+  Arguments arguments(line.substr(1));
+  const auto name = arguments.word();
+  const auto spec = find_spec(name);
+  if (!spec) return InputError{fmt::format("unknown command /{}; /help lists them", name)};
+  return spec->get().parse(spec->get(), arguments, conversation);
+}
+
+std::string format_command(const Command& command) {
+  const auto verb = protocol::verb_name(command.verb);
+  switch (command.verb) {
+    case Verb::msg:
+      return fmt::format("{} {} {}", verb, command.target.to_string(), command.text);
+    case Verb::send:
+      return fmt::format("{} {}", verb, command.text);
+    default:
+      return command.name.empty() ? std::string(verb) : fmt::format("{} {}", verb, command.name);
+  }
+}
+
+std::string conversation_name(const Target& target) {
+  return target.kind == Target::Kind::everyone ? "everyone" : target.to_string();
+}
+
+std::vector<std::string> help_lines() {
+  std::vector<std::string> lines;
+  lines.reserve(specs.size() + 1);
+  lines.emplace_back("Commands (any other line is a message to the current conversation):");
+  for (const auto& spec : specs) {
+    lines.push_back(fmt::format("  {:<28} {}", usage_of(spec), spec.summary));
+  }
+  lines.push_back(fmt::format("  {:<28} {}", "//text", "send a message that starts with '/'"));
+  return lines;
+}
+
+std::vector<std::string> command_words() {
+  std::vector<std::string> words;
+  for (const auto& spec : specs) words.push_back(fmt::format("/{}", spec.name));
+  return words;
+}
+
+}  // namespace chat::cli

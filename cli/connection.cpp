@@ -1,0 +1,138 @@
+#include "cli/connection.hpp"
+
+#include <asio/connect.hpp>
+#include <asio/write.hpp>
+#include <random>
+#include <utility>
+
+namespace chat::cli {
+namespace {
+
+// Lines from chatd are at most its 8192-byte command limit plus the fields it adds.
+constexpr std::size_t max_server_line = 64 * 1024;
+constexpr std::chrono::milliseconds first_retry{500};
+constexpr std::chrono::milliseconds longest_retry{15'000};
+
+std::string describe(const asio::error_code& error) {
+  if (error == asio::error::eof) return "closed by the server";
+  return error.message();
+}
+
+}  // namespace
+
+Connection::Connection(asio::io_context& io, std::string host, std::string port, Handlers handlers)
+    : host_(std::move(host)),
+      port_(std::move(port)),
+      address_(host_ + ":" + port_),
+      handlers_(std::move(handlers)),
+      resolver_(io),
+      socket_(io),
+      retry_timer_(io),
+      backoff_(first_retry, longest_retry, std::random_device{}()),
+      reader_(max_server_line) {}
+
+void Connection::start() { connect(); }
+
+void Connection::connect() {
+  const auto attempt = attempt_;
+  resolver_.async_resolve(
+      host_, port_,
+      [this, attempt](asio::error_code error, asio::ip::tcp::resolver::results_type endpoints) {
+        if (stale(attempt)) return;
+        if (error) {
+          fail(describe(error));
+          return;
+        }
+        asio::async_connect(
+            socket_, endpoints,
+            [this, attempt](asio::error_code error, const asio::ip::tcp::endpoint&) {
+              if (stale(attempt)) return;
+              if (error) {
+                fail(describe(error));
+                return;
+              }
+              asio::error_code ignored;
+              socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+              // Notices a server host that vanished without closing, eventually.
+              socket_.set_option(asio::socket_base::keep_alive(true), ignored);
+              connected_ = true;
+              heard_from_server_ = false;
+              reader_ = protocol::LineReader(max_server_line);
+              read();
+              handlers_.connected();
+            });
+      });
+}
+
+void Connection::read() {
+  const auto attempt = attempt_;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [this, attempt](asio::error_code error, std::size_t length) {
+                            if (stale(attempt)) return;
+                            if (error) {
+                              fail(describe(error));
+                              return;
+                            }
+                            if (!heard_from_server_) {
+                              heard_from_server_ = true;
+                              backoff_.reset();
+                            }
+                            reader_.append(std::string_view(read_buffer_.data(), length));
+                            while (auto event = reader_.next()) {
+                              if (event->kind == protocol::LineEvent::Kind::line)
+                                handlers_.line(event->text);
+                              if (stale(attempt)) return;
+                            }
+                            read();
+                          });
+}
+
+void Connection::send(std::string_view line) {
+  if (!connected_) return;
+  queue_.push_back(std::string(line) + '\n');
+  if (!writing_) write();
+}
+
+void Connection::write() {
+  const auto attempt = attempt_;
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(queue_.front()),
+                    [this, attempt](asio::error_code error, std::size_t) {
+                      if (stale(attempt)) return;
+                      writing_ = false;
+                      if (error) {
+                        fail(describe(error));
+                        return;
+                      }
+                      queue_.pop_front();
+                      if (!queue_.empty()) write();
+                    });
+}
+
+void Connection::fail(const std::string& reason) {
+  const bool was_connected = std::exchange(connected_, false);
+  ++attempt_;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  queue_.clear();
+  writing_ = false;
+  const auto delay = backoff_.next();
+  retry_timer_.expires_after(delay);
+  retry_timer_.async_wait([this, attempt = attempt_](asio::error_code error) {
+    if (!error && !stale(attempt)) connect();
+  });
+  handlers_.lost(reason, was_connected, delay);
+}
+
+void Connection::stop() {
+  stopped_ = true;
+  connected_ = false;
+  ++attempt_;
+  asio::error_code ignored;
+  resolver_.cancel();
+  retry_timer_.cancel();
+  socket_.close(ignored);
+  queue_.clear();
+}
+
+}  // namespace chat::cli

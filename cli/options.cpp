@@ -1,0 +1,76 @@
+#include "cli/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
+
+#include "cli/room_name.hpp"
+#include "protocol/names.hpp"
+
+namespace chat::cli {
+namespace {
+
+bool is_port(std::string_view text) {
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc{} && end == text.data() + text.size() && value >= 1 && value <= 65535;
+}
+
+}  // namespace
+
+std::string usage() {
+  return "Usage: chat [--host HOST] [--port PORT] [--nick NAME] [--join ROOM]... [--utc]\n"
+         "\n"
+         "  --host HOST   chatd's address (default localhost)\n"
+         "  --port PORT   chatd's port (default 8080)\n"
+         "  --nick NAME   log in as NAME (asked for when left out; without a terminal the\n"
+         "                first input line is the name)\n"
+         "  --join ROOM   join ROOM after logging in and talk there; may be repeated\n"
+         "  --utc         show message times in UTC instead of local time\n"
+         "  --help        show this help\n"
+         "\n"
+         "Type /help once connected for the commands. Without a terminal, chat reads lines from\n"
+         "stdin, prints what it receives to stdout, and exits once stdin ends and the server has\n"
+         "answered everything.\n";
+}
+
+std::variant<Options, ShowUsage, OptionsError> parse_options(int argc, const char* const* argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") return ShowUsage{};
+    if (flag == "--utc") {
+      options.utc = true;
+      continue;
+    }
+    if (i + 1 >= argc)
+      return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
+    const std::string_view value = argv[++i];
+    if (flag == "--host") {
+      if (value.empty()) return OptionsError{"empty --host"};
+      options.host = value;
+    } else if (flag == "--port") {
+      if (!is_port(value)) return OptionsError{fmt::format("invalid port: {}", value)};
+      options.port = value;
+    } else if (flag == "--nick") {
+      if (const auto error = protocol::check_nickname(value)) {
+        return OptionsError{
+            fmt::format("invalid nickname {}: {}", value, protocol::error_text(*error))};
+      }
+      options.nickname = value;
+    } else if (flag == "--join") {
+      auto room = parse_room_name(value);
+      if (!room) {
+        return OptionsError{fmt::format("invalid room {}: {}", value,
+                                        protocol::error_text(protocol::Error::room_name_invalid))};
+      }
+      options.rooms.push_back(std::move(*room));
+    } else {
+      return OptionsError{fmt::format("unknown option: {}", flag)};
+    }
+  }
+  return options;
+}
+
+}  // namespace chat::cli

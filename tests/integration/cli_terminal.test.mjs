@@ -1,0 +1,173 @@
+// The console client on a real terminal: tmux gives it a pseudo-terminal (120x30) and shows what
+// a person would see. Messages arriving while a line is half typed must leave the typed text
+// intact under them; Tab completes nicknames; Ctrl-D leaves.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { binaries, startChatd } from '../lib/processes.mjs';
+import { ChatPool, parseMessage } from '../lib/chat_client.mjs';
+
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// One tmux server of our own (its own socket, no user configuration) per test.
+class Screen {
+  static count = 0;
+
+  constructor(command) {
+    this.socket = path.join(tmpdir(), `chat-cli-test-${process.pid}-${++Screen.count}.sock`);
+    this.tmux('new-session', '-d', '-x', '120', '-y', '30', command);
+  }
+
+  tmux(...args) {
+    return execFileSync('tmux', ['-S', this.socket, '-f', '/dev/null', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  type(text) { this.tmux('send-keys', '-l', text); }
+  press(...keys) { this.tmux('send-keys', ...keys); }
+
+  // The visible lines, without the empty ones below the prompt.
+  lines() {
+    const lines = this.tmux('capture-pane', '-p').split('\n');
+    while (lines.length && lines.at(-1).trim() === '') lines.pop();
+    return lines;
+  }
+
+  async until(check, what, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.alive() ? this.lines() : [];
+      if (check(lines)) return lines;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${lines.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  alive() {
+    try {
+      this.tmux('has-session');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close() {
+    if (this.alive()) this.tmux('kill-server');
+    rmSync(this.socket, { force: true });
+  }
+}
+
+let chatd;
+let pool;
+let screens = [];
+
+before(async () => {
+  if (!hasTmux) return;
+  chatd = await startChatd();
+  pool = new ChatPool(chatd.port);
+});
+afterEach(async () => {
+  for (const screen of screens.splice(0)) screen.close();
+  await pool?.closeAll();
+});
+after(() => chatd?.stop());
+
+function chat(args) {
+  const quoted = [binaries.cli, '--host', '127.0.0.1', '--port', String(chatd.port), ...args]
+    .map((word) => `'${word}'`).join(' ');
+  const screen = new Screen(`env LANG=C.UTF-8 ${quoted}`);
+  screens.push(screen);
+  return screen;
+}
+
+const lastLine = (lines) => lines.at(-1) ?? '';
+const count = (lines, text) => lines.filter((line) => line.includes(text)).length;
+
+test('a message arriving mid-typing leaves the half-typed line intact, and both are visible', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('bob');
+  const screen = chat(['--nick', 'alice']);
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  await bob.lineMatching(/ ONLINE \* \S+ alice$/);
+
+  screen.type('half typed, not sent');
+  await screen.until((lines) => lastLine(lines) === 'everyone> half typed, not sent', 'the typed text');
+
+  bob.send('MSG * hello from bob');
+  const lines = await screen.until((l) => l.some((line) => / \* bob: hello from bob$/.test(line)), "bob's message");
+  assert.equal(lastLine(lines), 'everyone> half typed, not sent');
+  assert.equal(count(lines, 'half typed'), 1, lines.join('\n'));
+  assert.match(lines.at(-2), /^\[\d\d:\d\d\] \* bob: hello from bob$/);
+
+  screen.type(' - now it is');
+  screen.press('Enter');
+  const sent = parseMessage(await bob.lineMatching(/^MESSAGE \S+ \S+ \S+ \S+ alice /));
+  assert.deepEqual([sent.target, sent.text], ['*', 'half typed, not sent - now it is']);
+
+  // The typed line gives way to chatd's echo of it; a fresh prompt waits below.
+  const after = await screen.until((l) => l.some((line) => line.endsWith('* alice: half typed, not sent - now it is')), 'the echo');
+  assert.equal(lastLine(after), 'everyone>');
+  assert.equal(count(after, 'half typed'), 1, after.join('\n'));
+});
+
+test('a long line wrapping over two rows survives a message too', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('bob');
+  const screen = chat(['--nick', 'alice']);
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  await bob.lineMatching(/ ONLINE \* \S+ alice$/);
+
+  const long = `${'0123456789'.repeat(14)}end`;  // 143 + the prompt: two rows of 120
+  screen.type(long);
+  await screen.until((lines) => lastLine(lines).endsWith('end'), 'the long line');
+  bob.send('MSG * interruption');
+  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: interruption')), "bob's message");
+  assert.equal(lines.slice(-2).join(''), `everyone> ${long}`);
+  assert.equal(count(lines, '0123456789'), 2, lines.join('\n'));  // the two rows, nothing stale
+});
+
+test('Tab completes nicknames, /join switches the conversation, Ctrl-D leaves', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('bobby_tables');
+  const screen = chat(['--nick', 'alice']);
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+
+  screen.type('/msg bob');
+  screen.press('Tab');
+  await screen.until((lines) => lastLine(lines) === 'everyone> /msg bobby_tables', 'the completed name');
+  screen.type('secret');
+  screen.press('Enter');
+  const message = parseMessage(await bob.lineMatching(/^MESSAGE /));
+  assert.deepEqual([message.target, message.from, message.text], ['@bobby_tables', 'alice', 'secret']);
+
+  screen.type('/join #tea');
+  screen.press('Enter');
+  await screen.until((lines) => lastLine(lines) === '#tea>', 'the #tea prompt');
+
+  screen.press('C-d');
+  await screen.until(() => !screen.alive(), 'chat to exit');
+  await bob.lineMatching(/ OFFLINE \* \S+ alice$/);
+});
+
+test('without --nick it asks, and asks again when the name is taken', { skip: !hasTmux }, async () => {
+  await pool.rich('taken');
+  const screen = chat([]);
+  await screen.until((lines) => lastLine(lines) === 'nickname:', 'the nickname prompt');
+  screen.type('taken');
+  screen.press('Enter');
+  await screen.until((lines) => lines.some((line) => line === '!! error: Username is already taken. (USERNAME taken)')
+    && lastLine(lines) === 'nickname:', 'the second question');
+  screen.type('fresh');
+  screen.press('Enter');
+  await screen.until((lines) => lines.includes('-!- logged in as fresh') && lastLine(lines) === 'everyone>', 'the login');
+});
