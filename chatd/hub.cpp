@@ -16,7 +16,7 @@ std::string now() { return protocol::format_timestamp(std::chrono::system_clock:
 
 }  // namespace
 
-Hub::Hub(IdGenerator& ids) : ids_(ids) {}
+Hub::Hub(IdGenerator& ids, HubLimits limits) : ids_(ids), limits_(limits) {}
 
 std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_view nickname) {
   if (const auto error = protocol::check_nickname(nickname)) return *error;
@@ -93,17 +93,22 @@ std::variant<protocol::ChatMessage, Hub::Error> Hub::send(const std::string& use
   return message;
 }
 
-std::optional<Hub::Error> Hub::create_room(const std::string& user_id, std::string_view room) {
+Hub::RoomResult Hub::create_room(const std::string& user_id, std::string_view room) {
   if (const auto error = protocol::check_room_name(room)) return *error;
-  const auto [it, created] =
-      rooms_.try_emplace(protocol::fold_case(room), Room{std::string(room), user_id, {}});
-  if (!created) return Error::room_exists;
-  deliver_to_all(Delivery(make_event(Event::Kind::create, it->second.name, user_id)));
-  return std::nullopt;
+  auto folded = protocol::fold_case(room);
+  if (rooms_.contains(folded)) return Error::room_exists;
+  auto& owned = rooms_owned_[user_id];
+  if (rooms_.size() >= limits_.max_rooms || owned >= limits_.max_rooms_per_owner) {
+    return Error::room_limit;
+  }
+  ++owned;
+  auto& created =
+      rooms_.emplace(std::move(folded), Room{std::string(room), user_id, {}}).first->second;
+  deliver_to_all(Delivery(make_event(Event::Kind::create, created.name, user_id)));
+  return created.name;
 }
 
-std::optional<Hub::Error> Hub::destroy_room(const std::string& user_id,
-                                            std::string_view room_name) {
+Hub::RoomResult Hub::destroy_room(const std::string& user_id, std::string_view room_name) {
   const auto it = rooms_.find(protocol::fold_case(room_name));
   if (it == rooms_.end()) return Error::no_such_room;
   auto& room = it->second;
@@ -112,29 +117,36 @@ std::optional<Hub::Error> Hub::destroy_room(const std::string& user_id,
       room.owner_id == user_id || (!owner_online && room.member_ids.contains(user_id));
   if (!allowed) return Error::not_room_owner;
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
-  const Delivery destroyed(make_event(Event::Kind::destroy, room.name, user_id));
+  if (const auto owned = rooms_owned_.find(room.owner_id); owned != rooms_owned_.end()) {
+    if (--owned->second == 0) rooms_owned_.erase(owned);
+  }
+  auto name = std::move(room.name);
+  const Delivery destroyed(make_event(Event::Kind::destroy, name, user_id));
   rooms_.erase(it);
   deliver_to_all(destroyed);
-  return std::nullopt;
+  return name;
 }
 
-std::optional<Hub::Error> Hub::join_room(const std::string& user_id, std::string_view room_name) {
-  if (const auto error = protocol::check_room_name(room_name)) return *error;
-  if (!find_room(room_name)) create_room(user_id, room_name);
-  auto& room = *find_room(room_name);
-  if (!room.member_ids.insert(user_id).second) return Error::already_member;
+Hub::RoomResult Hub::join_room(const std::string& user_id, std::string_view room_name) {
+  auto* room = find_room(room_name);
+  if (!room) {
+    auto created = create_room(user_id, room_name);
+    if (std::holds_alternative<Error>(created)) return created;
+    room = find_room(room_name);
+  }
+  if (!room->member_ids.insert(user_id).second) return Error::already_member;
   users_.at(user_id).rooms.insert(protocol::fold_case(room_name));
-  deliver_to_room(room, Delivery(make_event(Event::Kind::join, room.name, user_id)));
-  return std::nullopt;
+  deliver_to_room(*room, Delivery(make_event(Event::Kind::join, room->name, user_id)));
+  return room->name;
 }
 
-std::optional<Hub::Error> Hub::leave_room(const std::string& user_id, std::string_view room_name) {
+Hub::RoomResult Hub::leave_room(const std::string& user_id, std::string_view room_name) {
   auto* room = find_room(room_name);
   if (!room) return Error::no_such_room;
   if (!room->member_ids.erase(user_id)) return Error::not_member;
   users_.at(user_id).rooms.erase(protocol::fold_case(room_name));
   deliver_to_room(*room, Delivery(make_event(Event::Kind::leave, room->name, user_id)));
-  return std::nullopt;
+  return room->name;
 }
 
 std::vector<std::string> Hub::room_names() const {
@@ -155,17 +167,12 @@ std::vector<std::string> Hub::nicknames() const {
 std::variant<std::vector<std::string>, Hub::Error> Hub::members(std::string_view room_name) const {
   const auto* room = find_room(room_name);
   if (!room) return Error::no_such_room;
-  std::vector<std::string> names;
-  names.reserve(room->member_ids.size());
-  for (const auto& member_id : room->member_ids) names.push_back(users_.at(member_id).nickname);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::optional<std::string> Hub::room_name(std::string_view room) const {
-  const auto* found = find_room(room);
-  if (!found) return std::nullopt;
-  return found->name;
+  std::vector<std::string> nicknames;
+  nicknames.reserve(room->member_ids.size());
+  for (const auto& member_id : room->member_ids) nicknames.push_back(users_.at(member_id).nickname);
+  std::sort(nicknames.begin(), nicknames.end());
+  nicknames.insert(nicknames.begin(), room->name);
+  return nicknames;
 }
 
 Event Hub::make_event(Event::Kind kind, const std::string& room, const std::string& user_id) const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chatd/client.hpp"
+#include "chatd/hub_limits.hpp"
 #include "chatd/id_generator.hpp"
 #include "chatd/room.hpp"
 #include "protocol/command.hpp"
@@ -25,7 +26,7 @@ class Hub {
  public:
   using Error = protocol::Error;
 
-  explicit Hub(IdGenerator& ids);
+  Hub(IdGenerator& ids, HubLimits limits);
 
   // Logs a client in; returns its new user id.
   std::variant<std::string, Error> login(Client& client, std::string_view nickname);
@@ -38,17 +39,18 @@ class Hub {
                                                   const protocol::Target& target,
                                                   std::string_view text);
 
-  std::optional<Error> create_room(const std::string& user_id, std::string_view room);
-  std::optional<Error> destroy_room(const std::string& user_id, std::string_view room);
+  // Room operations return the room's name as created ("#Main" for "JOIN #main").
+  using RoomResult = std::variant<std::string, Error>;
+  RoomResult create_room(const std::string& user_id, std::string_view room);
+  RoomResult destroy_room(const std::string& user_id, std::string_view room);
   // Joining a room that does not exist creates it, as IRC does.
-  std::optional<Error> join_room(const std::string& user_id, std::string_view room);
-  std::optional<Error> leave_room(const std::string& user_id, std::string_view room);
+  RoomResult join_room(const std::string& user_id, std::string_view room);
+  RoomResult leave_room(const std::string& user_id, std::string_view room);
 
   std::vector<std::string> room_names() const;
   std::vector<std::string> nicknames() const;
+  // The room's name as created, then its members' nicknames.
   std::variant<std::vector<std::string>, Error> members(std::string_view room) const;
-  // The room's name as created, for replies that echo it.
-  std::optional<std::string> room_name(std::string_view room) const;
 
  private:
   struct User {
@@ -65,6 +67,8 @@ class Hub {
   const Room* find_room(std::string_view room) const;
 
   IdGenerator& ids_;
+  HubLimits limits_;
+  std::unordered_map<std::string, std::size_t> rooms_owned_;      // by owner's user id
   std::unordered_map<std::string, User> users_;                   // by user id
   std::unordered_map<std::string, std::string> ids_by_nickname_;  // folded nickname -> user id
   std::map<std::string, Room> rooms_;                             // folded name -> room

@@ -28,10 +28,10 @@ int main(int argc, char** argv) {
   try {
     asio::io_context io;
     chat::IdGenerator ids;
-    chat::Hub hub(ids);
+    chat::Hub hub(ids, options.hub_limits);
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
                                            options.port);
-    chat::Server server(io, endpoint, options.limits, [&hub](chat::LineSink& sink) {
+    chat::Server server(io, endpoint, options.session_limits, [&hub](chat::LineSink& sink) {
       return std::make_unique<chat::NativeFront>(hub, sink);
     });
 

@@ -38,7 +38,9 @@ void NativeFront::on_line_too_long() {
   if (!quitting_) reply_error(std::nullopt, protocol::Error::line_too_long);
 }
 
-void NativeFront::on_close() {
+void NativeFront::on_close() { log_out(); }
+
+void NativeFront::log_out() {
   if (user_id_) hub_.logout(*std::exchange(user_id_, std::nullopt));
 }
 
@@ -68,7 +70,7 @@ void NativeFront::execute(const protocol::Command& command) {
       return;
     case Verb::quit:
       reply(Verb::quit);
-      on_close();
+      log_out();
       quitting_ = true;
       sink_.close_after_flush();
       return;
@@ -84,9 +86,7 @@ void NativeFront::execute(const protocol::Command& command) {
         reply_error(Verb::members, *error);
         return;
       }
-      auto fields = std::move(std::get<std::vector<std::string>>(members));
-      fields.insert(fields.begin(), hub_.room_name(command.name).value_or(command.name));
-      reply(Verb::members, fields);
+      reply(Verb::members, std::get<std::vector<std::string>>(members));
       return;
     }
     case Verb::username:
@@ -121,25 +121,19 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       return;
     }
     case Verb::create:
-      reply_outcome(command.verb, hub_.create_room(user_id, command.name), command.name);
+      reply_outcome(command.verb, hub_.create_room(user_id, command.name));
       return;
-    case Verb::destroy: {
-      // Look the name up first: once destroyed, the room's own spelling is gone.
-      const auto room = hub_.room_name(command.name).value_or(command.name);
-      reply_outcome(command.verb, hub_.destroy_room(user_id, command.name), room);
+    case Verb::destroy:
+      reply_outcome(command.verb, hub_.destroy_room(user_id, command.name));
       return;
-    }
-    case Verb::join: {
-      const auto error = hub_.join_room(user_id, command.name);
-      reply_outcome(command.verb, error, hub_.room_name(command.name).value_or(command.name));
+    case Verb::join:
+      reply_outcome(command.verb, hub_.join_room(user_id, command.name));
       return;
-    }
     case Verb::leave:
-      reply_outcome(command.verb, hub_.leave_room(user_id, command.name),
-                    hub_.room_name(command.name).value_or(command.name));
+      reply_outcome(command.verb, hub_.leave_room(user_id, command.name));
       return;
     case Verb::logout:
-      on_close();
+      log_out();
       reply(Verb::logout);
       return;
     default:
@@ -172,12 +166,11 @@ void NativeFront::reply_error(std::optional<Verb> verb, protocol::Error error) {
                                       : protocol::format_plain_error(error));
 }
 
-void NativeFront::reply_outcome(Verb verb, const std::optional<protocol::Error>& error,
-                                const std::string& room) {
-  if (error) {
+void NativeFront::reply_outcome(Verb verb, const Hub::RoomResult& result) {
+  if (const auto* error = std::get_if<protocol::Error>(&result)) {
     reply_error(verb, *error);
   } else {
-    reply(verb, {room});
+    reply(verb, {std::get<std::string>(result)});
   }
 }
 

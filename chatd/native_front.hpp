@@ -28,11 +28,11 @@ class NativeFront final : public LineHandler, public Client {
   void execute(const protocol::Command& command);
   void execute_as_user(const protocol::Command& command, const std::string& user_id);
   void log_in(const std::string& nickname);
+  void log_out();
   // Acknowledges a command: "OK <VERB> fields" in rich mode; in plain mode only queries answer.
   void reply(protocol::Verb verb, const std::vector<std::string>& fields = {});
   void reply_error(std::optional<protocol::Verb> verb, protocol::Error error);
-  void reply_outcome(protocol::Verb verb, const std::optional<protocol::Error>& error,
-                     const std::string& room);
+  void reply_outcome(protocol::Verb verb, const Hub::RoomResult& result);
   void send_line(std::string line);
 
   Hub& hub_;

@@ -23,11 +23,15 @@ std::optional<Number> parse_number(std::string_view text, Number min, Number max
 
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--max-line BYTES] [--max-sendq BYTES]\n"
+         "             [--max-rooms N] [--max-rooms-per-user N]\n"
          "\n"
          "  --bind ADDRESS     address to listen on (default 0.0.0.0)\n"
          "  --port PORT        TCP port to listen on, 0 for any free port (default 8080)\n"
          "  --max-line BYTES   longest accepted command line (default 8192)\n"
-         "  --max-sendq BYTES  unsent output after which a client is dropped (default 1048576)\n"
+         "  --max-sendq BYTES  unsent output after which a client is dropped (default 1048576);\n"
+         "                     at least 4 times --max-line\n"
+         "  --max-rooms N      rooms on the server (default 10000)\n"
+         "  --max-rooms-per-user N  rooms one user may have created (default 100)\n"
          "  --help             show this help\n";
 }
 
@@ -48,14 +52,24 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     } else if (flag == "--max-line") {
       const auto bytes = parse_number<std::size_t>(value, 64, 1 << 24);
       if (!bytes) return OptionsError{fmt::format("invalid --max-line: {}", value)};
-      options.limits.max_line_length = *bytes;
+      options.session_limits.max_line_length = *bytes;
     } else if (flag == "--max-sendq") {
       const auto bytes = parse_number<std::size_t>(value, 4096, std::size_t{1} << 32);
       if (!bytes) return OptionsError{fmt::format("invalid --max-sendq: {}", value)};
-      options.limits.max_send_queue = *bytes;
+      options.session_limits.max_send_queue = *bytes;
+    } else if (flag == "--max-rooms" || flag == "--max-rooms-per-user") {
+      const auto count = parse_number<std::size_t>(value, 1, 1'000'000);
+      if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
+      (flag == "--max-rooms" ? options.hub_limits.max_rooms
+                             : options.hub_limits.max_rooms_per_owner) = *count;
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }
+  }
+  // A message line fanned out must fit a recipient's send queue with room to spare.
+  const auto& limits = options.session_limits;
+  if (limits.max_send_queue < 4 * limits.max_line_length) {
+    return OptionsError{"--max-sendq must be at least 4 times --max-line"};
   }
   return options;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "chatd/hub_limits.hpp"
 #include "chatd/session_limits.hpp"
 
 namespace chat {
@@ -11,7 +12,8 @@ namespace chat {
 struct Options {
   std::string bind_address = "0.0.0.0";
   std::uint16_t port = 8080;  // seed 002
-  SessionLimits limits;
+  SessionLimits session_limits;
+  HubLimits hub_limits;
 };
 
 struct ShowHelp {};

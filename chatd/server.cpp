@@ -26,6 +26,7 @@ void Server::stop() {
   std::vector<std::shared_ptr<Session>> open;
   open.reserve(sessions_.size());
   for (const auto& [raw, session] : sessions_) open.push_back(session);
+  for (const auto& session : open) session->begin_shutdown();
   for (const auto& session : open) session->close();
 }
 

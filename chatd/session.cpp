@@ -11,6 +11,9 @@ namespace {
 
 // Lines gathered into one write; enough to amortise the system call under fan-out load.
 constexpr std::size_t max_buffers_per_write = 64;
+// What a queued line costs beyond its bytes (the deque slot, the shared buffer's control
+// block), so that a flood of tiny lines is held to the limit too.
+constexpr std::size_t queued_line_overhead = 64;
 
 }  // namespace
 
@@ -37,15 +40,19 @@ void Session::close() {
   on_closed_(*this);
 }
 
+void Session::begin_shutdown() { closing_ = true; }
+
 void Session::send(std::shared_ptr<const std::string> line) {
   if (closed_ || closing_) return;
-  if (queued_bytes_ + line->size() > limits_.max_send_queue) {
+  const auto cost = line->size() + queued_line_overhead;
+  // A single line over the limit (a long ROOMS answer) may still go out on an empty queue.
+  if (!queue_.empty() && queued_bytes_ + cost > limits_.max_send_queue) {
     // Called in the middle of the hub's fan-out: close later, not under its feet.
     closing_ = true;
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
     return;
   }
-  queued_bytes_ += line->size();
+  queued_bytes_ += cost;
   queue_.push_back(std::move(line));
   if (!writing_) write();
 }
@@ -61,11 +68,14 @@ void Session::read() {
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](asio::error_code error, std::size_t length) {
                             if (self->closed_) return;
-                            if (error) {
+                            if (error == asio::error::eof) {
+                              // The client is done talking; let it have its answers.
+                              self->close_after_flush();
+                            } else if (error) {
                               self->close();
-                              return;
+                            } else {
+                              self->handle_input(length);
                             }
-                            self->handle_input(length);
                           });
 }
 
@@ -97,7 +107,7 @@ void Session::write() {
                         return;
                       }
                       for (std::size_t i = 0; i < count; ++i) {
-                        self->queued_bytes_ -= self->queue_.front()->size();
+                        self->queued_bytes_ -= self->queue_.front()->size() + queued_line_overhead;
                         self->queue_.pop_front();
                       }
                       if (!self->queue_.empty()) {

@@ -26,6 +26,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   Session(asio::ip::tcp::socket socket, const SessionLimits& limits, ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
+  // Stops reading and queuing, so that closing every session at shutdown does not fan each
+  // departure out to all the others.
+  void begin_shutdown();
   void close();
 
   void send(std::shared_ptr<const std::string> line) override;
@@ -47,7 +50,8 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   std::size_t queued_bytes_ = 0;
   std::vector<asio::const_buffer> write_buffers_;  // the front of queue_ being written
   bool writing_ = false;
-  bool closing_ = false;  // no more input; close once the queue is written
+  bool closing_ = false;  // reads and queues nothing more; close() follows (after the queue
+                          // drains, or at once on overflow)
   bool closed_ = false;
 };
 

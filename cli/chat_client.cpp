@@ -25,7 +25,7 @@ std::string context_of(const Command& command) {
   if (command.verb == Verb::msg) {
     return fmt::format("{} {}", protocol::verb_name(command.verb), command.target.to_string());
   }
-  return format_command(command);
+  return protocol::format_command(command);
 }
 
 std::string seconds(std::chrono::milliseconds delay) {
@@ -321,7 +321,7 @@ void ChatClient::show_help() {
 }
 
 void ChatClient::send(Command command, Origin origin) {
-  connection_.send(format_command(command));
+  connection_.send(protocol::format_command(command));
   pending_.push_back({std::move(command), origin});
 }
 

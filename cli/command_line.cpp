@@ -7,7 +7,6 @@
 #include <optional>
 #include <utility>
 
-#include "cli/room_name.hpp"
 #include "protocol/names.hpp"
 
 namespace chat::cli {
@@ -69,12 +68,11 @@ Command make_command(Verb verb, std::string name = {}) {
 Requests one(Command command) { return Requests{{std::move(command)}}; }
 
 std::variant<std::string, InputError> room_argument(std::string_view word) {
-  auto room = parse_room_name(word);
-  if (!room) {
-    return InputError{
-        fmt::format("{}: {}", word, protocol::error_text(protocol::Error::room_name_invalid))};
+  auto room = protocol::parse_room_name(word);
+  if (const auto* error = std::get_if<protocol::Error>(&room)) {
+    return InputError{fmt::format("{}: {}", word, protocol::error_text(*error))};
   }
-  return std::move(*room);
+  return std::move(std::get<std::string>(room));
 }
 
 // The room named, or the current conversation's when none is and it is a room.
@@ -209,18 +207,6 @@ Input parse_input(std::string_view line, const Target& conversation) {
   const auto spec = find_spec(name);
   if (!spec) return InputError{fmt::format("unknown command /{}; /help lists them", name)};
   return spec->get().parse(spec->get(), arguments, conversation);
-}
-
-std::string format_command(const Command& command) {
-  const auto verb = protocol::verb_name(command.verb);
-  switch (command.verb) {
-    case Verb::msg:
-      return fmt::format("{} {} {}", verb, command.target.to_string(), command.text);
-    case Verb::send:
-      return fmt::format("{} {}", verb, command.text);
-    default:
-      return command.name.empty() ? std::string(verb) : fmt::format("{} {}", verb, command.name);
-  }
 }
 
 std::string conversation_name(const Target& target) {

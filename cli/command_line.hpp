@@ -26,9 +26,6 @@ using Input = std::variant<Blank, Requests, SwitchConversation, ShowHelp, InputE
 
 Input parse_input(std::string_view line, const protocol::Target& conversation);
 
-// The chatd command line for a command, without the newline.
-std::string format_command(const protocol::Command& command);
-
 // Where a conversation goes, for prompts and notices: "everyone", "#room" or "@nick".
 std::string conversation_name(const protocol::Target& target);
 

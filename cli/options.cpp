@@ -5,7 +5,7 @@
 #include <charconv>
 #include <string_view>
 
-#include "cli/room_name.hpp"
+#include "protocol/command.hpp"
 #include "protocol/names.hpp"
 
 namespace chat::cli {
@@ -60,12 +60,12 @@ std::variant<Options, ShowUsage, OptionsError> parse_options(int argc, const cha
       }
       options.nickname = value;
     } else if (flag == "--join") {
-      auto room = parse_room_name(value);
-      if (!room) {
-        return OptionsError{fmt::format("invalid room {}: {}", value,
-                                        protocol::error_text(protocol::Error::room_name_invalid))};
+      auto room = protocol::parse_room_name(value);
+      if (const auto* error = std::get_if<protocol::Error>(&room)) {
+        return OptionsError{
+            fmt::format("invalid room {}: {}", value, protocol::error_text(*error))};
       }
-      options.rooms.push_back(std::move(*room));
+      options.rooms.push_back(std::move(std::get<std::string>(room)));
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }

@@ -31,15 +31,29 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && fold_case(a) == fold_case(b);
 }
 
-// Seed 004 writes rooms without '#'; accept that spelling and canonicalise it.
-std::variant<std::string, Error> parse_room(std::string_view word) {
+}  // namespace
+
+std::variant<std::string, Error> parse_room_name(std::string_view word) {
   if (word.empty()) return Error::missing_argument;
   std::string room = word.front() == '#' ? std::string(word) : "#" + std::string(word);
   if (const auto error = check_room_name(room)) return *error;
   return room;
 }
 
-}  // namespace
+std::string format_command(const Command& command) {
+  std::string line(verb_name(command.verb));
+  switch (command.verb) {
+    case Verb::msg:
+      line += ' ' + command.target.to_string() + ' ' + command.text;
+      break;
+    case Verb::send:
+      line += ' ' + command.text;
+      break;
+    default:
+      if (!command.name.empty()) line += ' ' + command.name;
+  }
+  return line;
+}
 
 std::string_view verb_name(Verb verb) {
   for (const auto& [candidate, name] : verb_names) {
@@ -114,7 +128,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
     case Verb::join:
     case Verb::leave:
     case Verb::members: {
-      auto room = parse_room(rest);
+      auto room = parse_room_name(rest);
       if (auto* error = std::get_if<Error>(&room)) return fail(*error);
       command.name = std::move(std::get<std::string>(room));
       break;

@@ -60,4 +60,10 @@ struct CommandError {
 // Parses one line (without its terminator). Blank lines are the caller's to skip.
 std::variant<Command, CommandError> parse_command(std::string_view line);
 
+// The command line for a command, without the newline: the inverse of parse_command.
+std::string format_command(const Command& command);
+
+// A room as commands accept it, "#main" or seed 004's "main"; yields the '#' spelling.
+std::variant<std::string, Error> parse_room_name(std::string_view word);
+
 }  // namespace chat::protocol

@@ -42,6 +42,8 @@ std::string_view error_code(Error error) {
       return "not-member";
     case Error::not_room_owner:
       return "not-room-owner";
+    case Error::room_limit:
+      return "room-limit";
     case Error::invalid_argument:
       return "invalid-argument";
   }
@@ -89,6 +91,8 @@ std::string_view error_text(Error error) {
       return "You are not in that room.";
     case Error::not_room_owner:
       return "Only the room's creator can destroy it while online.";
+    case Error::room_limit:
+      return "Too many rooms; destroy one first.";
     case Error::invalid_argument:
       return "Invalid argument; send HELP for usage.";
   }

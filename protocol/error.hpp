@@ -26,6 +26,7 @@ enum class Error {
   already_member,
   not_member,
   not_room_owner,
+  room_limit,
   invalid_argument,
 };
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/command.hpp"
 #include "protocol/names.hpp"
 #include "protocol/server_line.hpp"
 
@@ -43,12 +44,12 @@ FrameError missing(std::string_view key) {
 std::variant<std::string, FrameError> command_line(const Json& frame) {
   const auto action = string_field(frame, "action");
   if (!action) return missing("action");
-  std::string verb = *action;
-  for (char& c : verb) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  if (contains(plain_actions, *action)) return verb;
-  if (!contains(room_actions, *action)) {
+  const bool takes_room = contains(room_actions, *action);
+  if (!takes_room && !contains(plain_actions, *action)) {
     return FrameError{"unknown-action", "Unknown command action \"" + *action + "\"."};
   }
+  const std::string verb(verb_name(*parse_verb(*action)));
+  if (!takes_room) return verb;
   const auto target = string_field(frame, "target");
   if (!target) return missing("target");
   if (has_line_break(*target)) return FrameError{"invalid-frame", "Target contains a line break."};

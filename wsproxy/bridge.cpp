@@ -11,6 +11,7 @@
 namespace chat::wsproxy {
 namespace {
 
+constexpr std::uint16_t close_policy_violation = 1008;
 constexpr std::uint16_t close_internal_error = 1011;
 constexpr auto drain_poll_interval = std::chrono::milliseconds(20);
 
@@ -60,17 +61,28 @@ void Bridge::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
 void Bridge::on_frame(std::string_view frame) {
   if (closed_) return;
   if (frame.size() > limits_.max_frame) {
-    browser_->send(protocol::error_frame(
-        "frame-too-large",
-        "Frames may be at most " + std::to_string(limits_.max_frame) + " bytes."));
+    refuse_frame("frame-too-large",
+                 "Frames may be at most " + std::to_string(limits_.max_frame) + " bytes.");
     return;
   }
   auto line = protocol::frame_to_line(frame);
   if (const auto* error = std::get_if<protocol::FrameError>(&line)) {
-    browser_->send(protocol::error_frame(error->code, error->message));
+    refuse_frame(error->code, error->message);
     return;
   }
   send_upstream(std::move(std::get<std::string>(line)) + "\n");
+}
+
+void Bridge::refuse_frame(const std::string& code, const std::string& message) {
+  if (closed_) return;
+  // A browser that sends bad frames without reading the errors would grow our buffer.
+  if (browser_->buffered_amount() > limits_.max_browser_backlog) {
+    closed_ = true;
+    browser_->close(close_policy_violation, "Too many unread errors.");
+    close_upstream();
+    return;
+  }
+  browser_->send(protocol::error_frame(code, message));
 }
 
 void Bridge::on_browser_closed() {

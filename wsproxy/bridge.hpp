@@ -40,6 +40,8 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
 
   void start();
   void on_frame(std::string_view frame);
+  // Answers a frame with a JSON error instead of forwarding it.
+  void refuse_frame(const std::string& code, const std::string& message);
   void on_browser_closed();
 
  private:

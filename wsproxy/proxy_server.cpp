@@ -6,7 +6,6 @@
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
-#include "protocol/json_mapping.hpp"
 #include "wsproxy/bridge.hpp"
 #include "wsproxy/browser_link.hpp"
 #include "wsproxy/static_files.hpp"
@@ -21,6 +20,7 @@ constexpr std::string_view websocket_path = "/ws";
 // websocketpp closes the connection on frames above its limit; keep that far above the
 // proxy's own limit so an oversized frame gets a JSON error and the connection stays usable.
 constexpr std::size_t websocket_hard_limit = 1024 * 1024;
+constexpr std::size_t max_http_body = 1024;
 
 class WebSocketLink final : public BrowserLink {
  public:
@@ -68,8 +68,12 @@ struct ProxyServer::Impl {
     server.init_asio(&io);
     server.set_reuse_addr(true);
     server.clear_access_channels(websocketpp::log::alevel::all);
-    server.set_error_channels(websocketpp::log::elevel::rerror | websocketpp::log::elevel::fatal);
+    // websocketpp reports ordinary client resets and our own shutdown as errors; what matters
+    // reaches the browser as JSON errors and close codes.
+    server.clear_error_channels(websocketpp::log::elevel::all);
     server.set_max_message_size(websocket_hard_limit);
+    // GET and HEAD have no body; don't let websocketpp buffer one before we answer 405.
+    server.set_max_http_body_size(max_http_body);
     server.set_http_handler([this](connection_hdl handle) { serve_file(handle); });
     server.set_validate_handler([this](connection_hdl handle) {
       return path_of(server.get_con_from_hdl(handle)->get_resource()) == websocket_path;
@@ -79,8 +83,7 @@ struct ProxyServer::Impl {
       const auto bridge = bridges.find(handle);
       if (bridge == bridges.end()) return;
       if (message->get_opcode() != websocketpp::frame::opcode::text) {
-        WebSocketLink(server, handle)
-            .send(protocol::error_frame("invalid-frame", "Frames must be text."));
+        bridge->second->refuse_frame("invalid-frame", "Frames must be text.");
         return;
       }
       bridge->second->on_frame(message->get_payload());

@@ -16,6 +16,9 @@ std::optional<StaticFile> StaticFiles::find(std::string_view resource) const {
   // Percent-encoding and backslashes are never needed by the app's own files; refusing them
   // closes the usual doors to path traversal.
   if (resource.find_first_of("%\\") != std::string_view::npos) return std::nullopt;
+  for (const char c : resource) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return std::nullopt;
+  }
   std::string relative(resource.substr(1));
   if (relative.empty() || relative.back() == '/') relative += "index.html";
 

@@ -150,3 +150,25 @@ test('chatd killed under an open WebSocket: JSON error, close 1011, proxy stays 
     await ownChatd.stop();
   }
 });
+
+test('a browser sending bad frames without reading the errors is closed, not buffered', async () => {
+  const client = await WsClient.connect(proxy.port);
+  client.socket._socket.pause();
+  // Each 1-byte frame earns a ~70-byte error: 300,000 of them would be 21 MB, far more than the
+  // kernel's socket buffers take before wsproxy's own buffer has to grow.
+  for (let i = 0; i < 300000; i += 1) client.send('x');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  client.socket._socket.resume();
+  assert.equal((await client.closed(10000))?.code, 1008);
+});
+
+test('an HTTP request with a large body is refused before it is read', async () => {
+  const response = await new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port: proxy.port, path: '/', method: 'POST',
+      headers: { 'Content-Length': String(30 * 1024 * 1024) } }, resolve);
+    request.on('error', reject);
+    request.write('x'.repeat(64 * 1024));
+  });
+  assert.ok(response.statusCode >= 400, `status ${response.statusCode}`);
+  response.resume();
+});

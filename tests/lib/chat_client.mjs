@@ -29,6 +29,7 @@ export const SENTENCES = {
   'already-member': 'You are already in that room.',
   'not-member': 'You are not in that room.',
   'not-room-owner': "Only the room's creator can destroy it while online.",
+  'room-limit': 'Too many rooms; destroy one first.',
 };
 
 export function errorLine(mode, verb, code) {

@@ -22,7 +22,7 @@ std::vector<std::string> lines(std::string_view typed, const Target& conversatio
   REQUIRE(std::holds_alternative<cli::Requests>(input));
   std::vector<std::string> result;
   for (const auto& command : std::get<cli::Requests>(input).commands) {
-    result.push_back(cli::format_command(command));
+    result.push_back(chat::protocol::format_command(command));
   }
   return result;
 }

@@ -1,9 +1,9 @@
+#include "protocol/command.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <variant>
-
-#include "protocol/command.hpp"
 
 using chat::protocol::Command;
 using chat::protocol::CommandError;
@@ -99,4 +99,21 @@ TEST_CASE("message text is validated at parse time") {
   CHECK(failed("SEND").error == Error::message_empty);
   CHECK(failed("SEND \xC3\x28").error == Error::message_invalid_utf8);
   CHECK(failed("SEND \x1b[31mred").error == Error::message_control_characters);
+}
+
+TEST_CASE("format_command is the inverse of parse_command") {
+  for (const auto* line :
+       {"USERNAME teixe", "SEND Hello, world!", "MSG #main hi  all", "MSG @bob x", "MSG * everyone",
+        "JOIN #main", "MEMBERS #main", "ROOMS", "PING 42", "PING", "RICH"}) {
+    CHECK(protocol::format_command(parsed(line)) == line);
+  }
+  CHECK(protocol::format_command(parsed("join main")) == "JOIN #main");
+  CHECK(protocol::format_command(parsed("msg bob hi")) == "MSG @bob hi");
+}
+
+TEST_CASE("room names are accepted with or without '#'") {
+  CHECK(std::get<std::string>(protocol::parse_room_name("main")) == "#main");
+  CHECK(std::get<std::string>(protocol::parse_room_name("#main")) == "#main");
+  CHECK(std::get<Error>(protocol::parse_room_name("")) == Error::missing_argument);
+  CHECK(std::get<Error>(protocol::parse_room_name("#a b")) == Error::room_name_invalid);
 }

@@ -1,0 +1,81 @@
+// The limits that keep one client from hurting the server or everyone else (docs/operations.md).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { binaries, startChatd } from '../lib/processes.mjs';
+import { LineClient } from '../lib/line_client.mjs';
+import { errorLine } from '../lib/chat_client.mjs';
+
+let chatd;
+before(async () => {
+  chatd = await startChatd(['--max-rooms', '5', '--max-rooms-per-user', '3']);
+});
+after(() => chatd.stop());
+
+async function richUser(nickname) {
+  const client = await LineClient.connect(chatd.port);
+  client.send('RICH');
+  client.send(`USERNAME ${nickname}`);
+  await client.lineMatching(/^OK USERNAME /);
+  return client;
+}
+
+// Sends a command and returns its answer, skipping the events that may come before it.
+async function answer(client, command) {
+  client.send(command);
+  return client.lineMatching((line) => line.startsWith('OK ') || line.startsWith('ERROR '));
+}
+
+test('rooms are capped per creator and in total; destroying one makes room again', async () => {
+  const amy = await richUser('amy');
+  const ben = await richUser('ben');
+  const cal = await richUser('cal');
+
+  for (const room of ['#a1', '#a2', '#a3']) assert.equal(await answer(amy, `CREATE ${room}`), `OK CREATE ${room}`);
+  assert.equal(await answer(amy, 'CREATE #a4'), errorLine('rich', 'CREATE', 'room-limit'));
+  // JOIN creates rooms too, so it is held to the same cap.
+  assert.equal(await answer(amy, 'JOIN #a4'), errorLine('rich', 'JOIN', 'room-limit'));
+  // Joining a room that exists is not creating one.
+  assert.equal(await answer(ben, 'JOIN #a1'), 'OK JOIN #a1');
+
+  assert.equal(await answer(ben, 'CREATE #b1'), 'OK CREATE #b1');
+  assert.equal(await answer(ben, 'CREATE #b2'), 'OK CREATE #b2');
+  assert.equal(await answer(cal, 'CREATE #c1'), errorLine('rich', 'CREATE', 'room-limit'));
+
+  assert.equal(await answer(amy, 'DESTROY #a2'), 'OK DESTROY #a2');
+  assert.equal(await answer(cal, 'CREATE #c1'), 'OK CREATE #c1');
+  assert.equal(await answer(amy, 'CREATE #a5'), errorLine('rich', 'CREATE', 'room-limit'));
+
+  const rooms = (await answer(cal, 'ROOMS')).split(' ').slice(2).sort();
+  assert.deepEqual(rooms, ['#a1', '#a3', '#b1', '#b2', '#c1']);
+  for (const client of [amy, ben, cal]) client.close();
+});
+
+test('a client flooding itself with tiny replies it never reads is dropped', async () => {
+  const watcher = await richUser('watcher');
+  const flooder = await LineClient.connect(chatd.port);
+  flooder.send('USERNAME flooder');
+  flooder.socket.pause();
+  // 5-byte PONGs: far under the limit in bytes, far over it counting what each queued line costs.
+  flooder.write('PING\n'.repeat(200000));
+  const offline = await watcher.lineMatching(/^EVENT \S+ OFFLINE \* \S+ flooder$/, 10000);
+  assert.ok(offline);
+  assert.equal(await answer(watcher, 'USERS'), 'OK USERS watcher');
+  flooder.close();
+  watcher.close();
+});
+
+test('a client that half-closes still gets every answer', async () => {
+  const client = await LineClient.connect(chatd.port);
+  client.write('USERNAME halfway\nUSERS\nPING done\n');
+  client.socket.end();
+  assert.equal(await client.line(), 'USERS halfway');
+  assert.equal(await client.line(), 'PONG done');
+  assert.ok(await client.waitClosed());
+});
+
+test('limits that contradict each other are refused at start', () => {
+  const result = spawnSync(binaries.chatd, ['--port', '0', '--max-line', '1000000'], { encoding: 'utf8', timeout: 5000 });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--max-sendq must be at least 4 times --max-line/);
+});
