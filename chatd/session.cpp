@@ -4,6 +4,7 @@
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
+#include <chrono>
 #include <utility>
 
 namespace chat {
@@ -14,6 +15,7 @@ constexpr std::size_t max_buffers_per_write = 64;
 // What a queued line costs beyond its bytes (the deque slot, the shared buffer's control
 // block), so that a flood of tiny lines is held to the limit too.
 constexpr std::size_t queued_line_overhead = 64;
+constexpr auto linger_limit = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -21,6 +23,7 @@ Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, Clos
     : socket_(std::move(socket)),
       limits_(limits),
       on_closed_(std::move(on_closed)),
+      linger_timer_(socket_.get_executor()),
       reader_(limits.max_line_length) {}
 
 void Session::start(const FrontFactory& make_front) {
@@ -36,6 +39,7 @@ void Session::close() {
   asio::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  linger_timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -61,7 +65,13 @@ void Session::close_after_flush() {
   closing_ = true;
   if (!writing_) {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    return;
   }
+  // A client that said goodbye but never reads its last answers must not hold on forever.
+  linger_timer_.expires_after(linger_limit);
+  linger_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (!error) self->close();
+  });
 }
 
 void Session::read() {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -42,6 +43,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   asio::ip::tcp::socket socket_;
   SessionLimits limits_;
   ClosedHandler on_closed_;
+  asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
   std::unique_ptr<LineHandler> front_;
   protocol::LineReader reader_;
   std::array<char, 16 * 1024> read_buffer_;

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { binaries, startChatd } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 import { errorLine } from '../lib/chat_client.mjs';
@@ -78,4 +79,26 @@ test('limits that contradict each other are refused at start', () => {
   const result = spawnSync(binaries.chatd, ['--port', '0', '--max-line', '1000000'], { encoding: 'utf8', timeout: 5000 });
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--max-sendq must be at least 4 times --max-line/);
+});
+
+test('a client that quits but never reads its answers is closed within seconds', async () => {
+  const roomy = await startChatd(['--max-sendq', String(32 * 1024 * 1024)]);
+  const sockets = () => readdirSync(`/proc/${roomy.process.pid}/fd`)
+    .filter((fd) => { try { return readlinkSync(`/proc/${roomy.process.pid}/fd/${fd}`).startsWith('socket:'); } catch { return false; } })
+    .length;
+  try {
+    const listening = sockets();
+    const quitter = await LineClient.connect(roomy.port);
+    quitter.socket.pause();
+    // ~9 MB of HELP answers: more than the kernel's socket buffers hold, less than the queue.
+    quitter.write('HELP\n'.repeat(30000) + 'QUIT\n');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(sockets(), listening + 1, 'still connected while its answers are unread');
+    const deadline = Date.now() + 15000;
+    while (sockets() > listening && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sockets(), listening, 'closed after the linger limit');
+    quitter.close();
+  } finally {
+    await roomy.stop();
+  }
 });
