@@ -1,18 +1,9 @@
 // Every error of docs/protocol.md's error table, in plain (`ERROR <sentence>`) and rich
 // (`ERROR <VERB> <code> <sentence>`) mode; after each one the connection still works.
-import { after, afterEach, before, test } from 'node:test';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool } from '../lib/chat_client.mjs';
+import { test } from 'node:test';
+import { chatdPool } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 const bytes = (...parts) => Buffer.concat(parts.map((part) => Buffer.from(part)));
 

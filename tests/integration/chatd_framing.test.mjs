@@ -1,19 +1,10 @@
 // How chatd cuts the byte stream into lines: split reads, several lines per read, CRLF, blank
 // lines, case-insensitive command words and over-long lines.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool, errorLine } from '../lib/chat_client.mjs';
+import { chatdPool, errorLine } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

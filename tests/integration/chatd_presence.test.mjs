@@ -1,19 +1,10 @@
 // Rich-mode presence and room events: who gets ONLINE, OFFLINE, RENAME, CREATE, DESTROY, JOIN
 // and LEAVE, in which format; plain-mode users get none.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool, parseEvent } from '../lib/chat_client.mjs';
+import { chatdPool, parseEvent } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 async function expectAllSilent(...users) {
   await Promise.all(users.map((user) => user.expectSilence()));

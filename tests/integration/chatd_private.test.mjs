@@ -1,18 +1,9 @@
 // Private messages (`MSG @nick` and `MSG nick`) between plain and rich users.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool } from '../lib/chat_client.mjs';
+import { chatdPool } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 const TEXT = 'psst,  bob\tthis is \u00e9 private \u2713';
 

@@ -1,18 +1,9 @@
 // Rooms end to end: CREATE, JOIN, LEAVE, DESTROY, ROOMS, MEMBERS and messages to a room.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool } from '../lib/chat_client.mjs';
+import { chatdPool } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 async function expectAllSilent(...users) {
   await Promise.all(users.map((user) => user.expectSilence()));

@@ -1,18 +1,9 @@
 // Seed 002's two netcat sessions, replayed byte for byte against chatd's plain mode.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool } from '../lib/chat_client.mjs';
+import { chatdPool } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 // Waits until a separate, never-logged-in connection sees `nick` in USERS, so that the sessions'
 // own connections carry exactly the seed's bytes and nothing else.

@@ -1,18 +1,9 @@
 // A connection's life: QUIT, LOGOUT, logging in again, renaming, and the small queries.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool, parseMessage } from '../lib/chat_client.mjs';
+import { chatdPool, parseMessage } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool();
 
 const COMMANDS = ['USERNAME', 'SEND', 'MSG', 'CREATE', 'JOIN', 'LEAVE', 'DESTROY', 'ROOMS', 'USERS',
   'MEMBERS', 'LOGOUT', 'QUIT', 'PING', 'RICH', 'HELP'];

@@ -1,19 +1,10 @@
 // A client that stops reading is dropped once its output queue is full (`--max-sendq`), while
 // everyone else keeps receiving everything.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd } from '../lib/processes.mjs';
-import { ChatPool, parseEvent, parseMessage } from '../lib/chat_client.mjs';
+import { chatdPool, parseEvent, parseMessage } from '../lib/chat_client.mjs';
 
-let chatd;
-let pool;
-
-before(async () => {
-  chatd = await startChatd(['--max-sendq', '65536']);
-  pool = new ChatPool(chatd.port);
-});
-afterEach(() => pool.closeAll());
-after(() => chatd.stop());
+const pool = chatdPool(['--max-sendq', '65536']);
 
 const TEXT = 'z'.repeat(4000);
 // Far more than the kernel's socket buffers and the 64 KiB queue can hold between them.

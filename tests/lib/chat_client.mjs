@@ -1,7 +1,9 @@
 // Test-side helpers for chatd's line protocol (docs/protocol.md): a client that knows its mode
 // and login, parsers for rich-mode lines, and a pool that logs everyone out between tests.
 import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import { LineClient } from './line_client.mjs';
+import { startChatd } from './processes.mjs';
 
 export const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -234,4 +236,18 @@ export class ChatPool {
   async closeAll() {
     await Promise.all(this.clients.splice(0).map((client) => client.quit()));
   }
+}
+
+// Starts one chatd (with the given flags) for the calling test file and returns a pool of
+// connections to it, all closed after each test. Call at the top level of a test file.
+export function chatdPool(args = []) {
+  const pool = new ChatPool();
+  let chatd;
+  before(async () => {
+    chatd = await startChatd(args);
+    pool.port = chatd.port;
+  });
+  afterEach(() => pool.closeAll());
+  after(() => chatd.stop());
+  return pool;
 }
