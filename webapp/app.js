@@ -14,7 +14,7 @@ const state = new ChatState();
 // The session survives reconnections: the nickname we log in with again and the rooms we re-join.
 const session = {
   // login: on the login screen; pending: a login the user asked for; relogin: logging in again
-  // after the socket dropped; in: logged in.
+  // after the socket dropped; in: logged in; logout: a logout the user asked for.
   phase: 'login',
   nickname: null, // what to (re)login as
   rooms: new Map(), // roomKey -> room name we are in (or asked to join)
@@ -58,6 +58,8 @@ const view = new View(state, {
   leaveRoom(name) { return sendOrComplain({ type: 'command', action: 'leave', target: name }); },
   destroyRoom(name) { return sendOrComplain({ type: 'command', action: 'destroy', target: name }); },
   logout() {
+    // Until the reply comes, a dropped connection must not log us back in.
+    session.phase = 'logout';
     if (!send({ type: 'command', action: 'logout' })) loggedOut();
   },
   reconnectNow() { connection.retryNow(); },
@@ -95,6 +97,8 @@ connection.addEventListener('close', () => {
     view.setReconnecting(true);
   } else if (session.phase === 'pending') {
     view.setLoginBusy(true, 'Connection lost; retrying…');
+  } else if (session.phase === 'logout') {
+    loggedOut();
   }
 });
 
@@ -266,6 +270,12 @@ function stringList(value) {
 }
 
 // ---- start ---------------------------------------------------------------------------------
+
+// Messages that arrived in the open conversation while the tab was hidden count as unread
+// until the person looks again.
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && state.activeKey) state.select(state.activeKey);
+});
 
 let remembered = '';
 try { remembered = sessionStorage.getItem(NICK_STORAGE_KEY) ?? ''; } catch { /* private mode */ }

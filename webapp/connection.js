@@ -7,6 +7,7 @@
 
 const INITIAL_DELAY_MS = 500;
 const MAX_DELAY_MS = 8000;
+const HEALTHY_AFTER_MS = 10000;
 
 export function defaultUrl(location = window.location) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -17,6 +18,7 @@ export class Connection extends EventTarget {
   #url;
   #socket = null;
   #attempt = 0;
+  #healthyTimer = null;
   #timer = null;
   #stopped = true;
 
@@ -58,7 +60,15 @@ export class Connection extends EventTarget {
     else this.#schedule();
   }
 
-  markHealthy() { this.#attempt = 0; }
+  // Resets the backoff once the new session has stayed up for a while, so that a server that
+  // accepts logins and then drops them is not hammered every half second.
+  markHealthy() {
+    clearTimeout(this.#healthyTimer);
+    const socket = this.#socket;
+    this.#healthyTimer = setTimeout(() => {
+      if (this.#socket === socket && this.isOpen) this.#attempt = 0;
+    }, HEALTHY_AFTER_MS);
+  }
 
   #setState(state) {
     this.state = state;

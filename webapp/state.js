@@ -14,6 +14,8 @@
 
 export const EVERYONE = '*';
 const MAX_ENTRIES = 500;
+// Message ids remembered to drop duplicates (a message seen again after reconnecting).
+const MAX_SEEN_IDS = 5000;
 
 // Nicknames and room names are ASCII and compared case-insensitively (docs/protocol.md).
 export const fold = (name) => name.toLowerCase();
@@ -111,7 +113,7 @@ export class ChatState extends EventTarget {
   #add(conversation, entry, { countUnread }) {
     conversation.entries.push(entry);
     if (conversation.entries.length > MAX_ENTRIES) conversation.entries.shift();
-    if (countUnread && conversation.key !== this.activeKey) {
+    if (countUnread && (conversation.key !== this.activeKey || globalThis.document?.hidden)) {
       conversation.unread += 1;
       this.#emit('conversations');
     }
@@ -129,6 +131,8 @@ export class ChatState extends EventTarget {
     if (id) {
       if (this.seenIds.has(id)) return;
       this.seenIds.add(id);
+      // A Set iterates in insertion order: forget the oldest id once there are enough.
+      if (this.seenIds.size > MAX_SEEN_IDS) this.seenIds.delete(this.seenIds.values().next().value);
     }
     const mine = this.isMe(from);
     let conversation;

@@ -152,7 +152,8 @@ export class View {
       close);
     const remove = () => toast.remove();
     close.addEventListener('click', remove);
-    setTimeout(remove, TOAST_MS);
+    // Errors stay until dismissed, so nobody misses one; notices fade on their own.
+    if (kind !== 'error') setTimeout(remove, TOAST_MS);
     region.append(toast);
     while (region.children.length > 3) region.firstElementChild.remove();
   }
