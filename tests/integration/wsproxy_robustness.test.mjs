@@ -1,22 +1,13 @@
 // wsproxy under bad input, a dead chatd, slow browsers, and as a static file server.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { startChatd, startWsproxy, webroot } from '../lib/processes.mjs';
+import { chatdWithProxy, startChatd, startWsproxy, webroot } from '../lib/processes.mjs';
 import { WsClient } from '../lib/ws_client.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 
-let chatd;
-let proxy;
-before(async () => {
-  chatd = await startChatd();
-  proxy = await startWsproxy(chatd.port);
-});
-after(async () => {
-  await proxy?.stop();
-  await chatd?.stop();
-});
+const servers = chatdWithProxy();
 
 function get(port, path, method = 'GET') {
   return new Promise((resolve, reject) => {
@@ -37,7 +28,7 @@ function rssKiB(pid) {
 }
 
 test('bad frames get a JSON error and the connection stays usable', async () => {
-  const client = await WsClient.connect(proxy.port);
+  const client = await WsClient.connect(servers.proxy.port);
   const cases = [
     ['not json at all', 'invalid-json'],
     ['[1, 2, 3]', 'invalid-frame'],
@@ -66,7 +57,7 @@ test('bad frames get a JSON error and the connection stays usable', async () => 
 });
 
 test('chatd errors pass through for commands before login', async () => {
-  const client = await WsClient.connect(proxy.port);
+  const client = await WsClient.connect(servers.proxy.port);
   client.send({ type: 'message', target: '*', message: 'too early' });
   assert.deepEqual(await client.frame(), {
     type: 'error', command: 'message', code: 'username-required',
@@ -76,44 +67,44 @@ test('chatd errors pass through for commands before login', async () => {
 });
 
 test('serves the web app with content types, 404s and no path traversal', async () => {
-  const index = await get(proxy.port, '/');
+  const index = await get(servers.proxy.port, '/');
   assert.equal(index.status, 200);
   assert.match(index.type, /^text\/html/);
   assert.equal(index.body, readFileSync(`${webroot}/index.html`, 'utf8'));
 
-  const script = await get(proxy.port, '/app.js?v=1');
+  const script = await get(servers.proxy.port, '/app.js?v=1');
   assert.equal(script.status, 200);
   assert.match(script.type, /^text\/javascript/);
 
   for (const path of ['/missing.js', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc/passwd']) {
-    const response = await get(proxy.port, path);
+    const response = await get(servers.proxy.port, path);
     assert.equal(response.status, 404, path);
     assert.doesNotMatch(response.body, /root:/, path);
   }
-  assert.equal((await get(proxy.port, '/', 'POST')).status, 405);
+  assert.equal((await get(servers.proxy.port, '/', 'POST')).status, 405);
 });
 
 test('a browser that stops reading does not grow the proxy; chatd drops it, others go on', async (t) => {
-  const slow = await WsClient.connect(proxy.port);
+  const slow = await WsClient.connect(servers.proxy.port);
   slow.send({ type: 'login', nickname: 'sleepy' });
   slow.send({ type: 'command', action: 'join', target: '#flood' });
   await slow.frameMatching((f) => f.type === 'reply' && f.command === 'join');
   slow.socket._socket.pause();
 
   // A plain-mode talker: no echoes, so it only has to read the final PONG.
-  const talker = await LineClient.connect(chatd.port);
+  const talker = await LineClient.connect(servers.chatd.port);
   talker.send('USERNAME talker');
   talker.send('JOIN #flood');
   talker.send('PING joined');
   assert.equal(await talker.line(), 'PONG joined');
 
-  const before = rssKiB(proxy.process.pid);
+  const before = rssKiB(servers.proxy.process.pid);
   const text = 'y'.repeat(4000);
   const count = 5000; // 20 MB of messages, far more than any buffer on the way
   for (let i = 0; i < count; i += 1) talker.send(`MSG #flood ${text}`);
   talker.send('PING flooded');
   assert.equal(await talker.line(20000), 'PONG flooded');
-  const grownKiB = rssKiB(proxy.process.pid) - before;
+  const grownKiB = rssKiB(servers.proxy.process.pid) - before;
   t.diagnostic(`wsproxy RSS grew by ${grownKiB} KiB while 20 MB flowed to a stalled browser`);
   // Under AddressSanitizer, RSS mostly measures the allocator's quarantine of freed memory.
   if (process.env.CHAT_SANITIZED !== '1') {
@@ -152,7 +143,7 @@ test('chatd killed under an open WebSocket: JSON error, close 1011, proxy stays 
 });
 
 test('a browser sending bad frames without reading the errors is closed, not buffered', async () => {
-  const client = await WsClient.connect(proxy.port);
+  const client = await WsClient.connect(servers.proxy.port);
   client.socket._socket.pause();
   // Each 1-byte frame earns a ~70-byte error: 300,000 of them would be 21 MB, far more than the
   // kernel's socket buffers take before wsproxy's own buffer has to grow.
@@ -164,7 +155,7 @@ test('a browser sending bad frames without reading the errors is closed, not buf
 
 test('an HTTP request with a large body is refused before it is read', async () => {
   const response = await new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: proxy.port, path: '/', method: 'POST',
+    const request = http.request({ host: '127.0.0.1', port: servers.proxy.port, path: '/', method: 'POST',
       headers: { 'Content-Length': String(30 * 1024 * 1024) } }, resolve);
     request.on('error', reject);
     request.write('x'.repeat(64 * 1024));

@@ -1,7 +1,7 @@
 // Seed 003's JSON, sent exactly as written there, through the real wsproxy to the real chatd.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
+import { chatdWithProxy } from '../lib/processes.mjs';
 import { WsClient } from '../lib/ws_client.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 
@@ -46,19 +46,10 @@ function assertSeedFrame(frame, seedObject, extraKeys) {
   if (extraKeys.includes('id')) assert.match(frame.id, UUID);
 }
 
-let chatd;
-let proxy;
-before(async () => {
-  chatd = await startChatd();
-  proxy = await startWsproxy(chatd.port);
-});
-after(async () => {
-  await proxy?.stop();
-  await chatd?.stop();
-});
+const servers = chatdWithProxy();
 
 async function login(nickname) {
-  const client = await WsClient.connect(proxy.port);
+  const client = await WsClient.connect(servers.proxy.port);
   client.send({ type: 'login', nickname });
   const reply = await client.frame();
   assert.deepEqual(Object.keys(reply), ['type', 'command', 'nickname', 'identifier']);
@@ -160,7 +151,7 @@ test('lists, errors from chatd and the nc user in the same room', async () => {
   gina.send({ type: 'command', action: 'join', target: '#mixed' });
   await gina.frameMatching((f) => f.type === 'reply' && f.command === 'join');
 
-  const nc = await LineClient.connect(chatd.port);
+  const nc = await LineClient.connect(servers.chatd.port);
   nc.send('USERNAME henry');
   nc.send('JOIN #mixed');
   await gina.frameMatching((f) => f.event === 'join' && f.nickname === 'henry');
@@ -193,7 +184,7 @@ test('lists, errors from chatd and the nc user in the same room', async () => {
 
 test('a taken nickname is refused and the socket stays usable', async () => {
   const first = await login('ivy');
-  const second = await WsClient.connect(proxy.port);
+  const second = await WsClient.connect(servers.proxy.port);
   second.send({ type: 'login', nickname: 'IVY' });
   assert.deepEqual(await second.frame(),
     { type: 'error', command: 'login', code: 'username-taken', message: 'Username is already taken.' });

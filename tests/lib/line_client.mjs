@@ -1,5 +1,6 @@
 // A raw TCP client for chatd's line protocol, as nc would be.
 import net from 'node:net';
+import { ChangeSignal } from './change_signal.mjs';
 
 export class LineClient {
   static connect(port, host = '127.0.0.1') {
@@ -12,28 +13,16 @@ export class LineClient {
   constructor(socket) {
     this.socket = socket;
     this.buffer = Buffer.alloc(0);
-    this.waiters = [];
+    this.changed = new ChangeSignal();
     this.closed = false;
     socket.on('data', (chunk) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.#wake();
+      this.changed.notify();
     });
-    socket.on('close', () => { this.closed = true; this.#wake(); });
+    socket.on('close', () => { this.closed = true; this.changed.notify(); });
     socket.on('error', () => {});
   }
 
-  #wake() {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  #changed(timeoutMs) {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.waiters.push(() => { clearTimeout(timer); resolve(); });
-    });
-  }
 
   // Writes raw bytes (string or Buffer) exactly as given.
   write(bytes) { this.socket.write(bytes); }
@@ -53,7 +42,7 @@ export class LineClient {
       if (this.closed) throw new Error('connection closed while waiting for a line');
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('timed out waiting for a line');
-      await this.#changed(left);
+      await this.changed.wait(left);
     }
   }
 
@@ -85,7 +74,7 @@ export class LineClient {
       return lines;
     };
     while (lineCount() < count && !this.closed && Date.now() < deadline) {
-      await this.#changed(deadline - Date.now());
+      await this.changed.wait(deadline - Date.now());
     }
     return this.received(quietMs);
   }
@@ -93,7 +82,7 @@ export class LineClient {
   // Resolves true once the server has closed the connection, false after the timeout.
   async waitClosed(timeoutMs = 3000) {
     const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await this.#changed(deadline - Date.now());
+    while (!this.closed && Date.now() < deadline) await this.changed.wait(deadline - Date.now());
     return this.closed;
   }
 

@@ -1,5 +1,6 @@
 // Starts the project's real binaries on free loopback ports for tests.
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,4 +61,19 @@ export function startChatd(extraArgs = []) {
 export function startWsproxy(upstreamPort, extraArgs = []) {
   return startListening(binaries.wsproxy, ['--bind', '127.0.0.1', '--port', '0',
     '--upstream', `127.0.0.1:${upstreamPort}`, '--webroot', webroot, ...extraArgs], 'wsproxy');
+}
+
+// Starts a chatd and a wsproxy in front of it for the calling test file; the returned object's
+// `chatd` and `proxy` are set once they listen. Call at the top level of a test file.
+export function chatdWithProxy() {
+  const servers = { chatd: null, proxy: null };
+  before(async () => {
+    servers.chatd = await startChatd();
+    servers.proxy = await startWsproxy(servers.chatd.port);
+  });
+  after(async () => {
+    await servers.proxy?.stop();
+    await servers.chatd?.stop();
+  });
+  return servers;
 }

@@ -1,5 +1,6 @@
 // A WebSocket client for wsproxy, as a browser's script would use it.
 import WebSocket from 'ws';
+import { ChangeSignal } from './change_signal.mjs';
 
 export class WsClient {
   static connect(port, path = '/ws') {
@@ -14,28 +15,16 @@ export class WsClient {
   constructor(socket) {
     this.socket = socket;
     this.frames = [];
-    this.waiters = [];
+    this.changed = new ChangeSignal();
     this.closeInfo = null;
-    socket.on('message', (data) => { this.frames.push(data.toString()); this.#wake(); });
+    socket.on('message', (data) => { this.frames.push(data.toString()); this.changed.notify(); });
     socket.on('close', (code, reason) => {
       this.closeInfo = { code, reason: reason.toString() };
-      this.#wake();
+      this.changed.notify();
     });
     socket.on('error', () => {});
   }
 
-  #wake() {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  #changed(timeoutMs) {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.waiters.push(() => { clearTimeout(timer); resolve(); });
-    });
-  }
 
   // Sends an object as JSON, or a string exactly as given.
   send(frame) { this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)); }
@@ -47,7 +36,7 @@ export class WsClient {
       if (this.closeInfo) throw new Error(`closed (${this.closeInfo.code}) while waiting for a frame`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('timed out waiting for a frame');
-      await this.#changed(left);
+      await this.changed.wait(left);
     }
     return this.frames.shift();
   }
@@ -71,7 +60,7 @@ export class WsClient {
 
   async closed(timeoutMs = 3000) {
     const deadline = Date.now() + timeoutMs;
-    while (!this.closeInfo && Date.now() < deadline) await this.#changed(deadline - Date.now());
+    while (!this.closeInfo && Date.now() < deadline) await this.changed.wait(deadline - Date.now());
     return this.closeInfo;
   }
 
