@@ -65,6 +65,17 @@ function fillAvatar(element, nick) {
   element.style.setProperty('--avatar-hue', String(hue(nick)));
 }
 
+// Re-rendering a list must not throw keyboard and screen-reader users out of it: if an entry
+// had focus, give focus back to the entry with the same test id.
+function preservingFocus(container, render) {
+  const focused = document.activeElement;
+  const id = focused && container.contains(focused) ? focused.getAttribute('data-testid') : null;
+  render();
+  if (id && document.activeElement !== focused) {
+    container.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus();
+  }
+}
+
 export class View {
   #state;
   #actions;
@@ -311,7 +322,7 @@ export class View {
     const items = conversations.map((conversation) => this.#conversationItem(conversation));
     const current = [...list.children];
     if (current.length !== items.length || current.some((item, i) => item !== items[i])) {
-      list.replaceChildren(...items);
+      preservingFocus(list, () => list.replaceChildren(...items));
     }
   }
 
@@ -379,7 +390,8 @@ export class View {
       return fold(a).localeCompare(fold(b));
     });
     $('users-count').textContent = users.length ? String(users.length) : '';
-    $('user-list').replaceChildren(...users.map((nick) => {
+    const list = $('user-list');
+    preservingFocus(list, () => list.replaceChildren(...users.map((nick) => {
       if (state.isMe(nick)) {
         return h('li', {},
           h('span', { class: 'user user--me', 'data-testid': `user-${fold(nick)}` },
@@ -400,7 +412,7 @@ export class View {
         avatar(nick, 'avatar--small avatar--online'),
         h('span', { class: 'user__name', text: nick }),
         h('span', { class: 'visually-hidden', text: ', send a private message' })));
-    }));
+    })));
   }
 
   #renderTitle() {

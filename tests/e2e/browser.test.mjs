@@ -209,6 +209,19 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     assert.equal(await message(alice, 'everyone', 'psst alice, this is private').count(), 0);
   });
 
+  it('keeps keyboard focus on a user when the online list changes', async () => {
+    const { alice } = pages;
+    const focusedId = () => alice.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await alice.getByTestId('user-bob').focus();
+    const dave = await LineClient.connect(chatd.port);
+    dave.send('USERNAME dave');
+    await alice.getByTestId('user-dave').waitFor();
+    assert.equal(await focusedId(), 'user-bob');
+    dave.close();
+    await alice.getByTestId('user-dave').waitFor({ state: 'detached' });
+    assert.equal(await focusedId(), 'user-bob');
+  });
+
   it('shows errors from the server', async () => {
     const { alice } = pages;
     await alice.getByTestId('room-create-input').fill('#main');
