@@ -32,6 +32,15 @@ std::string seconds(std::chrono::milliseconds delay) {
   return fmt::format("{:.1f}s", static_cast<double>(delay.count()) / 1000);
 }
 
+// "1 command was", "3 commands were"
+std::string commands(std::ptrdiff_t count) {
+  return count == 1 ? "1 command was" : fmt::format("{} commands were", count);
+}
+
+// A script that cannot reach chatd after this many tries in a row fails rather than wait forever
+// (with the delays between tries, some 7 seconds).
+constexpr int tries_in_a_script = 5;
+
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -48,9 +57,9 @@ ChatClient::ChatClient(asio::io_context& io, const Options& options, Terminal& t
       connection_(
           io, options.host, options.port,
           {[this] { on_connected(); }, [this](std::string_view line) { on_server_line(line); },
-           [this](const std::string& reason, bool was_connected,
-                  std::chrono::milliseconds retry_in) {
-             on_connection_lost(reason, was_connected, retry_in);
+           [this](const std::string& reason, bool was_connected, std::chrono::milliseconds retry_in,
+                  int failures) {
+             on_connection_lost(reason, was_connected, retry_in, failures);
            }}),
       signals_(io, SIGINT, SIGTERM, SIGHUP),
       nickname_(options.nickname),
@@ -81,21 +90,43 @@ void ChatClient::on_connected() {
 }
 
 void ChatClient::on_connection_lost(const std::string& reason, bool was_connected,
-                                    std::chrono::milliseconds retry_in) {
+                                    std::chrono::milliseconds retry_in, int failures) {
+  const auto unconfirmed = std::count_if(pending_.begin(), pending_.end(), [](const auto& pending) {
+    return pending.origin == Origin::person && pending.command.verb != Verb::quit;
+  });
   pending_.clear();
   if (quitting_) {
     finish(0);
     return;
   }
-  if (input_ended_) {
-    fail("the connection broke before chatd answered everything", 1);
-    return;
+  if (!terminal_.interactive()) {
+    // A script cannot tell whether what it sent took effect, nor wait for a person to notice.
+    if (unconfirmed > 0) {
+      fail(fmt::format("the connection to {} broke ({}); {} not confirmed by chatd",
+                       connection_.address(), reason, commands(unconfirmed)),
+           1);
+      return;
+    }
+    if (input_ended_) {
+      fail("the connection broke before chatd answered everything", 1);
+      return;
+    }
+    if (failures >= tries_in_a_script) {
+      fail(fmt::format("cannot reach chatd at {} ({}); gave up after {} tries",
+                       connection_.address(), reason, failures),
+           1);
+      return;
+    }
   }
   terminal_.note(display_.warning(
       was_connected ? fmt::format("lost the connection to {} ({}); reconnecting in {}",
                                   connection_.address(), reason, seconds(retry_in))
                     : fmt::format("cannot connect to {} ({}); trying again in {}",
                                   connection_.address(), reason, seconds(retry_in))));
+  if (unconfirmed > 0) {
+    terminal_.note(display_.warning(fmt::format(
+        "{} not confirmed by chatd before the connection broke", commands(unconfirmed))));
+  }
   if (phase_ == Phase::ready) rejoining_ = true;
   if (phase_ == Phase::ready || phase_ == Phase::logging_in) phase_ = Phase::connecting;
   update_prompt();
@@ -371,7 +402,7 @@ void ChatClient::quit() {
 
 void ChatClient::fail(std::string_view message, int status) {
   finish(status);
-  fmt::print(stderr, "chat: {}\n", message);
+  fmt::print(stderr, "chat: {}\n", printable(message));  // it may quote chatd
 }
 
 void ChatClient::finish(int status) {

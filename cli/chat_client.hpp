@@ -48,7 +48,7 @@ class ChatClient {
   void on_connected();
   void on_server_line(std::string_view line);
   void on_connection_lost(const std::string& reason, bool was_connected,
-                          std::chrono::milliseconds retry_in);
+                          std::chrono::milliseconds retry_in, int failures);
 
   void on_input(const std::string& line);
   void on_nickname_input(std::string_view line);

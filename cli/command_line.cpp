@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "protocol/names.hpp"
+#include "protocol/text.hpp"
 
 namespace chat::cli {
 namespace {
@@ -66,6 +67,15 @@ Command make_command(Verb verb, std::string name = {}) {
 }
 
 Requests one(Command command) { return Requests{{std::move(command)}}; }
+
+// chatd would refuse it anyway; refused here, a control character never reaches the socket,
+// where a newline would split the message into two commands.
+Input message(Target target, std::string_view text) {
+  if (const auto error = protocol::check_message_text(text)) {
+    return InputError{fmt::format("not sent: {}", protocol::error_text(*error))};
+  }
+  return one(Command{Verb::msg, {}, std::move(target), std::string(text)});
+}
 
 std::variant<std::string, InputError> room_argument(std::string_view word) {
   auto room = protocol::parse_room_name(word);
@@ -140,7 +150,7 @@ Input parse_msg(const Spec& spec, Arguments& arguments, const Target&) {
   if (word.empty() || text.empty()) return usage_error(spec);
   auto target = target_argument(word);
   if (auto* error = std::get_if<InputError>(&target)) return std::move(*error);
-  return one(Command{Verb::msg, {}, std::move(std::get<Target>(target)), std::string(text)});
+  return message(std::move(std::get<Target>(target)), text);
 }
 
 Input parse_to(const Spec& spec, Arguments& arguments, const Target&) {
@@ -200,7 +210,7 @@ Input parse_input(std::string_view line, const Target& conversation) {
   if (is_blank(line)) return Blank{};
   if (line.front() != '/' || line.starts_with("//")) {
     if (line.front() == '/') line.remove_prefix(1);
-    return one(Command{Verb::msg, {}, conversation, std::string(line)});
+    return message(conversation, line);
   }
   Arguments arguments(line.substr(1));
   const auto name = arguments.word();

@@ -1,5 +1,7 @@
 #include "cli/connection.hpp"
 
+#include <fmt/format.h>
+
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <random>
@@ -8,10 +10,15 @@
 namespace chat::cli {
 namespace {
 
-// Lines from chatd are at most its 8192-byte command limit plus the fields it adds.
-constexpr std::size_t max_server_line = 64 * 1024;
+// chatd's lines are short, except a ROOMS or USERS answer, which can outgrow even its 1 MiB send
+// queue. A longer line than this is taken for a broken server: skipping it would leave its
+// command unanswered and every later answer matched to the wrong command.
+constexpr std::size_t max_server_line = 16 * 1024 * 1024;
 constexpr std::chrono::milliseconds first_retry{500};
 constexpr std::chrono::milliseconds longest_retry{15'000};
+// A connection that lasts this long is a working one: the delays and the count of failures
+// start again from the beginning.
+constexpr std::chrono::seconds stable_after{10};
 
 std::string describe(const asio::error_code& error) {
   if (error == asio::error::eof) return "closed by the server";
@@ -28,6 +35,7 @@ Connection::Connection(asio::io_context& io, std::string host, std::string port,
       resolver_(io),
       socket_(io),
       retry_timer_(io),
+      stable_timer_(io),
       backoff_(first_retry, longest_retry, std::random_device{}()),
       reader_(max_server_line) {}
 
@@ -56,8 +64,8 @@ void Connection::connect() {
               // Notices a server host that vanished without closing, eventually.
               socket_.set_option(asio::socket_base::keep_alive(true), ignored);
               connected_ = true;
-              heard_from_server_ = false;
               reader_ = protocol::LineReader(max_server_line);
+              wait_until_stable();
               read();
               handlers_.connected();
             });
@@ -73,18 +81,27 @@ void Connection::read() {
                               fail(describe(error));
                               return;
                             }
-                            if (!heard_from_server_) {
-                              heard_from_server_ = true;
-                              backoff_.reset();
-                            }
                             reader_.append(std::string_view(read_buffer_.data(), length));
                             while (auto event = reader_.next()) {
-                              if (event->kind == protocol::LineEvent::Kind::line)
-                                handlers_.line(event->text);
+                              if (event->kind == protocol::LineEvent::Kind::too_long) {
+                                fail(fmt::format("a line from the server was over {} MiB",
+                                                 max_server_line / (1024 * 1024)));
+                                return;
+                              }
+                              handlers_.line(event->text);
                               if (stale(attempt)) return;
                             }
                             read();
                           });
+}
+
+void Connection::wait_until_stable() {
+  stable_timer_.expires_after(stable_after);
+  stable_timer_.async_wait([this, attempt = attempt_](asio::error_code error) {
+    if (error || stale(attempt)) return;
+    backoff_.reset();
+    failures_ = 0;
+  });
 }
 
 void Connection::send(std::string_view line) {
@@ -116,12 +133,14 @@ void Connection::fail(const std::string& reason) {
   socket_.close(ignored);
   queue_.clear();
   writing_ = false;
+  stable_timer_.cancel();
+  ++failures_;
   const auto delay = backoff_.next();
   retry_timer_.expires_after(delay);
   retry_timer_.async_wait([this, attempt = attempt_](asio::error_code error) {
     if (!error && !stale(attempt)) connect();
   });
-  handlers_.lost(reason, was_connected, delay);
+  handlers_.lost(reason, was_connected, delay, failures_);
 }
 
 void Connection::stop() {
@@ -131,6 +150,7 @@ void Connection::stop() {
   asio::error_code ignored;
   resolver_.cancel();
   retry_timer_.cancel();
+  stable_timer_.cancel();
   socket_.close(ignored);
   queue_.clear();
 }

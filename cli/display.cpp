@@ -7,6 +7,8 @@
 #include <ctime>
 #include <numeric>
 
+#include "protocol/text.hpp"
+
 namespace chat::cli {
 namespace {
 
@@ -14,18 +16,20 @@ using protocol::Event;
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-std::string sanitize(std::string_view text) {
-  std::string clean;
-  clean.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
-      clean += replacement;
-    } else {
-      clean += c;
-    }
-  }
-  return clean;
+// Bytes in the UTF-8 sequence that starts with lead; 0 when no sequence starts with it.
+std::size_t sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 0;
+}
+
+bool is_control(std::string_view character) {
+  const auto lead = static_cast<unsigned char>(character.front());
+  if (character.size() == 1) return (lead < 0x20 && lead != '\t') || lead == 0x7f;
+  // C1 controls U+0080..U+009F are C2 80..C2 9F: a terminal obeys some of them too.
+  return lead == 0xC2 && static_cast<unsigned char>(character[1]) < 0xA0;
 }
 
 std::optional<int> number(std::string_view text, std::size_t at, std::size_t length) {
@@ -56,6 +60,27 @@ std::optional<std::tm> parse_utc(std::string_view time) {
 
 }  // namespace
 
+std::string printable(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  while (!text.empty()) {
+    const auto length = sequence_length(static_cast<unsigned char>(text.front()));
+    const auto character = text.substr(0, length);
+    if (length == 0 || character.size() < length || !protocol::is_valid_utf8(character)) {
+      clean += replacement;  // for this byte; the next may start a character
+      text.remove_prefix(1);
+      continue;
+    }
+    if (is_control(character)) {
+      clean += replacement;
+    } else {
+      clean += character;
+    }
+    text.remove_prefix(length);
+  }
+  return clean;
+}
+
 Display::Display(DisplayStyle style) : style_(style) {}
 
 std::string Display::paint(std::string_view sgr, std::string_view text) const {
@@ -69,14 +94,14 @@ std::string Display::nick(std::string_view name) const {
                                                            "1;92", "1;93", "1;95", "1;96"};
   const auto hash = std::accumulate(name.begin(), name.end(), 0u,
                                     [](unsigned sum, char c) { return sum * 31 + (c | 0x20); });
-  return paint(colours[hash % colours.size()], sanitize(name));
+  return paint(colours[hash % colours.size()], printable(name));
 }
 
-std::string Display::room(std::string_view name) const { return paint("36", sanitize(name)); }
+std::string Display::room(std::string_view name) const { return paint("36", printable(name)); }
 
 std::string Display::clock(std::string_view time) const {
   auto calendar = parse_utc(time);
-  if (!calendar) return sanitize(time);
+  if (!calendar) return printable(time);
   if (!style_.utc) {
     const std::time_t instant = timegm(&*calendar);
     localtime_r(&instant, &*calendar);
@@ -89,7 +114,7 @@ std::string Display::stamp(std::string_view time) const {
 }
 
 std::string Display::message(const protocol::ChatMessage& message) const {
-  const auto text = sanitize(message.text);
+  const auto text = printable(message.text);
   if (message.target == "*") {
     return fmt::format("{} {} {}: {}", stamp(message.time), paint("33", "*"), nick(message.sender),
                        text);
@@ -132,7 +157,7 @@ std::string Display::event(const Event& event) const {
 }
 
 std::string Display::error(const protocol::ErrorReply& error, std::string_view context) const {
-  const auto text = sanitize(error.text);
+  const auto text = printable(error.text);
   return paint("1;31", context.empty() ? fmt::format("!! error: {}", text)
                                        : fmt::format("!! error: {} ({})", text, context));
 }
@@ -160,10 +185,10 @@ std::string Display::marked(std::string_view text) const {
   return fmt::format("{} {}", paint("1;34", "-!-"), text);
 }
 
-std::string Display::notice(std::string_view text) const { return marked(sanitize(text)); }
+std::string Display::notice(std::string_view text) const { return marked(printable(text)); }
 
 std::string Display::warning(std::string_view text) const {
-  return paint("1;31", fmt::format("!! {}", sanitize(text)));
+  return paint("1;31", fmt::format("!! {}", printable(text)));
 }
 
 }  // namespace chat::cli

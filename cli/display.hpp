@@ -13,6 +13,11 @@ struct DisplayStyle {
   bool utc = false;     // times in UTC rather than the local zone
 };
 
+// The text with what a terminal would not simply show replaced by U+FFFD: control characters
+// (C0, DEL and C1, but not TAB) and bytes that are not UTF-8. Someone else's words pass through
+// it before they reach the screen, so that no one can drive the reader's terminal.
+std::string printable(std::string_view text);
+
 // Turns what chatd sends into screen lines. Without colour the format is stable for scripts:
 //   [15:32] * alice: hello                  everyone
 //   [15:32] #main <alice> hello             a room
@@ -20,7 +25,7 @@ struct DisplayStyle {
 //   [15:32] -!- alice joined #main          presence and room events
 //   -!- online: alice bob                   answers to lists
 //   !! error: No such user. (MSG @bob)      errors
-// Control characters from the server are replaced, so no one can drive the reader's terminal.
+// Whatever comes from the server is made printable() first.
 class Display {
  public:
   explicit Display(DisplayStyle style);

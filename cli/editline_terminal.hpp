@@ -4,20 +4,26 @@
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/signal_set.hpp>
 #include <cstddef>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "cli/terminal.hpp"
 
+// libedit's EditLine and History, from <histedit.h>.
+struct editline;
+struct history;
+
 namespace chat::cli {
 
-// A person at a terminal: libedit edits the line (history, Tab completion) through its
-// readline-compatible callback interface, fed from the io_context whenever a key is waiting.
-// Output arriving while a line is half typed goes above it: the prompt and the typed text are
-// taken off the screen, the output printed, and libedit draws them again as they were.
+// A person at a terminal: libedit edits the line (history, Tab completion) through its native
+// API in unbuffered mode, so that the io_context can hand it one key at a time whenever a key is
+// waiting and the chat goes on while a line is typed. Output arriving while a line is half typed
+// goes above it: the prompt and the typed text are taken off the screen, the output printed, and
+// libedit draws them again as they were.
 //
-// libedit's callback interface is C with no user data, so the one terminal started at a time is
-// reachable from its callbacks through a pointer private to editline_terminal.cpp.
+// stdin's file description is shared with the shell, so it is never made non-blocking: libedit
+// reads it blocking, and the io_context only waits for keys on a second, private opening of the
+// same terminal.
 class EditlineTerminal final : public Terminal {
  public:
   explicit EditlineTerminal(asio::io_context& io);
@@ -32,27 +38,37 @@ class EditlineTerminal final : public Terminal {
   void set_completer(Completer completer) override { completer_ = std::move(completer); }
   void set_input_enabled(bool) override {}
 
-  // For the C callbacks.
-  void take_line(char* line);
-  char* next_completion(const char* word, int state);
-
  private:
+  struct EndEditor {
+    void operator()(struct editline* editor) const;
+  };
+  struct EndHistory {
+    void operator()(struct history* lines) const;
+  };
+
+  // libedit's callbacks, led back to the terminal by its EL_CLIENTDATA.
+  static EditlineTerminal& of(struct editline* editor);
+  static char* prompt_callback(struct editline* editor);
+  static unsigned char complete_callback(struct editline* editor, int key);
+
   void wait_for_keys();
   void read_keys();
+  void edit_one_key();
+  void start_new_line();
+  unsigned char complete_word();
   void watch_signals();
-  void hide_input(std::size_t input_rows);
+  void hide_input(std::size_t rows_up);
+  std::size_t screen_columns() const;
   std::size_t rows_above_cursor() const;
-  std::size_t rows_of(std::string_view typed) const;
 
   asio::posix::stream_descriptor keyboard_;
   asio::signal_set signals_;
+  std::unique_ptr<struct history, EndHistory> history_;
+  std::unique_ptr<struct editline, EndEditor> editor_;  // while started
   std::string prompt_;
   LineHandler on_line_;
   EndHandler on_end_;
   Completer completer_;
-  std::vector<std::string> completions_;  // of the word being completed; libedit asks one by one
-  std::size_t next_completion_ = 0;
-  bool active_ = false;
 };
 
 }  // namespace chat::cli

@@ -16,10 +16,13 @@
 
 namespace {
 
+// A person at a terminal, typing and reading; anything else is a script.
+bool at_terminal() { return ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO); }
+
 // Colours for a person's terminal only, and not for those who ask for none (no-color.org).
 bool wants_colour() {
   const char* term = std::getenv("TERM");
-  return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr && term != nullptr &&
+  return at_terminal() && std::getenv("NO_COLOR") == nullptr && term != nullptr &&
          std::string_view(term) != "dumb";
 }
 
@@ -43,7 +46,7 @@ int main(int argc, char** argv) {
   try {
     asio::io_context io;
     std::unique_ptr<chat::cli::Terminal> terminal;
-    if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
+    if (at_terminal()) {
       terminal = std::make_unique<chat::cli::EditlineTerminal>(io);
     } else {
       terminal = std::make_unique<chat::cli::PipeTerminal>(io);

@@ -1,8 +1,10 @@
 // The console client without a terminal (stdin a pipe), against the real chatd: the stable plain
 // output, private and room conversations, seed 004's one-step join, exit at end of input, a taken
-// nickname, and surviving a restart of chatd.
+// nickname, surviving a restart of chatd, a list answer over 64 KiB, and failing clearly when
+// chatd is unreachable or drops a command unanswered.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startChatd } from '../lib/processes.mjs';
 import { ChatPool, parseMessage } from '../lib/chat_client.mjs';
 import { CliProcess } from '../lib/cli_process.mjs';
@@ -209,5 +211,72 @@ test('chatd gone: it says so, reconnects with backoff and rejoins its rooms', as
   } finally {
     await own.stop();
     await restarted?.stop();
+  }
+});
+
+test('a /rooms answer over 64 KiB is shown, and the next line still gets its own answer', async () => {
+  const own = await startChatd(['--max-rooms-per-user', '2000']);
+  const observers = new ChatPool(own.port);
+  try {
+    const maker = await observers.rich('maker');
+    const rooms = Array.from({ length: 1500 }, (_, i) => `#r${String(i).padStart(4, '0')}_${'x'.repeat(44)}`);
+    maker.write(rooms.map((room) => `CREATE ${room}\n`).join(''));
+    await maker.lineMatching(new RegExp(`^OK CREATE ${rooms.at(-1)}$`), 20000);
+
+    const robot = cli(['--nick', 'robot'], own.port);
+    robot.child.stdin.end('/rooms\nhello after the list\n');
+    assert.deepEqual(await robot.exited(10000), { code: 0, signal: null });
+    const list = robot.stdout.find((line) => line.startsWith('-!- rooms: '));
+    assert.ok(list && list.length > 64 * 1024, `no long rooms line:\n${robot.stderr}`);
+    assert.equal(list, `-!- rooms: ${rooms.join(' ')}`);
+    assert.ok(robot.stdout.some((line) => timed('* robot: hello after the list').test(line)));
+  } finally {
+    await observers.closeAll();
+    await own.stop();
+  }
+});
+
+test('a script gives up, with a clear error, when chatd cannot be reached', async () => {
+  const gone = await startChatd();
+  const port = gone.port;
+  await gone.stop();
+  const nobody = cli(['--nick', 'nobody'], port);
+  assert.deepEqual(await nobody.exited(15000), { code: 1, signal: null });
+  assert.match(nobody.stderr,
+    /^chat: cannot reach chatd at 127\.0\.0\.1:\d+ \(Connection refused\); gave up after 5 tries$/m);
+});
+
+test('a script whose command goes unanswered when the connection breaks fails', async () => {
+  // A server that logs anyone in, then hangs up on the first other command without answering.
+  const server = net.createServer((socket) => {
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      buffered += chunk;
+      for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, at);
+        buffered = buffered.slice(at + 1);
+        if (line === 'RICH') {
+          socket.write('OK RICH\n');
+        } else if (line.startsWith('USERNAME ')) {
+          socket.write(`OK USERNAME ${line.slice(9)} 5b1c0b3e-8f0e-4a4e-9d5e-1f2a3b4c5d6e\n`);
+        } else {
+          socket.destroy();
+          return;
+        }
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const robot = cli(['--nick', 'robot'], server.address().port);
+    await robot.line('-!- logged in as robot');
+    robot.send('did this arrive?');
+    assert.deepEqual(await robot.exited(), { code: 1, signal: null });
+    assert.match(robot.stderr,
+      /^chat: the connection to 127\.0\.0\.1:\d+ broke \([^)]+\); 1 command was not confirmed by chatd$/m);
+  } finally {
+    server.close();
   }
 });

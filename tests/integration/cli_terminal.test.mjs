@@ -1,6 +1,7 @@
 // The console client on a real terminal: tmux gives it a pseudo-terminal (120x30) and shows what
 // a person would see. Messages arriving while a line is half typed must leave the typed text
-// intact under them; Tab completes nicknames; Ctrl-D leaves.
+// intact under them, however long and wide; Tab completes nicknames; Ctrl-R finds an earlier
+// line; Ctrl-D leaves, with the terminal as it was.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -85,10 +86,11 @@ afterEach(async () => {
 });
 after(() => chatd?.stop());
 
-function chat(args) {
+// `then`: a shell command run in the same terminal once chat has exited.
+function chat(args, { then } = {}) {
   const quoted = [binaries.cli, '--host', '127.0.0.1', '--port', String(chatd.port), ...args]
     .map((word) => `'${word}'`).join(' ');
-  const screen = new Screen(`env LANG=C.UTF-8 ${quoted}`);
+  const screen = new Screen(`env LANG=C.UTF-8 ${quoted}${then ? `; ${then}` : ''}`);
   screens.push(screen);
   return screen;
 }
@@ -170,4 +172,60 @@ test('without --nick it asks, and asks again when the name is taken', { skip: !h
   screen.type('fresh');
   screen.press('Enter');
   await screen.until((lines) => lines.includes('-!- logged in as fresh') && lastLine(lines) === 'everyone>', 'the login');
+});
+
+test('a long line of wide characters survives a message mid-typing and is sent whole', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('bob');
+  const screen = chat(['--nick', 'alice']);
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  await bob.lineMatching(/ ONLINE \* \S+ alice$/);
+
+  // 2100 bytes: well past the 1 KiB where libedit first grows its line buffer.
+  const half = '中'.repeat(350);
+  screen.type(half);
+  const typedRows = 6;  // 10 columns of prompt and 700 of text, in rows of 120
+  await screen.until((lines) => lines.slice(-typedRows).join('') === `everyone> ${half}`, 'the first half');
+  bob.send('MSG * while you type');
+  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: while you type')), "bob's message");
+  assert.equal(lines.slice(-typedRows).join(''), `everyone> ${half}`);
+  assert.match(lines.at(-typedRows - 1), / \* bob: while you type$/);
+
+  screen.type(half);
+  screen.press('Enter');
+  const sent = parseMessage(await bob.lineMatching(/^MESSAGE \S+ \S+ \S+ \S+ alice /));
+  assert.equal(sent.text, half + half);
+  await screen.until((l) => lastLine(l) === 'everyone>', 'a fresh prompt');
+  assert.ok(screen.alive(), 'chat is still running');
+});
+
+test('Ctrl-R brings back an earlier line; Ctrl-U clears a wrapped one cleanly', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('bob');
+  const screen = chat(['--nick', 'alice']);
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  for (const text of ['alpha one', 'beta two']) {
+    screen.type(text);
+    screen.press('Enter');
+    await bob.lineMatching(new RegExp(`^MESSAGE .* alice ${text}$`));
+  }
+  screen.type('al');
+  screen.press('C-r');
+  await screen.until((lines) => lastLine(lines) === 'everyone> alpha one', 'the line found');
+
+  screen.press('C-u');
+  screen.type('x'.repeat(250));
+  await screen.until((lines) => lastLine(lines).endsWith('x'.repeat(20)), 'the long line');
+  screen.press('C-u');
+  const lines = await screen.until((l) => lastLine(l) === 'everyone>', 'the cleared line');
+  assert.equal(count(lines, 'xxxx'), 0, lines.join('\n'));
+  assert.match(lines.at(-2), / \* alice: beta two$/);  // nothing above the prompt erased
+});
+
+test('after Ctrl-D the shell gets its terminal back blocking, as it lent it', { skip: !hasTmux }, async () => {
+  // The flags of the file description stdin shares with the shell, octal, as the shell sees them.
+  const screen = chat(['--nick', 'alice'], { then: 'grep ^flags: /proc/self/fdinfo/0; sleep 60' });
+  await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  screen.press('C-d');
+  const lines = await screen.until((l) => l.some((line) => line.startsWith('flags:')), 'the flags');
+  const flags = parseInt(lines.find((line) => line.startsWith('flags:')).split(/\s+/)[1], 8);
+  assert.equal(flags & 0o4000, 0, 'O_NONBLOCK was left set');
 });

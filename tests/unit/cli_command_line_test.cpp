@@ -84,6 +84,14 @@ TEST_CASE("private and one-off messages") {
   CHECK(error("/msg b@d hi") == "b@d: not a nickname, #room or * (everyone)");
 }
 
+TEST_CASE("a message that chatd would refuse is not sent") {
+  CHECK(error("two\nlines") == "not sent: Message contains control characters.");
+  CHECK(error("/msg bob \x1b[2J") == "not sent: Message contains control characters.");
+  CHECK(error("c1 \xC2\x9B control") == "not sent: Message contains control characters.");
+  CHECK(error("broken \xFF utf-8") == "not sent: Message is not valid UTF-8.");
+  CHECK(lines("tab\tand \xE4\xB8\xAD") == Lines{"MSG * tab\tand \xE4\xB8\xAD"});
+}
+
 TEST_CASE("switching conversation is local") {
   const auto to = [](std::string_view typed) {
     const auto input = cli::parse_input(typed, everyone);

@@ -73,6 +73,20 @@ TEST_CASE("control characters from the server cannot reach the terminal") {
         "b");
 }
 
+TEST_CASE("C1 controls and bytes that are not UTF-8 are replaced too") {
+  const std::string fffd = "\xEF\xBF\xBD";
+  CHECK(cli::printable("a\xC2\x9B"
+                       "2Jb") == "a" + fffd + "2Jb");  // CSI as U+009B
+  CHECK(cli::printable("a\x9B"
+                       "b") == "a" + fffd + "b");           // a raw 0x9B byte
+  CHECK(cli::printable("a\xE4\xB8") == "a" + fffd + fffd);  // cut short
+  CHECK(cli::printable("\xC0\xAF") == fffd + fffd);         // overlong '/'
+  CHECK(cli::printable("\xC2\xA0\xE4\xB8\xAD\xF0\x9F\x98\x80\t") ==
+        "\xC2\xA0\xE4\xB8\xAD\xF0\x9F\x98\x80\t");  // NBSP, CJK, emoji, TAB pass
+  CHECK(plain.error(ErrorReply{"MSG", "x", "bad\xC2\x85text"}, "") ==
+        "!! error: bad" + fffd + "text");
+}
+
 TEST_CASE("colour only when asked for") {
   const cli::Display colour({.colour = true, .utc = true});
   const auto line = colour.message(message("#main", "alice", "hello"));
