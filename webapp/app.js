@@ -281,6 +281,3 @@ let remembered = '';
 try { remembered = sessionStorage.getItem(NICK_STORAGE_KEY) ?? ''; } catch { /* private mode */ }
 view.showLogin({ nickname: remembered });
 connection.start();
-
-// For debugging from the console.
-window.chat = { state, session, connection };
