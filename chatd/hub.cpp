@@ -97,15 +97,22 @@ Hub::RoomResult Hub::create_room(const std::string& user_id, std::string_view ro
   if (const auto error = protocol::check_room_name(room)) return *error;
   auto folded = protocol::fold_case(room);
   if (rooms_.contains(folded)) return Error::room_exists;
+  auto added = add_room(user_id, room, std::move(folded));
+  if (const auto* error = std::get_if<Error>(&added)) return *error;
+  return std::get<Room*>(added)->name;
+}
+
+std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::string_view name,
+                                              std::string folded) {
   auto& owned = rooms_owned_[user_id];
   if (rooms_.size() >= limits_.max_rooms || owned >= limits_.max_rooms_per_owner) {
     return Error::room_limit;
   }
   ++owned;
-  auto& created =
-      rooms_.emplace(std::move(folded), Room{std::string(room), user_id, {}}).first->second;
-  deliver_to_all(Delivery(make_event(Event::Kind::create, created.name, user_id)));
-  return created.name;
+  auto& room =
+      rooms_.emplace(std::move(folded), Room{std::string(name), user_id, {}}).first->second;
+  deliver_to_all(Delivery(make_event(Event::Kind::create, room.name, user_id)));
+  return &room;
 }
 
 Hub::RoomResult Hub::destroy_room(const std::string& user_id, std::string_view room_name) {
@@ -128,14 +135,18 @@ Hub::RoomResult Hub::destroy_room(const std::string& user_id, std::string_view r
 }
 
 Hub::RoomResult Hub::join_room(const std::string& user_id, std::string_view room_name) {
-  auto* room = find_room(room_name);
-  if (!room) {
-    auto created = create_room(user_id, room_name);
-    if (std::holds_alternative<Error>(created)) return created;
-    room = find_room(room_name);
+  if (const auto error = protocol::check_room_name(room_name)) return *error;
+  auto folded = protocol::fold_case(room_name);
+  Room* room = nullptr;
+  if (const auto it = rooms_.find(folded); it != rooms_.end()) {
+    room = &it->second;
+  } else {
+    auto added = add_room(user_id, room_name, folded);
+    if (const auto* error = std::get_if<Error>(&added)) return *error;
+    room = std::get<Room*>(added);
   }
   if (!room->member_ids.insert(user_id).second) return Error::already_member;
-  users_.at(user_id).rooms.insert(protocol::fold_case(room_name));
+  users_.at(user_id).rooms.insert(std::move(folded));
   deliver_to_room(*room, Delivery(make_event(Event::Kind::join, room->name, user_id)));
   return room->name;
 }

@@ -59,6 +59,9 @@ class Hub {
     std::set<std::string> rooms;  // folded room names
   };
 
+  // Creates a room whose name is valid and free, within the limits, and tells everyone.
+  std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
+                                      std::string folded);
   protocol::Event make_event(protocol::Event::Kind kind, const std::string& room,
                              const std::string& user_id) const;
   void deliver_to_all(const Delivery& delivery, const std::string* except = nullptr);

@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <optional>
 #include <string_view>
 
+#include "protocol/decimal.hpp"
+
 namespace chat {
-namespace {
-
-template <typename Number>
-std::optional<Number> parse_number(std::string_view text, Number min, Number max) {
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-}  // namespace
 
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--max-line BYTES] [--max-sendq BYTES]\n"
@@ -46,19 +34,19 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     if (flag == "--bind") {
       options.bind_address = value;
     } else if (flag == "--port") {
-      const auto port = parse_number<std::uint16_t>(value, 0, 65535);
+      const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
       if (!port) return OptionsError{fmt::format("invalid port: {}", value)};
       options.port = *port;
     } else if (flag == "--max-line") {
-      const auto bytes = parse_number<std::size_t>(value, 64, 1 << 24);
+      const auto bytes = protocol::parse_decimal<std::size_t>(value, 64, 1 << 24);
       if (!bytes) return OptionsError{fmt::format("invalid --max-line: {}", value)};
       options.session_limits.max_line_length = *bytes;
     } else if (flag == "--max-sendq") {
-      const auto bytes = parse_number<std::size_t>(value, 4096, std::size_t{1} << 32);
+      const auto bytes = protocol::parse_decimal<std::size_t>(value, 4096, std::size_t{1} << 32);
       if (!bytes) return OptionsError{fmt::format("invalid --max-sendq: {}", value)};
       options.session_limits.max_send_queue = *bytes;
     } else if (flag == "--max-rooms" || flag == "--max-rooms-per-user") {
-      const auto count = parse_number<std::size_t>(value, 1, 1'000'000);
+      const auto count = protocol::parse_decimal<std::size_t>(value, 1, 1'000'000);
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--max-rooms" ? options.hub_limits.max_rooms
                              : options.hub_limits.max_rooms_per_owner) = *count;

@@ -2,22 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <string_view>
 
 #include "protocol/command.hpp"
+#include "protocol/decimal.hpp"
 #include "protocol/names.hpp"
 
 namespace chat::cli {
-namespace {
-
-bool is_port(std::string_view text) {
-  unsigned value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc{} && end == text.data() + text.size() && value >= 1 && value <= 65535;
-}
-
-}  // namespace
 
 std::string usage() {
   return "Usage: chat [--host HOST] [--port PORT] [--nick NAME] [--join ROOM]... [--utc]\n"
@@ -51,7 +42,9 @@ std::variant<Options, ShowUsage, OptionsError> parse_options(int argc, const cha
       if (value.empty()) return OptionsError{"empty --host"};
       options.host = value;
     } else if (flag == "--port") {
-      if (!is_port(value)) return OptionsError{fmt::format("invalid port: {}", value)};
+      if (!protocol::parse_decimal<std::uint16_t>(value, 1, 65535)) {
+        return OptionsError{fmt::format("invalid port: {}", value)};
+      }
       options.port = value;
     } else if (flag == "--nick") {
       if (const auto error = protocol::check_nickname(value)) {

@@ -2,19 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <string_view>
 
+#include "protocol/decimal.hpp"
+
 namespace chat::wsproxy {
-namespace {
-
-bool is_port(std::string_view text) {
-  unsigned value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc{} && end == text.data() + text.size() && value <= 65535;
-}
-
-}  // namespace
 
 std::string usage() {
   return "Usage: wsproxy [--bind ADDRESS] [--port PORT] [--upstream HOST:PORT] [--webroot DIR]\n"
@@ -37,11 +29,13 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     if (flag == "--bind") {
       options.bind_address = value;
     } else if (flag == "--port") {
-      if (!is_port(value)) return OptionsError{fmt::format("invalid port: {}", value)};
-      options.port = static_cast<std::uint16_t>(std::stoi(std::string(value)));
+      const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
+      if (!port) return OptionsError{fmt::format("invalid port: {}", value)};
+      options.port = *port;
     } else if (flag == "--upstream") {
       const auto colon = value.rfind(':');
-      if (colon == std::string_view::npos || colon == 0 || !is_port(value.substr(colon + 1))) {
+      if (colon == std::string_view::npos || colon == 0 ||
+          !protocol::parse_decimal<std::uint16_t>(value.substr(colon + 1), 0, 65535)) {
         return OptionsError{fmt::format("invalid --upstream, expected HOST:PORT: {}", value)};
       }
       options.upstream = {std::string(value.substr(0, colon)),
