@@ -36,6 +36,9 @@ function portPairs(service) {
   });
 }
 
+// A missing tool must turn the suite red, not skip it quietly.
+it('docker-compose is installed', () => assert.ok(hasCompose, skip));
+
 describe('docker-compose.yml', { skip }, () => {
   it('is valid (docker-compose config -q exits 0)', () => {
     const result = run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']);

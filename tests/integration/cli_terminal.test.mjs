@@ -20,6 +20,9 @@ const hasTmux = (() => {
   }
 })();
 
+// A missing tool must turn the suite red, not skip it quietly.
+test('tmux is installed (apt-get install -y tmux)', () => assert.ok(hasTmux, 'tmux is missing'));
+
 // One tmux server of our own (its own socket, no user configuration) per test.
 class Screen {
   static count = 0;

@@ -31,7 +31,7 @@ function startListening(command, args, name) {
           port: Number(match[1]),
           process: child,
           stderr: () => output,
-          stop: () => stopProcess(child),
+          stop: () => stopCleanly(child, name, () => output),
         });
       }
     };
@@ -46,8 +46,23 @@ function startListening(command, args, name) {
   });
 }
 
+// What a sanitizer prints when it finds a bug, a leak included (LeakSanitizer reports at exit).
+const sanitizerReport = /(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:)/;
+
+// Stops a server with SIGTERM and fails unless it exits 0 without a sanitizer report: a crash,
+// a leak or a non-zero status during shutdown is only visible here.
+export async function stopCleanly(child, name, output) {
+  const status = await stopProcess(child);
+  const report = sanitizerReport.exec(output());
+  if (report) throw new Error(`${name} printed a sanitizer report:\n${output().slice(-4000)}`);
+  if (status !== 0) throw new Error(`${name} exited with ${status} on SIGTERM:\n${output().slice(-4000)}`);
+  return status;
+}
+
 export function stopProcess(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(child.exitCode ?? child.signalCode);
+  }
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal));
     child.kill('SIGTERM');
