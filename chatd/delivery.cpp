@@ -4,14 +4,9 @@
 
 namespace chat {
 
-Delivery::Delivery(protocol::ChatMessage message) : content_(std::move(message)) {}
+Delivery::Delivery(protocol::ChatMessage message, const Client* origin)
+    : content_(std::move(message)), origin_(origin) {}
 Delivery::Delivery(protocol::Event event) : content_(std::move(event)) {}
-
-const std::string& Delivery::actor_id() const {
-  if (const auto* message = std::get_if<protocol::ChatMessage>(&content_))
-    return message->sender_id;
-  return std::get<protocol::Event>(content_).user_id;
-}
 
 std::shared_ptr<const std::string> Delivery::line(Dialect dialect) const {
   auto& cached = lines_[static_cast<std::size_t>(dialect)];

@@ -14,19 +14,23 @@ enum class Dialect { plain, rich };
 
 // One message or event on its way to many recipients. Each dialect's line is formatted once, on
 // first use, and the same buffer is queued on every recipient's session.
+class Client;
+
 class Delivery {
  public:
-  explicit Delivery(protocol::ChatMessage message);
+  // `origin`: the connection a message was sent from, if it is still there.
+  Delivery(protocol::ChatMessage message, const Client* origin);
   explicit Delivery(protocol::Event event);
 
-  // The user who sent the message or caused the event.
-  const std::string& actor_id() const;
+  // The connection the message was sent from; nullptr for events. Compared, never used.
+  const Client* origin() const { return origin_; }
   // The newline-terminated line in a dialect; nullptr where the dialect does not carry it
   // (plain mode has no events).
   std::shared_ptr<const std::string> line(Dialect dialect) const;
 
  private:
   std::variant<protocol::ChatMessage, protocol::Event> content_;
+  const Client* origin_ = nullptr;
   mutable std::array<std::shared_ptr<const std::string>, 2> lines_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <utility>
 
 #include "protocol/names.hpp"
@@ -14,92 +15,272 @@ using protocol::Event;
 
 std::string now() { return protocol::format_timestamp(std::chrono::system_clock::now()); }
 
+std::string private_conversation(const std::string& a, const std::string& b) {
+  return a < b ? "@" + a + "," + b : "@" + b + "," + a;
+}
+
+// For writes whose failure the client is not waiting for: say so where the operator sees it.
+void report(bool ok) {
+  if (!ok) std::fprintf(stderr, "chatd: a change could not be stored\n");
+}
+
 }  // namespace
 
-Hub::Hub(IdGenerator& ids, HubLimits limits) : ids_(ids), limits_(limits) {}
+Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
+    : ids_(ids), limits_(limits), store_(store) {
+  if (!store_) return;
+  auto snapshot = store_->load();
+  for (auto& account : snapshot.accounts) {
+    ids_by_nickname_.emplace(protocol::fold_case(account.nickname), account.id);
+    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true});
+  }
+  for (auto& record : snapshot.rooms) {
+    auto folded = protocol::fold_case(record.name);
+    ++rooms_owned_[record.owner_id];
+    Room room{std::move(record.name), std::move(record.owner_id), {}};
+    for (auto& member_id : record.member_ids) {
+      users_.at(member_id).rooms.insert(folded);
+      room.member_ids.insert(std::move(member_id));
+    }
+    rooms_.emplace(std::move(folded), std::move(room));
+  }
+}
 
 std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_view nickname) {
   if (const auto error = protocol::check_nickname(nickname)) return *error;
   const auto folded = protocol::fold_case(nickname);
-  if (ids_by_nickname_.contains(folded)) return Error::username_taken;
+  if (const auto taken = ids_by_nickname_.find(folded); taken != ids_by_nickname_.end()) {
+    return users_.at(taken->second).registered ? Error::nickname_registered : Error::username_taken;
+  }
   auto user_id = ids_.next();
   ids_by_nickname_.emplace(folded, user_id);
-  users_.emplace(user_id, User{std::string(nickname), &client, {}});
-  deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &user_id);
+  users_.emplace(user_id, User{std::string(nickname), {&client}, {}, false});
+  deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
 
-std::optional<Hub::Error> Hub::rename(const std::string& user_id, std::string_view nickname) {
+std::optional<std::string> Hub::account_id(std::string_view nickname) const {
+  const auto it = ids_by_nickname_.find(protocol::fold_case(nickname));
+  if (it == ids_by_nickname_.end() || !users_.at(it->second).registered) return std::nullopt;
+  return it->second;
+}
+
+std::string Hub::attach(Client& client, const std::string& account_id) {
+  auto& user = users_.at(account_id);
+  user.clients.push_back(&client);
+  if (user.clients.size() == 1) {
+    deliver_to_all(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
+  }
+  return user.nickname;
+}
+
+bool Hub::is_registered(const std::string& user_id) const {
+  const auto it = users_.find(user_id);
+  return it != users_.end() && it->second.registered;
+}
+
+const std::string& Hub::nickname(const std::string& user_id) const {
+  return users_.at(user_id).nickname;
+}
+
+void Hub::register_account(const std::string& user_id, std::string password_hash,
+                           Reply<std::optional<Error>> done) {
+  auto& user = users_.at(user_id);
+  if (user.registered) return done(Error::already_registered);
+  if (!store_) return done(Error::store_disabled);
+  // Registered at once, so that nobody takes the nickname meanwhile; undone if not stored.
+  user.registered = true;
+  store_->create_account({user_id, user.nickname}, std::move(password_hash),
+                         {user.rooms.begin(), user.rooms.end()},
+                         [this, user_id, done = std::move(done)](bool ok) {
+                           if (ok) return done(std::nullopt);
+                           auto& failed = users_.at(user_id);
+                           failed.registered = false;
+                           if (failed.clients.empty()) {
+                             // The guest left meanwhile: it is gone after all.
+                             ids_by_nickname_.erase(protocol::fold_case(failed.nickname));
+                             users_.erase(user_id);
+                           }
+                           done(Error::store_failed);
+                         });
+}
+
+std::optional<Hub::Error> Hub::rename(const std::string& user_id, const Client& origin,
+                                      std::string_view nickname) {
   if (const auto error = protocol::check_nickname(nickname)) return *error;
   auto& user = users_.at(user_id);
   const auto folded = protocol::fold_case(nickname);
   const auto owner = ids_by_nickname_.find(folded);
-  if (owner != ids_by_nickname_.end() && owner->second != user_id) return Error::username_taken;
+  if (owner != ids_by_nickname_.end() && owner->second != user_id) {
+    return users_.at(owner->second).registered ? Error::nickname_registered : Error::username_taken;
+  }
   if (user.nickname == nickname) return std::nullopt;
 
   ids_by_nickname_.erase(protocol::fold_case(user.nickname));
   ids_by_nickname_.emplace(folded, user_id);
   auto event = make_event(Event::Kind::rename, "*", user_id);
-  event.previous_nickname = std::exchange(user.nickname, std::string(nickname));
+  event.detail = std::exchange(user.nickname, std::string(nickname));
   event.nickname = user.nickname;
-  deliver_to_all(Delivery(std::move(event)), &user_id);
+  if (user.registered && store_) store_->rename_account(user_id, user.nickname, report);
+  deliver_to_all(Delivery(std::move(event)), &origin);
   return std::nullopt;
 }
 
-void Hub::logout(const std::string& user_id) {
+void Hub::detach(const std::string& user_id, const Client& client) {
   const auto it = users_.find(user_id);
   if (it == users_.end()) return;
-  for (const auto& folded_room : it->second.rooms) {
-    auto& room = rooms_.at(folded_room);
-    room.member_ids.erase(user_id);
-    deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
+  auto& user = it->second;
+  std::erase(user.clients, &client);
+  if (!user.clients.empty()) return;
+  if (!user.registered) {
+    for (const auto& folded_room : user.rooms) {
+      auto& room = rooms_.at(folded_room);
+      room.member_ids.erase(user_id);
+      deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
+    }
   }
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
-  ids_by_nickname_.erase(protocol::fold_case(it->second.nickname));
-  users_.erase(it);
+  if (!user.registered) {
+    ids_by_nickname_.erase(protocol::fold_case(user.nickname));
+    users_.erase(it);
+  }
   deliver_to_all(offline);
 }
 
-std::variant<protocol::ChatMessage, Hub::Error> Hub::send(const std::string& user_id,
-                                                          const protocol::Target& target,
-                                                          std::string_view text) {
-  const auto& sender = users_.at(user_id);
-  protocol::ChatMessage message{ids_.next(), now(),           "*",
-                                user_id,     sender.nickname, std::string(text)};
+std::variant<std::string, Hub::Error> Hub::conversation(const std::string& user_id,
+                                                        const protocol::Target& target) const {
   using Kind = protocol::Target::Kind;
   switch (target.kind) {
     case Kind::everyone:
-      deliver_to_all(Delivery(message));
-      break;
+      return std::string("*");
     case Kind::room: {
-      const auto* room = find_room(target.name);
-      if (!room) return Error::no_such_room;
-      if (!room->member_ids.contains(user_id)) return Error::not_member;
-      message.target = room->name;
-      deliver_to_room(*room, Delivery(message));
-      break;
+      const auto folded = protocol::fold_case(target.name);
+      const auto room = rooms_.find(folded);
+      if (room == rooms_.end()) return Error::no_such_room;
+      if (!room->second.member_ids.contains(user_id)) return Error::not_member;
+      return folded;
     }
     case Kind::user: {
-      const auto recipient_id = ids_by_nickname_.find(protocol::fold_case(target.name));
-      if (recipient_id == ids_by_nickname_.end()) return Error::no_such_user;
-      auto& recipient = users_.at(recipient_id->second);
-      message.target = "@" + recipient.nickname;
-      const Delivery delivery(message);
-      recipient.client->deliver(delivery);
-      if (recipient_id->second != user_id) sender.client->deliver(delivery);
-      break;
+      const auto other = ids_by_nickname_.find(protocol::fold_case(target.name));
+      if (other == ids_by_nickname_.end()) return Error::no_such_user;
+      return private_conversation(user_id, other->second);
     }
   }
-  return message;
+  return Error::invalid_argument;
 }
 
-Hub::RoomResult Hub::create_room(const std::string& user_id, std::string_view room) {
-  if (const auto error = protocol::check_room_name(room)) return *error;
+void Hub::send(const std::string& user_id, const Client& origin, const protocol::Target& target,
+               std::string_view text, Reply<MessageResult> done) {
+  auto key = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
+  auto& conversation = std::get<std::string>(key);
+  const auto& sender = users_.at(user_id);
+  protocol::ChatMessage message{ids_.next(), now(),           "*",
+                                user_id,     sender.nickname, std::string(text)};
+  std::optional<std::string> pending_for;
+  if (target.kind == protocol::Target::Kind::room) {
+    message.target = rooms_.at(conversation).name;
+  } else if (target.kind == protocol::Target::Kind::user) {
+    const auto& recipient_id = ids_by_nickname_.at(protocol::fold_case(target.name));
+    const auto& recipient = users_.at(recipient_id);
+    message.target = "@" + recipient.nickname;
+    if (recipient.clients.empty()) pending_for = recipient_id;
+  }
+  if (!store_) {
+    fan_out(message, conversation, &origin);
+    return done(std::move(message));
+  }
+  store_->save_message(
+      message, conversation, std::move(pending_for),
+      [this, message, conversation, user_id, origin = &origin, done = std::move(done)](bool ok) {
+        if (!ok) return done(Error::store_failed);
+        // Routed to whoever is there now: members may have come or gone while it was stored.
+        fan_out(message, conversation, attached(user_id, origin));
+        done(message);
+      });
+}
+
+void Hub::fan_out(protocol::ChatMessage message, const std::string& conversation,
+                  const Client* origin) {
+  const auto target = message.target;
+  const Delivery delivery(std::move(message), origin);
+  if (target == "*") return deliver_to_all(delivery);
+  if (target.front() == '#') {
+    if (const auto room = rooms_.find(conversation); room != rooms_.end()) {
+      deliver_to_room(room->second, delivery);
+    }
+    return;
+  }
+  // "@<id>,<id>": both parties, every connection of each.
+  const auto comma = conversation.find(',');
+  const auto first = conversation.substr(1, comma - 1);
+  const auto second = conversation.substr(comma + 1);
+  deliver_to_user(first, delivery);
+  if (second != first) deliver_to_user(second, delivery);
+}
+
+void Hub::take_pending(const std::string& account_id,
+                       Reply<std::vector<protocol::ChatMessage>> done) {
+  if (!store_) return done({});
+  store_->take_pending(account_id,
+                       [done = std::move(done)](bool, std::vector<protocol::ChatMessage> messages) {
+                         done(std::move(messages));
+                       });
+}
+
+void Hub::history(const std::string& user_id, const protocol::Target& target,
+                  const protocol::HistoryRange& range, Reply<HistoryResult> done) {
+  if (!store_) return done(Error::store_disabled);
+  auto key = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
+  store_->history(std::get<std::string>(key), range,
+                  [done = std::move(done)](bool ok, store::HistoryPage page) {
+                    if (!ok) return done(Error::store_failed);
+                    if (!page.anchor_found) return done(Error::no_such_message);
+                    done(std::move(page));
+                  });
+}
+
+void Hub::read_marker(const std::string& user_id, const Client& origin,
+                      const protocol::Target& target, const std::string& message_id,
+                      Reply<MarkerResult> done) {
+  if (!store_) return done(Error::store_disabled);
+  if (!is_registered(user_id)) return done(Error::not_registered);
+  auto key = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
+  auto& conversation = std::get<std::string>(key);
+  if (message_id.empty()) {
+    store_->read_marker(user_id, std::move(conversation),
+                        [done = std::move(done)](bool ok, std::optional<std::string> marker) {
+                          if (!ok) return done(Error::store_failed);
+                          done(std::move(marker));
+                        });
+    return;
+  }
+  store_->set_read_marker(user_id, std::move(conversation), message_id,
+                          [this, user_id, origin = &origin, where = target.to_string(), message_id,
+                           done = std::move(done)](bool ok, bool found) {
+                            if (!ok) return done(Error::store_failed);
+                            if (!found) return done(Error::no_such_message);
+                            if (users_.contains(user_id)) {
+                              auto event = make_event(Event::Kind::read, where, user_id);
+                              event.detail = message_id;
+                              deliver_to_user(user_id, Delivery(std::move(event)),
+                                              attached(user_id, origin));
+                            }
+                            done(message_id);
+                          });
+}
+
+void Hub::create_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done) {
+  if (const auto error = protocol::check_room_name(room)) return done(*error);
   auto folded = protocol::fold_case(room);
-  if (rooms_.contains(folded)) return Error::room_exists;
+  if (rooms_.contains(folded)) return done(Error::room_exists);
   auto added = add_room(user_id, room, std::move(folded));
-  if (const auto* error = std::get_if<Error>(&added)) return *error;
-  return std::get<Room*>(added)->name;
+  if (const auto* error = std::get_if<Error>(&added)) return done(*error);
+  const auto& name = std::get<Room*>(added)->name;
+  announce_when_stored({{make_event(Event::Kind::create, name, user_id), {}}}, name,
+                       std::move(done));
 }
 
 std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::string_view name,
@@ -109,55 +290,82 @@ std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::s
     return Error::room_limit;
   }
   ++owned;
-  auto& room =
-      rooms_.emplace(std::move(folded), Room{std::string(name), user_id, {}}).first->second;
-  deliver_to_all(Delivery(make_event(Event::Kind::create, room.name, user_id)));
+  auto& room = rooms_.emplace(folded, Room{std::string(name), user_id, {}}).first->second;
+  if (store_) store_->save_room(std::move(folded), {room.name, user_id, {}}, report);
   return &room;
 }
 
-Hub::RoomResult Hub::destroy_room(const std::string& user_id, std::string_view room_name) {
+void Hub::destroy_room(const std::string& user_id, std::string_view room_name,
+                       Reply<RoomResult> done) {
   const auto it = rooms_.find(protocol::fold_case(room_name));
-  if (it == rooms_.end()) return Error::no_such_room;
+  if (it == rooms_.end()) return done(Error::no_such_room);
   auto& room = it->second;
-  const bool owner_online = users_.contains(room.owner_id);
+  // An account's room is its own; a guest's outlives the guest, and then any member may.
+  const bool owner_present = users_.contains(room.owner_id);
   const bool allowed =
-      room.owner_id == user_id || (!owner_online && room.member_ids.contains(user_id));
-  if (!allowed) return Error::not_room_owner;
+      room.owner_id == user_id || (!owner_present && room.member_ids.contains(user_id));
+  if (!allowed) return done(Error::not_room_owner);
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
   if (const auto owned = rooms_owned_.find(room.owner_id); owned != rooms_owned_.end()) {
     if (--owned->second == 0) rooms_owned_.erase(owned);
   }
   auto name = std::move(room.name);
-  const Delivery destroyed(make_event(Event::Kind::destroy, name, user_id));
+  auto destroyed = make_event(Event::Kind::destroy, name, user_id);
+  if (store_) store_->delete_room(it->first, report);
   rooms_.erase(it);
-  deliver_to_all(destroyed);
-  return name;
+  announce_when_stored({{std::move(destroyed), {}}}, std::move(name), std::move(done));
 }
 
-Hub::RoomResult Hub::join_room(const std::string& user_id, std::string_view room_name) {
-  if (const auto error = protocol::check_room_name(room_name)) return *error;
+void Hub::join_room(const std::string& user_id, std::string_view room_name,
+                    Reply<RoomResult> done) {
+  if (const auto error = protocol::check_room_name(room_name)) return done(*error);
   auto folded = protocol::fold_case(room_name);
+  std::vector<Announcement> announcements;
   Room* room = nullptr;
   if (const auto it = rooms_.find(folded); it != rooms_.end()) {
     room = &it->second;
   } else {
     auto added = add_room(user_id, room_name, folded);
-    if (const auto* error = std::get_if<Error>(&added)) return *error;
+    if (const auto* error = std::get_if<Error>(&added)) return done(*error);
     room = std::get<Room*>(added);
+    announcements.push_back({make_event(Event::Kind::create, room->name, user_id), {}});
   }
-  if (!room->member_ids.insert(user_id).second) return Error::already_member;
-  users_.at(user_id).rooms.insert(std::move(folded));
-  deliver_to_room(*room, Delivery(make_event(Event::Kind::join, room->name, user_id)));
-  return room->name;
+  if (!room->member_ids.insert(user_id).second) return done(Error::already_member);
+  auto& user = users_.at(user_id);
+  user.rooms.insert(folded);
+  if (store_ && user.registered) store_->add_member(folded, user_id, report);
+  announcements.push_back({make_event(Event::Kind::join, room->name, user_id), folded});
+  announce_when_stored(std::move(announcements), room->name, std::move(done));
 }
 
-Hub::RoomResult Hub::leave_room(const std::string& user_id, std::string_view room_name) {
+void Hub::leave_room(const std::string& user_id, std::string_view room_name,
+                     Reply<RoomResult> done) {
   auto* room = find_room(room_name);
-  if (!room) return Error::no_such_room;
-  if (!room->member_ids.erase(user_id)) return Error::not_member;
-  users_.at(user_id).rooms.erase(protocol::fold_case(room_name));
-  deliver_to_room(*room, Delivery(make_event(Event::Kind::leave, room->name, user_id)));
-  return room->name;
+  if (!room) return done(Error::no_such_room);
+  if (!room->member_ids.erase(user_id)) return done(Error::not_member);
+  auto folded = protocol::fold_case(room_name);
+  auto& user = users_.at(user_id);
+  user.rooms.erase(folded);
+  if (store_ && user.registered) store_->remove_member(folded, user_id, report);
+  announce_when_stored({{make_event(Event::Kind::leave, room->name, user_id), folded}}, room->name,
+                       std::move(done));
+}
+
+void Hub::announce_when_stored(std::vector<Announcement> announcements, std::string name,
+                               Reply<RoomResult> done) {
+  after_stored([this, announcements = std::move(announcements), name = std::move(name),
+                done = std::move(done)](bool ok) mutable {
+    if (!ok) return done(Error::store_failed);
+    for (auto& announcement : announcements) {
+      const Delivery delivery(std::move(announcement.event));
+      if (announcement.room.empty()) {
+        deliver_to_all(delivery);
+      } else if (const auto room = rooms_.find(announcement.room); room != rooms_.end()) {
+        deliver_to_room(room->second, delivery);  // its members by then
+      }
+    }
+    done(std::move(name));
+  });
 }
 
 std::vector<std::string> Hub::room_names() const {
@@ -169,9 +377,16 @@ std::vector<std::string> Hub::room_names() const {
 
 std::vector<std::string> Hub::nicknames() const {
   std::vector<std::string> names;
-  names.reserve(users_.size());
-  for (const auto& [id, user] : users_) names.push_back(user.nickname);
+  for (const auto& [id, user] : users_) {
+    if (!user.clients.empty()) names.push_back(user.nickname);
+  }
   std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> Hub::joined_rooms(const std::string& user_id) const {
+  std::vector<std::string> names;
+  for (const auto& folded : users_.at(user_id).rooms) names.push_back(rooms_.at(folded).name);
   return names;
 }
 
@@ -190,14 +405,37 @@ Event Hub::make_event(Event::Kind kind, const std::string& room, const std::stri
   return Event{kind, now(), room, user_id, users_.at(user_id).nickname, {}};
 }
 
-void Hub::deliver_to_all(const Delivery& delivery, const std::string* except) {
+void Hub::deliver_to_all(const Delivery& delivery, const Client* except) {
   for (const auto& [id, user] : users_) {
-    if (!except || id != *except) user.client->deliver(delivery);
+    for (auto* client : user.clients) {
+      if (client != except) client->deliver(delivery);
+    }
+  }
+}
+
+void Hub::deliver_to_user(const std::string& user_id, const Delivery& delivery,
+                          const Client* except) {
+  const auto it = users_.find(user_id);
+  if (it == users_.end()) return;
+  for (auto* client : it->second.clients) {
+    if (client != except) client->deliver(delivery);
   }
 }
 
 void Hub::deliver_to_room(const Room& room, const Delivery& delivery) {
-  for (const auto& member_id : room.member_ids) users_.at(member_id).client->deliver(delivery);
+  for (const auto& member_id : room.member_ids) deliver_to_user(member_id, delivery);
+}
+
+const Client* Hub::attached(const std::string& user_id, const Client* client) const {
+  const auto it = users_.find(user_id);
+  if (it == users_.end()) return nullptr;
+  const auto& clients = it->second.clients;
+  return std::find(clients.begin(), clients.end(), client) != clients.end() ? client : nullptr;
+}
+
+void Hub::after_stored(std::function<void(bool)> then) {
+  if (!store_) return then(true);
+  store_->flush(std::move(then));
 }
 
 Room* Hub::find_room(std::string_view room) {

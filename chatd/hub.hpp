@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,66 +14,125 @@
 #include "chatd/hub_limits.hpp"
 #include "chatd/id_generator.hpp"
 #include "chatd/room.hpp"
+#include "chatd/store/store.hpp"
 #include "protocol/command.hpp"
 #include "protocol/error.hpp"
 #include "protocol/server_line.hpp"
 
 namespace chat {
 
-// All chat state: who is online under which nickname, which rooms exist and who is in them.
-// Fronts call in with validated commands and get results as values; the hub routes messages
-// and events to the clients concerned. Names are compared after protocol::fold_case.
+// All chat state: who is online under which nickname and on which connections, the accounts,
+// which rooms exist and who is in them. Fronts call in with validated commands and get results
+// as values; the hub routes messages and events to the clients concerned. Names are compared
+// after protocol::fold_case.
+//
+// With a store, the hub is its system of record: accounts, rooms, memberships of accounts and
+// every message are written through it, and an answer that promises durability (a message's
+// OK, a room's, a registration's) is given through a callback once the store has it. Without
+// one (--no-store) the callbacks run at once and nothing outlives the process.
 class Hub {
  public:
   using Error = protocol::Error;
+  template <typename Value>
+  using Reply = std::function<void(Value)>;
+  using RoomResult = std::variant<std::string, Error>;  // the room's name as created
+  using MessageResult = std::variant<protocol::ChatMessage, Error>;
+  using HistoryResult = std::variant<store::HistoryPage, Error>;
+  using MarkerResult = std::variant<std::optional<std::string>, Error>;
 
-  Hub(IdGenerator& ids, HubLimits limits);
+  // `store` may be null; otherwise its snapshot is loaded now.
+  Hub(IdGenerator& ids, HubLimits limits, store::Store* store);
 
-  // Logs a client in; returns its new user id.
+  bool has_store() const { return store_ != nullptr; }
+
+  // A guest logs in under a free, unregistered nickname; returns its new user id.
   std::variant<std::string, Error> login(Client& client, std::string_view nickname);
-  std::optional<Error> rename(const std::string& user_id, std::string_view nickname);
-  // Leaves every room and tells the others; the user id is then unknown.
-  void logout(const std::string& user_id);
+  // The account registered under a nickname, if any.
+  std::optional<std::string> account_id(std::string_view nickname) const;
+  // Adds a connection to an account (one account may have many); returns its nickname. The
+  // account is online while it has any.
+  std::string attach(Client& client, const std::string& account_id);
+  // The guest's nickname becomes an account with this password hash; the user id stays.
+  void register_account(const std::string& user_id, std::string password_hash,
+                        Reply<std::optional<Error>> done);
+  bool is_registered(const std::string& user_id) const;
+  const std::string& nickname(const std::string& user_id) const;
+  std::optional<Error> rename(const std::string& user_id, const Client& origin,
+                              std::string_view nickname);
+  // The connection is gone. A guest's last connection leaves every room; an account keeps its
+  // rooms while offline.
+  void detach(const std::string& user_id, const Client& client);
 
-  // Routes a message; returns it as delivered (with its id and time) for the sender's reply.
-  std::variant<protocol::ChatMessage, Error> send(const std::string& user_id,
-                                                  const protocol::Target& target,
-                                                  std::string_view text);
+  // Routes a message once stored; the result is it as delivered (with its id and time). A
+  // private message to an account that is offline is kept for its next login.
+  void send(const std::string& user_id, const Client& origin, const protocol::Target& target,
+            std::string_view text, Reply<MessageResult> done);
+  // Messages kept for an account while it was offline (then no longer pending).
+  void take_pending(const std::string& account_id, Reply<std::vector<protocol::ChatMessage>> done);
+  void history(const std::string& user_id, const protocol::Target& target,
+               const protocol::HistoryRange& range, Reply<HistoryResult> done);
+  // Moves the account's read marker (and tells its other connections), or with an empty
+  // message id answers where it is.
+  void read_marker(const std::string& user_id, const Client& origin, const protocol::Target& target,
+                   const std::string& message_id, Reply<MarkerResult> done);
 
-  // Room operations return the room's name as created ("#Main" for "JOIN #main").
-  using RoomResult = std::variant<std::string, Error>;
-  RoomResult create_room(const std::string& user_id, std::string_view room);
-  RoomResult destroy_room(const std::string& user_id, std::string_view room);
+  void create_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
+  void destroy_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
   // Joining a room that does not exist creates it, as IRC does.
-  RoomResult join_room(const std::string& user_id, std::string_view room);
-  RoomResult leave_room(const std::string& user_id, std::string_view room);
+  void join_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
+  void leave_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
 
   std::vector<std::string> room_names() const;
+  // Who is online.
   std::vector<std::string> nicknames() const;
-  // The room's name as created, then its members' nicknames.
+  // The rooms a user is in.
+  std::vector<std::string> joined_rooms(const std::string& user_id) const;
+  // The room's name as created, then its members' nicknames (accounts' even while offline).
   std::variant<std::vector<std::string>, Error> members(std::string_view room) const;
 
  private:
   struct User {
     std::string nickname;
-    Client* client;
-    std::set<std::string> rooms;  // folded room names
+    std::vector<Client*> clients;  // none: an account that is offline
+    std::set<std::string> rooms;   // folded room names
+    bool registered = false;
   };
 
-  // Creates a room whose name is valid and free, within the limits, and tells everyone.
+  // An event of a room change, for everyone (room empty) or a room's members (folded name).
+  struct Announcement {
+    protocol::Event event;
+    std::string room;
+  };
+
+  // Answers a room command once its change is stored, announcing its events then: nobody hears
+  // of a room or a membership that a crash could still undo.
+  void announce_when_stored(std::vector<Announcement> announcements, std::string name,
+                            Reply<RoomResult> done);
+  // Creates a room whose name is valid and free, within the limits (the caller announces it).
   std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
                                       std::string folded);
   protocol::Event make_event(protocol::Event::Kind kind, const std::string& room,
                              const std::string& user_id) const;
-  void deliver_to_all(const Delivery& delivery, const std::string* except = nullptr);
+  // The store key of a conversation the user may read, or why not.
+  std::variant<std::string, Error> conversation(const std::string& user_id,
+                                                const protocol::Target& target) const;
+  void fan_out(protocol::ChatMessage message, const std::string& conversation,
+               const Client* origin);
+  void deliver_to_all(const Delivery& delivery, const Client* except = nullptr);
+  void deliver_to_user(const std::string& user_id, const Delivery& delivery,
+                       const Client* except = nullptr);
   void deliver_to_room(const Room& room, const Delivery& delivery);
+  const Client* attached(const std::string& user_id, const Client* client) const;
+  // Runs `then(ok)` once everything written so far is durable (at once without a store).
+  void after_stored(std::function<void(bool)> then);
   Room* find_room(std::string_view room);
   const Room* find_room(std::string_view room) const;
 
   IdGenerator& ids_;
   HubLimits limits_;
-  std::unordered_map<std::string, std::size_t> rooms_owned_;      // by owner's user id
-  std::unordered_map<std::string, User> users_;                   // by user id
+  store::Store* store_;
+  std::unordered_map<std::string, std::size_t> rooms_owned_;  // by owner's user id
+  std::unordered_map<std::string, User> users_;  // by user id: online users and every account
   std::unordered_map<std::string, std::string> ids_by_nickname_;  // folded nickname -> user id
   std::map<std::string, Room> rooms_;                             // folded name -> room
 };

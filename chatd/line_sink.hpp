@@ -12,6 +12,13 @@ class LineSink {
   virtual void send(std::shared_ptr<const std::string> line) = 0;
   // Sends what is queued, then closes the connection.
   virtual void close_after_flush() = 0;
+  // While a command waits for the store or a password hash, the lines after it wait too (and
+  // so, past the socket buffers, does the client): commands take effect in the order sent.
+  virtual void pause_input() = 0;
+  // Hands the waiting lines on, after the current call returns.
+  virtual void resume_input() = 0;
+  // The client's address, for limits per address.
+  virtual const std::string& remote_address() const = 0;
 
  protected:
   ~LineSink() = default;

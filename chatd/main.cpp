@@ -7,11 +7,14 @@
 #include <exception>
 #include <memory>
 
+#include "chatd/accounts/accounts.hpp"
+#include "chatd/accounts/password_hasher.hpp"
 #include "chatd/hub.hpp"
 #include "chatd/id_generator.hpp"
 #include "chatd/native_front.hpp"
 #include "chatd/options.hpp"
 #include "chatd/server.hpp"
+#include "chatd/store/sqlite_store.hpp"
 
 int main(int argc, char** argv) {
   const auto parsed = chat::parse_options(argc, argv);
@@ -28,17 +31,27 @@ int main(int argc, char** argv) {
   try {
     asio::io_context io;
     chat::IdGenerator ids;
-    chat::Hub hub(ids, options.hub_limits);
+    std::unique_ptr<chat::store::Store> store;
+    if (!options.database.empty()) {
+      store = std::make_unique<chat::store::SqliteStore>(io.get_executor(), options.database);
+    }
+    chat::PasswordHasher hasher(io.get_executor());
+    chat::Hub hub(ids, options.hub_limits, store.get());
+    chat::Accounts accounts(hub, store.get(), hasher);
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
                                            options.port);
-    chat::Server server(io, endpoint, options.session_limits, [&hub](chat::LineSink& sink) {
-      return std::make_unique<chat::NativeFront>(hub, sink);
-    });
+    chat::Server server(io, endpoint, options.session_limits,
+                        [&hub, &accounts](chat::LineSink& sink) {
+                          return std::make_unique<chat::NativeFront>(hub, accounts, sink);
+                        });
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&server](asio::error_code, int) { server.stop(); });
 
     const auto local = server.local_endpoint();
+    fmt::print("chatd: {}\n", options.database.empty()
+                                  ? std::string("no store (--no-store): nothing is kept")
+                                  : "store " + options.database);
     fmt::print("chatd listening on {}:{}\n", local.address().to_string(), local.port());
     fmt::print("connect with: nc localhost {}\n", local.port());
     std::fflush(stdout);

@@ -13,16 +13,30 @@ using protocol::Verb;
 constexpr std::string_view help_text =
     "Commands: USERNAME <name> | SEND <text> | MSG <*|#room|@user> <text> | JOIN <#room> | "
     "LEAVE <#room> | CREATE <#room> | DESTROY <#room> | ROOMS | USERS | MEMBERS <#room> | "
-    "LOGOUT | QUIT | PING [token] | RICH | HELP";
+    "JOINED | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
+    "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
+    "READ <target> [id] | LOGOUT | QUIT | PING [token] | RICH | HELP";
 
 // Plain mode stays silent on success (seed 002) and answers only questions.
 bool answers_in_plain_mode(Verb verb) {
-  return verb == Verb::rooms || verb == Verb::users || verb == Verb::members || verb == Verb::help;
+  return verb == Verb::rooms || verb == Verb::users || verb == Verb::members ||
+         verb == Verb::help || verb == Verb::joined || verb == Verb::read;
 }
 
 }  // namespace
 
-NativeFront::NativeFront(Hub& hub, LineSink& sink) : hub_(hub), sink_(sink) {}
+NativeFront::NativeFront(Hub& hub, Accounts& accounts, LineSink& sink)
+    : hub_(hub), accounts_(accounts), sink_(sink) {}
+
+template <typename Value, typename Handler>
+std::function<void(Value)> NativeFront::answer(Handler handler) {
+  sink_.pause_input();
+  return [this, open = std::weak_ptr<int>(open_), handler = std::move(handler)](Value value) {
+    if (open.expired()) return;
+    handler(std::move(value));
+    if (!open.expired()) sink_.resume_input();
+  };
+}
 
 void NativeFront::on_line(std::string_view line) {
   if (quitting_ || line.empty()) return;
@@ -38,16 +52,21 @@ void NativeFront::on_line_too_long() {
   if (!quitting_) reply_error(std::nullopt, protocol::Error::line_too_long);
 }
 
-void NativeFront::on_close() { log_out(); }
+void NativeFront::on_close() {
+  log_out();
+  open_.reset();
+}
 
 void NativeFront::log_out() {
-  if (user_id_) hub_.logout(*std::exchange(user_id_, std::nullopt));
+  if (!user_id_) return;
+  if (!token_.empty()) accounts_.revoke_token(std::exchange(token_, {}));
+  hub_.detach(*std::exchange(user_id_, std::nullopt), *this);
 }
 
 void NativeFront::deliver(const Delivery& delivery) {
   // Rich clients get their own messages back with the server's id and time (seed 003);
-  // plain clients never do (seed 002).
-  if (dialect_ == Dialect::plain && user_id_ && delivery.actor_id() == *user_id_) return;
+  // plain clients never see what they sent themselves (seed 002).
+  if (dialect_ == Dialect::plain && delivery.origin() == this) return;
   if (auto line = delivery.line(dialect_)) sink_.send(std::move(line));
 }
 
@@ -70,6 +89,8 @@ void NativeFront::execute(const protocol::Command& command) {
       return;
     case Verb::quit:
       reply(Verb::quit);
+      // QUIT ends the connection, not the session: the token stays valid for a later RESUME.
+      token_.clear();
       log_out();
       quitting_ = true;
       sink_.close_after_flush();
@@ -92,10 +113,18 @@ void NativeFront::execute(const protocol::Command& command) {
     case Verb::username:
       if (!user_id_) {
         log_in(command.name);
-      } else if (const auto error = hub_.rename(*user_id_, command.name)) {
+      } else if (const auto error = hub_.rename(*user_id_, *this, command.name)) {
         reply_error(Verb::username, *error);
       } else {
         reply(Verb::username, {command.name, *user_id_});
+      }
+      return;
+    case Verb::login:
+    case Verb::resume:
+      if (user_id_) {
+        reply_error(command.verb, protocol::Error::already_logged_in);
+      } else {
+        log_in_to_account(command);
       }
       return;
     default:
@@ -108,30 +137,61 @@ void NativeFront::execute(const protocol::Command& command) {
 }
 
 void NativeFront::execute_as_user(const protocol::Command& command, const std::string& user_id) {
-  switch (command.verb) {
+  const auto verb = command.verb;
+  const auto room_answer = [this, verb] {
+    return answer<Hub::RoomResult>(
+        [this, verb](Hub::RoomResult result) { reply_outcome(verb, result); });
+  };
+  switch (verb) {
     case Verb::send:
-    case Verb::msg: {
-      auto sent = hub_.send(user_id, command.target, command.text);
-      if (const auto* error = std::get_if<protocol::Error>(&sent)) {
-        reply_error(command.verb, *error);
-      } else {
-        const auto& message = std::get<protocol::ChatMessage>(sent);
-        reply(command.verb, {message.id, message.time});
-      }
+    case Verb::msg:
+      hub_.send(user_id, *this, command.target, command.text,
+                answer<Hub::MessageResult>([this, verb](Hub::MessageResult sent) {
+                  if (const auto* error = std::get_if<protocol::Error>(&sent)) {
+                    reply_error(verb, *error);
+                  } else {
+                    const auto& message = std::get<protocol::ChatMessage>(sent);
+                    reply(verb, {message.id, message.time});
+                  }
+                }));
       return;
-    }
     case Verb::create:
-      reply_outcome(command.verb, hub_.create_room(user_id, command.name));
+      hub_.create_room(user_id, command.name, room_answer());
       return;
     case Verb::destroy:
-      reply_outcome(command.verb, hub_.destroy_room(user_id, command.name));
+      hub_.destroy_room(user_id, command.name, room_answer());
       return;
     case Verb::join:
-      reply_outcome(command.verb, hub_.join_room(user_id, command.name));
+      hub_.join_room(user_id, command.name, room_answer());
       return;
     case Verb::leave:
-      reply_outcome(command.verb, hub_.leave_room(user_id, command.name));
+      hub_.leave_room(user_id, command.name, room_answer());
       return;
+    case Verb::joined:
+      reply(Verb::joined, hub_.joined_rooms(user_id));
+      return;
+    case Verb::register_account:
+      register_account(command, user_id);
+      return;
+    case Verb::password:
+      change_password(command, user_id);
+      return;
+    case Verb::history:
+      send_history(command, user_id);
+      return;
+    case Verb::read: {
+      auto where = command.target.to_string();
+      hub_.read_marker(user_id, *this, command.target, command.name,
+                       answer<Hub::MarkerResult>([this, where](Hub::MarkerResult marker) {
+                         if (const auto* error = std::get_if<protocol::Error>(&marker)) {
+                           reply_error(Verb::read, *error);
+                         } else {
+                           const auto& id = std::get<std::optional<std::string>>(marker);
+                           reply(Verb::read, {where, id.value_or("-")});
+                         }
+                       }));
+      return;
+    }
     case Verb::logout:
       log_out();
       reply(Verb::logout);
@@ -149,6 +209,100 @@ void NativeFront::log_in(const std::string& nickname) {
   }
   user_id_ = std::move(std::get<std::string>(result));
   reply(Verb::username, {nickname, *user_id_});
+}
+
+void NativeFront::log_in_to_account(const protocol::Command& command) {
+  const auto verb = command.verb;
+  auto verified =
+      answer<Accounts::Verified>([this, verb, resumed = command.name](Accounts::Verified account) {
+        if (const auto* error = std::get_if<protocol::Error>(&account)) {
+          reply_error(verb, *error);
+          return;
+        }
+        const auto& id = std::get<std::string>(account);
+        const auto nickname = hub_.attach(*this, id);
+        user_id_ = id;
+        // Each password login is a new session (a device); a resumed one keeps its token.
+        const auto logged_in = [this, nickname, id](const std::string& token) {
+          token_ = token;
+          reply(Verb::login, {nickname, id, token});
+          // Private messages kept while the account was offline come right after.
+          hub_.take_pending(id, answer<std::vector<protocol::ChatMessage>>(
+                                    [this](std::vector<protocol::ChatMessage> messages) {
+                                      for (auto& message : messages) {
+                                        deliver(Delivery(std::move(message), nullptr));
+                                      }
+                                    }));
+        };
+        if (verb == Verb::resume) return logged_in(resumed);
+        accounts_.issue_token(
+            id, answer<std::variant<std::string, protocol::Error>>(
+                    [this, logged_in](std::variant<std::string, protocol::Error> token) {
+                      if (const auto* error = std::get_if<protocol::Error>(&token)) {
+                        reply_error(Verb::login, *error);
+                        return;
+                      }
+                      logged_in(std::get<std::string>(token));
+                    }));
+      });
+  if (verb == Verb::resume) {
+    accounts_.verify_token(command.name, std::move(verified));
+  } else {
+    accounts_.verify_password(command.name, command.password, sink_.remote_address(),
+                              std::move(verified));
+  }
+}
+
+void NativeFront::register_account(const protocol::Command& command, const std::string& user_id) {
+  if (hub_.is_registered(user_id))
+    return reply_error(Verb::register_account, protocol::Error::already_registered);
+  accounts_.hash_password(
+      command.password,
+      answer<std::variant<std::string, protocol::Error>>(
+          [this, user_id](std::variant<std::string, protocol::Error> hash) {
+            if (const auto* error = std::get_if<protocol::Error>(&hash)) {
+              reply_error(Verb::register_account, *error);
+              return;
+            }
+            hub_.register_account(
+                user_id, std::move(std::get<std::string>(hash)),
+                answer<std::optional<protocol::Error>>(
+                    [this, user_id](std::optional<protocol::Error> error) {
+                      if (error) return reply_error(Verb::register_account, *error);
+                      reply(Verb::register_account, {hub_.nickname(user_id), user_id});
+                    }));
+          }));
+}
+
+void NativeFront::change_password(const protocol::Command& command, const std::string& user_id) {
+  if (!hub_.is_registered(user_id))
+    return reply_error(Verb::password, protocol::Error::not_registered);
+  accounts_.change_password(
+      user_id, command.password, command.new_password, token_,
+      answer<std::optional<protocol::Error>>([this](std::optional<protocol::Error> error) {
+        if (error) return reply_error(Verb::password, *error);
+        reply(Verb::password);
+      }));
+}
+
+void NativeFront::send_history(const protocol::Command& command, const std::string& user_id) {
+  hub_.history(
+      user_id, command.target, command.range,
+      answer<Hub::HistoryResult>([this,
+                                  where = command.target.to_string()](Hub::HistoryResult result) {
+        if (const auto* error = std::get_if<protocol::Error>(&result)) {
+          reply_error(Verb::history, *error);
+          return;
+        }
+        const auto& page = std::get<store::HistoryPage>(result);
+        for (const auto& message : page.messages) {
+          send_line(dialect_ == Dialect::rich ? protocol::format_history_message(message)
+                                              : "HISTORY " + message.time + " " + message.target +
+                                                    " " + message.sender + " " + message.text);
+        }
+        reply(Verb::history,
+              {where, std::to_string(page.messages.size()), page.more ? "more" : "end"});
+      }));
 }
 
 void NativeFront::reply(Verb verb, const std::vector<std::string>& fields) {

@@ -10,9 +10,13 @@
 namespace chat {
 
 std::string usage() {
-  return "Usage: chatd [--bind ADDRESS] [--port PORT] [--max-line BYTES] [--max-sendq BYTES]\n"
-         "             [--max-rooms N] [--max-rooms-per-user N]\n"
+  return "Usage: chatd [--bind ADDRESS] [--port PORT] [--db PATH | --no-store] [--max-line BYTES]\n"
+         "             [--max-sendq BYTES] [--max-rooms N] [--max-rooms-per-user N]\n"
          "\n"
+         "  --db PATH          SQLite database of accounts, rooms and history, created if missing\n"
+         "                     (default chatd.db in the working directory; :memory: for one that\n"
+         "                     lasts as long as the process)\n"
+         "  --no-store         keep nothing: no accounts or history, rooms live in memory only\n"
          "  --bind ADDRESS     address to listen on (default 0.0.0.0)\n"
          "  --port PORT        TCP port to listen on, 0 for any free port (default 8080)\n"
          "  --max-line BYTES   longest accepted command line (default 8192)\n"
@@ -28,11 +32,18 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") return ShowHelp{};
+    if (flag == "--no-store") {
+      options.database.clear();
+      continue;
+    }
     if (i + 1 >= argc)
       return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
     const std::string_view value = argv[++i];
     if (flag == "--bind") {
       options.bind_address = value;
+    } else if (flag == "--db") {
+      if (value.empty()) return OptionsError{"--db needs a path"};
+      options.database = value;
     } else if (flag == "--port") {
       const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
       if (!port) return OptionsError{fmt::format("invalid port: {}", value)};

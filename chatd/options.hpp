@@ -14,6 +14,8 @@ struct Options {
   std::uint16_t port = 8080;  // seed 002
   SessionLimits session_limits;
   HubLimits hub_limits;
+  // The SQLite database file; empty: no store at all (--no-store), everything in memory.
+  std::string database = "chatd.db";
 };
 
 struct ShowHelp {};

@@ -29,6 +29,8 @@ Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, Clos
 void Session::start(const FrontFactory& make_front) {
   asio::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  const auto peer = socket_.remote_endpoint(ignored);
+  remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
   read();
 }
@@ -75,23 +77,28 @@ void Session::close_after_flush() {
 }
 
 void Session::read() {
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](asio::error_code error, std::size_t length) {
-                            if (self->closed_) return;
-                            if (error == asio::error::eof) {
-                              // The client is done talking; let it have its answers.
-                              self->close_after_flush();
-                            } else if (error) {
-                              self->close();
-                            } else {
-                              self->handle_input(length);
-                            }
-                          });
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](asio::error_code error, std::size_t length) {
+        self->reading_ = false;
+        if (self->closed_) return;
+        if (error == asio::error::eof) {
+          // The client is done talking; let it have its answers.
+          self->eof_ = true;
+          self->dispatch_lines();
+        } else if (error) {
+          self->close();
+        } else {
+          self->reader_.append(std::string_view(self->read_buffer_.data(), length));
+          self->dispatch_lines();
+        }
+      });
 }
 
-void Session::handle_input(std::size_t length) {
-  reader_.append(std::string_view(read_buffer_.data(), length));
-  while (!closing_ && !closed_) {
+void Session::dispatch_lines() {
+  dispatching_ = true;
+  while (pauses_ == 0 && !closing_ && !closed_) {
     auto event = reader_.next();
     if (!event) break;
     if (event->kind == protocol::LineEvent::Kind::too_long) {
@@ -100,7 +107,24 @@ void Session::handle_input(std::size_t length) {
       front_->on_line(event->text);
     }
   }
-  if (!closing_ && !closed_) read();
+  dispatching_ = false;
+  if (pauses_ > 0 || closing_ || closed_ || reading_) return;
+  if (eof_) {
+    close_after_flush();
+  } else {
+    read();
+  }
+}
+
+void Session::pause_input() { ++pauses_; }
+
+void Session::resume_input() {
+  if (pauses_ == 0 || --pauses_ > 0) return;
+  // Resumed from inside on_line (an answer that needed no waiting): the loop goes on by itself.
+  if (dispatching_ || closed_) return;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->pauses_ == 0 && !self->dispatching_ && !self->closed_) self->dispatch_lines();
+  });
 }
 
 void Session::write() {

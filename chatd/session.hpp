@@ -34,13 +34,18 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
 
   void send(std::shared_ptr<const std::string> line) override;
   void close_after_flush() override;
+  void pause_input() override;
+  void resume_input() override;
+  const std::string& remote_address() const override { return remote_address_; }
 
  private:
   void read();
   void write();
-  void handle_input(std::size_t length);
+  // Hands buffered lines to the front until it pauses, then reads more.
+  void dispatch_lines();
 
   asio::ip::tcp::socket socket_;
+  std::string remote_address_;
   SessionLimits limits_;
   ClosedHandler on_closed_;
   asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
@@ -52,6 +57,10 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   std::size_t queued_bytes_ = 0;
   std::vector<asio::const_buffer> write_buffers_;  // the front of queue_ being written
   bool writing_ = false;
+  bool reading_ = false;
+  unsigned pauses_ = 0;  // commands of the front still waiting; input flows at 0
+  bool dispatching_ = false;
+  bool eof_ = false;      // the client half-closed; its remaining lines are still answered
   bool closing_ = false;  // reads and queues nothing more; close() follows (after the queue
                           // drains, or at once on overflow)
   bool closed_ = false;

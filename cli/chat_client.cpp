@@ -84,7 +84,7 @@ void ChatClient::start() {
 void ChatClient::on_connected() {
   terminal_.note(display_.notice(fmt::format("connected to {}", connection_.address())));
   roster_.clear();
-  send(Command{Verb::rich, {}, {}, {}}, Origin::client);
+  send(Command{Verb::rich, {}, {}, {}, {}, {}, {}}, Origin::client);
   if (phase_ == Phase::connecting) log_in();
   update_input();
 }
@@ -223,7 +223,7 @@ void ChatClient::on_event(const protocol::Event& event) {
     forget_room(event.room);
   } else if (event.kind == protocol::Event::Kind::rename &&
              conversation_.kind == Target::Kind::user &&
-             same_name(conversation_.name, event.previous_nickname)) {
+             same_name(conversation_.name, event.detail)) {
     switch_to(Target{Target::Kind::user, event.nickname});
   }
 }
@@ -238,10 +238,10 @@ void ChatClient::on_logged_in(const std::string& nickname) {
   }
   ever_logged_in_ = true;
   const auto origin = std::exchange(rejoining_, false) ? Origin::rejoin : Origin::client;
-  for (const auto& room : rooms_) send(Command{Verb::join, room, {}, {}}, origin);
+  for (const auto& room : rooms_) send(Command{Verb::join, room, {}, {}, {}, {}, {}}, origin);
   if (terminal_.interactive()) {  // names for Tab
-    send(Command{Verb::users, {}, {}, {}}, Origin::client);
-    send(Command{Verb::rooms, {}, {}, {}}, Origin::client);
+    send(Command{Verb::users, {}, {}, {}, {}, {}, {}}, Origin::client);
+    send(Command{Verb::rooms, {}, {}, {}, {}, {}, {}}, Origin::client);
   }
   update_prompt();
 }
@@ -343,7 +343,7 @@ void ChatClient::on_input_end() {
     finish(0);
   } else {
     // Answered in order, so its answer comes after every other: then all has been said.
-    send(Command{Verb::ping, "bye", {}, {}}, Origin::client);
+    send(Command{Verb::ping, "bye", {}, {}, {}, {}, {}}, Origin::client);
   }
 }
 
@@ -358,7 +358,7 @@ void ChatClient::send(Command command, Origin origin) {
 
 void ChatClient::log_in() {
   phase_ = Phase::logging_in;
-  send(Command{Verb::username, *nickname_, {}, {}}, Origin::client);
+  send(Command{Verb::username, *nickname_, {}, {}, {}, {}, {}}, Origin::client);
   update_prompt();
 }
 
@@ -393,7 +393,8 @@ void ChatClient::forget_room(std::string_view room) {
 void ChatClient::quit() {
   if (std::exchange(quitting_, true)) return;
   if (connection_.connected()) {
-    send(Command{Verb::quit, {}, {}, {}}, Origin::person);  // OK QUIT, or the close, ends it
+    send(Command{Verb::quit, {}, {}, {}, {}, {}, {}},
+         Origin::person);  // OK QUIT, or the close, ends it
   } else {
     finish(0);
   }

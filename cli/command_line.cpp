@@ -63,7 +63,7 @@ std::string usage_of(const Spec& spec) {
 InputError usage_error(const Spec& spec) { return {fmt::format("usage: {}", usage_of(spec))}; }
 
 Command make_command(Verb verb, std::string name = {}) {
-  return Command{verb, std::move(name), {}, {}};
+  return Command{verb, std::move(name), {}, {}, {}, {}, {}};
 }
 
 Requests one(Command command) { return Requests{{std::move(command)}}; }
@@ -74,7 +74,7 @@ Input message(Target target, std::string_view text) {
   if (const auto error = protocol::check_message_text(text)) {
     return InputError{fmt::format("not sent: {}", protocol::error_text(*error))};
   }
-  return one(Command{Verb::msg, {}, std::move(target), std::string(text)});
+  return one(Command{Verb::msg, {}, std::move(target), std::string(text), {}, {}, {}});
 }
 
 std::variant<std::string, InputError> room_argument(std::string_view word) {

@@ -138,7 +138,7 @@ std::string Display::event(const Event& event) const {
       what = fmt::format("{} went offline", who);
       break;
     case Event::Kind::rename:
-      what = fmt::format("{} is now known as {}", nick(event.previous_nickname), who);
+      what = fmt::format("{} is now known as {}", nick(event.detail), who);
       break;
     case Event::Kind::create:
       what = fmt::format("{} created {}", who, room(event.room));
@@ -151,6 +151,9 @@ std::string Display::event(const Event& event) const {
       break;
     case Event::Kind::leave:
       what = fmt::format("{} left {}", who, room(event.room));
+      break;
+    case Event::Kind::read:
+      what = fmt::format("read up to here in {} on another device", event.room);
       break;
   }
   return fmt::format("{} {}", stamp(event.time), marked(what));

@@ -34,7 +34,7 @@ void Roster::apply(const Event& event) {
       remove(users_, event.nickname);
       break;
     case Event::Kind::rename:
-      remove(users_, event.previous_nickname);
+      remove(users_, event.detail);
       add(users_, event.nickname);
       break;
     case Event::Kind::create:
@@ -48,6 +48,7 @@ void Roster::apply(const Event& event) {
       add(users_, event.nickname);
       break;
     case Event::Kind::leave:
+    case Event::Kind::read:
       break;
   }
 }

@@ -2,33 +2,78 @@
 
 #include <array>
 #include <utility>
+#include <vector>
 
+#include "protocol/credentials.hpp"
+#include "protocol/decimal.hpp"
 #include "protocol/names.hpp"
 #include "protocol/text.hpp"
 
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 15> verb_names{{
-    {Verb::username, "USERNAME"},
-    {Verb::send, "SEND"},
-    {Verb::msg, "MSG"},
-    {Verb::create, "CREATE"},
-    {Verb::destroy, "DESTROY"},
-    {Verb::join, "JOIN"},
-    {Verb::leave, "LEAVE"},
-    {Verb::rooms, "ROOMS"},
-    {Verb::users, "USERS"},
-    {Verb::members, "MEMBERS"},
-    {Verb::logout, "LOGOUT"},
-    {Verb::quit, "QUIT"},
-    {Verb::rich, "RICH"},
-    {Verb::ping, "PING"},
-    {Verb::help, "HELP"},
+constexpr std::array<std::pair<Verb, std::string_view>, 22> verb_names{{
+    {Verb::username, "USERNAME"}, {Verb::send, "SEND"},
+    {Verb::msg, "MSG"},           {Verb::create, "CREATE"},
+    {Verb::destroy, "DESTROY"},   {Verb::join, "JOIN"},
+    {Verb::leave, "LEAVE"},       {Verb::rooms, "ROOMS"},
+    {Verb::users, "USERS"},       {Verb::members, "MEMBERS"},
+    {Verb::logout, "LOGOUT"},     {Verb::quit, "QUIT"},
+    {Verb::rich, "RICH"},         {Verb::ping, "PING"},
+    {Verb::help, "HELP"},         {Verb::register_account, "REGISTER"},
+    {Verb::login, "LOGIN"},       {Verb::resume, "RESUME"},
+    {Verb::password, "PASSWORD"}, {Verb::history, "HISTORY"},
+    {Verb::read, "READ"},         {Verb::joined, "JOINED"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && fold_case(a) == fold_case(b);
+}
+
+// The space-separated words of a command's arguments; an empty word (two spaces) is kept, so
+// that it fails validation instead of shifting the words after it.
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  if (text.empty()) return words;
+  for (;;) {
+    const auto space = text.find(' ');
+    words.push_back(text.substr(0, space));
+    if (space == std::string_view::npos) return words;
+    text.remove_prefix(space + 1);
+  }
+}
+
+// A message id (UUID) or server time (ISO 8601) as HISTORY and READ take them: one short word
+// of printable ASCII. Whether it names a message is the server's to say.
+bool is_anchor(std::string_view word) {
+  if (word.empty() || word.size() > 64) return false;
+  for (const char c : word) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+std::optional<Error> parse_history(const std::vector<std::string_view>& words, Command& command) {
+  if (words.empty()) return Error::missing_argument;
+  auto target = parse_target(words[0]);
+  if (auto* error = std::get_if<Error>(&target)) return *error;
+  command.target = std::move(std::get<Target>(target));
+  std::size_t next = 1;
+  if (next < words.size() &&
+      (equals_ignoring_case(words[next], "BEFORE") || equals_ignoring_case(words[next], "AFTER"))) {
+    command.range.kind = equals_ignoring_case(words[next], "BEFORE") ? HistoryRange::Kind::before
+                                                                     : HistoryRange::Kind::after;
+    if (++next >= words.size()) return Error::missing_argument;
+    if (!is_anchor(words[next])) return Error::invalid_argument;
+    command.range.anchor = words[next++];
+  }
+  if (next < words.size()) {
+    const auto limit = parse_decimal<std::size_t>(words[next++], 1, HistoryRange::max_limit);
+    if (!limit) return Error::invalid_argument;
+    command.range.limit = *limit;
+  }
+  if (next != words.size()) return Error::invalid_argument;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -48,6 +93,27 @@ std::string format_command(const Command& command) {
       break;
     case Verb::send:
       line += ' ' + command.text;
+      break;
+    case Verb::register_account:
+      line += ' ' + command.password;
+      break;
+    case Verb::login:
+      line += ' ' + command.name + ' ' + command.password;
+      break;
+    case Verb::password:
+      line += ' ' + command.password + ' ' + command.new_password;
+      break;
+    case Verb::history:
+      line += ' ' + command.target.to_string();
+      if (command.range.kind != HistoryRange::Kind::latest) {
+        line += command.range.kind == HistoryRange::Kind::before ? " BEFORE " : " AFTER ";
+        line += command.range.anchor;
+      }
+      line += ' ' + std::to_string(command.range.limit);
+      break;
+    case Verb::read:
+      line += ' ' + command.target.to_string();
+      if (!command.name.empty()) line += ' ' + command.name;
       break;
     default:
       if (!command.name.empty()) line += ' ' + command.name;
@@ -102,7 +168,8 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
   if (!verb) return CommandError{std::nullopt, Error::unknown_command};
   const auto fail = [&](Error error) { return CommandError{verb, error}; };
 
-  Command command{*verb, {}, {}, {}};
+  Command command{*verb, {}, {}, {}, {}, {}, {}};
+  const auto words = split_words(rest);
   switch (*verb) {
     case Verb::username:
       if (const auto error = check_nickname(rest)) return fail(*error);
@@ -139,12 +206,56 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
       }
       command.name = rest;
       break;
+    case Verb::register_account:
+      if (words.size() != 1)
+        return fail(rest.empty() ? Error::missing_argument : Error::password_invalid);
+      if (const auto error = check_password(words[0])) return fail(*error);
+      command.password = words[0];
+      break;
+    case Verb::login:
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (const auto error = check_nickname(words[0])) return fail(*error);
+      if (words.size() != 2) return fail(Error::password_invalid);
+      if (const auto error = check_password(words[1])) return fail(*error);
+      command.name = words[0];
+      command.password = words[1];
+      break;
+    case Verb::resume:
+      if (rest.empty()) return fail(Error::missing_argument);
+      if (!is_session_token(rest)) return fail(Error::token_invalid);
+      command.name = rest;
+      break;
+    case Verb::password:
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (words.size() != 2) return fail(Error::password_invalid);
+      for (const auto word : words) {
+        if (const auto error = check_password(word)) return fail(*error);
+      }
+      command.password = words[0];
+      command.new_password = words[1];
+      break;
+    case Verb::history:
+      if (const auto error = parse_history(words, command)) return fail(*error);
+      break;
+    case Verb::read: {
+      if (words.empty()) return fail(Error::missing_argument);
+      if (words.size() > 2) return fail(Error::invalid_argument);
+      auto target = parse_target(words[0]);
+      if (auto* error = std::get_if<Error>(&target)) return fail(*error);
+      command.target = std::move(std::get<Target>(target));
+      if (words.size() == 2) {
+        if (!is_anchor(words[1])) return fail(Error::invalid_argument);
+        command.name = words[1];
+      }
+      break;
+    }
     case Verb::rooms:
     case Verb::users:
     case Verb::logout:
     case Verb::quit:
     case Verb::rich:
     case Verb::help:
+    case Verb::joined:
       if (!rest.empty()) return fail(Error::invalid_argument);
       break;
   }

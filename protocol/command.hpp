@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ enum class Verb {
   rich,
   ping,
   help,
+  register_account,
+  login,
+  resume,
+  password,
+  history,
+  read,
+  joined,
 };
 
 // "USERNAME", "SEND", ...
@@ -43,13 +51,28 @@ struct Target {
 };
 std::variant<Target, Error> parse_target(std::string_view word);
 
+// Which page of a conversation HISTORY asks for: the latest messages, or those just before or
+// just after an anchor (a message id or a server time).
+struct HistoryRange {
+  enum class Kind { latest, before, after };
+  static constexpr std::size_t default_limit = 50;
+  static constexpr std::size_t max_limit = 500;
+  Kind kind = Kind::latest;
+  std::string anchor;
+  std::size_t limit = default_limit;
+};
+
 // A client command with its arguments already validated.
 struct Command {
   Verb verb;
-  std::string
-      name;       // USERNAME's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS, PING's token
-  Target target;  // SEND (everyone) and MSG
-  std::string text;  // SEND and MSG
+  // USERNAME's and LOGIN's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS, PING's
+  // token, RESUME's session token, READ's message id (empty: the query form).
+  std::string name;
+  Target target;             // SEND (everyone), MSG, HISTORY and READ
+  std::string text;          // SEND and MSG
+  std::string password;      // REGISTER, LOGIN; PASSWORD's current one
+  std::string new_password;  // PASSWORD
+  HistoryRange range;        // HISTORY
 };
 
 struct CommandError {

@@ -46,6 +46,28 @@ std::string_view error_code(Error error) {
       return "room-limit";
     case Error::invalid_argument:
       return "invalid-argument";
+    case Error::password_invalid:
+      return "password-invalid";
+    case Error::login_failed:
+      return "login-failed";
+    case Error::login_throttled:
+      return "login-throttled";
+    case Error::already_logged_in:
+      return "already-logged-in";
+    case Error::nickname_registered:
+      return "nickname-registered";
+    case Error::already_registered:
+      return "already-registered";
+    case Error::not_registered:
+      return "not-registered";
+    case Error::token_invalid:
+      return "token-invalid";
+    case Error::no_such_message:
+      return "no-such-message";
+    case Error::store_failed:
+      return "store-failed";
+    case Error::store_disabled:
+      return "store-disabled";
   }
   return "unknown-error";
 }
@@ -90,11 +112,33 @@ std::string_view error_text(Error error) {
     case Error::not_member:
       return "You are not in that room.";
     case Error::not_room_owner:
-      return "Only the room's creator can destroy it while online.";
+      return "Only the room's owner can destroy it.";
     case Error::room_limit:
       return "Too many rooms; destroy one first.";
     case Error::invalid_argument:
       return "Invalid argument; send HELP for usage.";
+    case Error::password_invalid:
+      return "Passwords are 8 to 128 characters without spaces or control characters.";
+    case Error::login_failed:
+      return "Wrong nickname or password.";
+    case Error::login_throttled:
+      return "Too many failed logins; wait a minute and try again.";
+    case Error::already_logged_in:
+      return "You are already logged in; LOGOUT first.";
+    case Error::nickname_registered:
+      return "That nickname is registered; log in with LOGIN <nick> <password>.";
+    case Error::already_registered:
+      return "You are already logged in to an account.";
+    case Error::not_registered:
+      return "Only registered users can do that; REGISTER <password> first.";
+    case Error::token_invalid:
+      return "Session expired or unknown; log in again.";
+    case Error::no_such_message:
+      return "No such message.";
+    case Error::store_failed:
+      return "The server could not save that; try again.";
+    case Error::store_disabled:
+      return "This server keeps no accounts or history.";
   }
   return "Unknown error.";
 }

@@ -28,6 +28,17 @@ enum class Error {
   not_room_owner,
   room_limit,
   invalid_argument,
+  password_invalid,
+  login_failed,
+  login_throttled,
+  already_logged_in,
+  nickname_registered,
+  already_registered,
+  not_registered,
+  token_invalid,
+  no_such_message,
+  store_failed,
+  store_disabled,
 };
 
 // "unknown-command", "username-taken", ...

@@ -1,8 +1,11 @@
 #include "protocol/json_mapping.hpp"
 
+#include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 
 #include "protocol/command.hpp"
+#include "protocol/decimal.hpp"
 #include "protocol/names.hpp"
 #include "protocol/server_line.hpp"
 
@@ -13,7 +16,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view room_actions[] = {"create", "destroy", "join", "leave", "members"};
-constexpr std::string_view plain_actions[] = {"rooms", "users", "logout"};
+constexpr std::string_view plain_actions[] = {"rooms", "users", "logout", "joined"};
 
 template <std::size_t N>
 bool contains(const std::string_view (&list)[N], std::string_view value) {
@@ -68,6 +71,48 @@ std::variant<std::string, FrameError> message_line(const Json& frame) {
   return "MSG " + *target + " " + *message;
 }
 
+// Fields of a frame that become words of a command line: strings without spaces or breaks.
+std::variant<std::string, FrameError> word_fields(const Json& frame,
+                                                  std::initializer_list<const char*> keys) {
+  std::string words;
+  for (const auto* key : keys) {
+    const auto value = string_field(frame, key);
+    if (!value) return missing(key);
+    if (!is_one_word(*value))
+      return FrameError{"invalid-frame", "Field \"" + std::string(key) + "\" must be one word."};
+    words += ' ' + *value;
+  }
+  return words;
+}
+
+std::variant<std::string, FrameError> with_words(std::string verb, const Json& frame,
+                                                 std::initializer_list<const char*> keys) {
+  auto words = word_fields(frame, keys);
+  if (const auto* error = std::get_if<FrameError>(&words)) return *error;
+  return verb + std::get<std::string>(words);
+}
+
+// {"type":"history","target":"#main"[,"before"|"after":"<id or time>"][,"limit":50]}
+std::variant<std::string, FrameError> history_line(const Json& frame) {
+  auto line = with_words("HISTORY", frame, {"target"});
+  if (std::holds_alternative<FrameError>(line)) return line;
+  auto& text = std::get<std::string>(line);
+  for (const auto* key : {"before", "after"}) {
+    if (!frame.contains(key)) continue;
+    auto anchor = word_fields(frame, {key});
+    if (const auto* error = std::get_if<FrameError>(&anchor)) return *error;
+    text +=
+        (key == std::string_view("before") ? " BEFORE" : " AFTER") + std::get<std::string>(anchor);
+    break;
+  }
+  if (const auto limit = frame.find("limit"); limit != frame.end()) {
+    if (!limit->is_number_unsigned())
+      return FrameError{"invalid-frame", "Field \"limit\" must be a positive number."};
+    text += ' ' + std::to_string(limit->get<std::uint64_t>());
+  }
+  return line;
+}
+
 std::string json_command_name(std::string_view verb) {
   if (verb == "USERNAME") return "login";
   if (verb == "MSG" || verb == "SEND") return "message";
@@ -87,6 +132,22 @@ std::optional<Json> reply_frame(const Reply& reply) {
     frame["time"] = field(1);
   } else if (reply.verb == "ROOMS" || reply.verb == "USERS") {
     frame[fold_case(reply.verb)] = fields;
+  } else if (reply.verb == "LOGIN") {
+    frame["nickname"] = field(0);
+    frame["identifier"] = field(1);
+    frame["token"] = field(2);
+  } else if (reply.verb == "REGISTER") {
+    frame["nickname"] = field(0);
+    frame["identifier"] = field(1);
+  } else if (reply.verb == "JOINED") {
+    frame["rooms"] = fields;
+  } else if (reply.verb == "HISTORY") {
+    frame["target"] = field(0);
+    frame["count"] = parse_decimal<std::size_t>(field(1), 0, 1 << 30).value_or(0);
+    frame["more"] = field(2) == "more";
+  } else if (reply.verb == "READ") {
+    frame["target"] = field(0);
+    frame["id"] = field(1) == "-" ? Json() : Json(field(1));
   } else if (reply.verb == "MEMBERS") {
     frame["target"] = field(0);
     frame["members"] = Json::array();
@@ -95,6 +156,17 @@ std::optional<Json> reply_frame(const Reply& reply) {
     frame["target"] = fields.front();
   }
   return frame;
+}
+
+Json message_frame(std::string_view type, const ChatMessage& message) {
+  return Json{{"type", type},
+              {"emitter", "participant"},
+              {"target", message.target},
+              {"identifier", message.sender_id},
+              {"message", message.text},
+              {"nickname", message.sender},
+              {"id", message.id},
+              {"time", message.time}};
 }
 
 Json event_frame(const Event& event) {
@@ -116,6 +188,10 @@ Json event_frame(const Event& event) {
                   {"event", event.kind == Event::Kind::create ? "create" : "destroy"},
                   {"nickname", event.nickname},
                   {"time", event.time}};
+    case Event::Kind::read:
+      return Json{{"type", "event"},    {"emitter", "user"},    {"identifier", event.user_id},
+                  {"event", "read"},    {"target", event.room}, {"nickname", event.nickname},
+                  {"id", event.detail}, {"time", event.time}};
     case Event::Kind::online:
     case Event::Kind::offline:
     case Event::Kind::rename:
@@ -126,7 +202,7 @@ Json event_frame(const Event& event) {
              {"identifier", event.user_id},
              {"event", fold_case(event_kind_name(event.kind))},
              {"nickname", event.nickname}};
-  if (event.kind == Event::Kind::rename) frame["previous"] = event.previous_nickname;
+  if (event.kind == Event::Kind::rename) frame["previous"] = event.detail;
   frame["time"] = event.time;
   return frame;
 }
@@ -142,11 +218,20 @@ std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
   if (*type == "command") return command_line(frame);
   if (*type == "message") return message_line(frame);
   if (*type == "login") {
+    if (frame.contains("password")) return with_words("LOGIN", frame, {"nickname", "password"});
     const auto nickname = string_field(frame, "nickname");
     if (!nickname) return missing("nickname");
     if (has_line_break(*nickname))
       return FrameError{"invalid-frame", "Nickname contains a line break."};
     return "USERNAME " + *nickname;
+  }
+  if (*type == "register") return with_words("REGISTER", frame, {"password"});
+  if (*type == "resume") return with_words("RESUME", frame, {"token"});
+  if (*type == "password") return with_words("PASSWORD", frame, {"old", "new"});
+  if (*type == "history") return history_line(frame);
+  if (*type == "read") {
+    if (frame.contains("id")) return with_words("READ", frame, {"target", "id"});
+    return with_words("READ", frame, {"target"});
   }
   return FrameError{"unknown-type", "Unknown frame type \"" + *type + "\"."};
 }
@@ -156,10 +241,9 @@ std::optional<std::string> line_to_frame(std::string_view line) {
   if (!parsed) return std::nullopt;
   std::optional<Json> frame;
   if (const auto* message = std::get_if<ChatMessage>(&*parsed)) {
-    frame = Json{{"type", "message"},         {"emitter", "participant"},
-                 {"target", message->target}, {"identifier", message->sender_id},
-                 {"message", message->text},  {"nickname", message->sender},
-                 {"id", message->id},         {"time", message->time}};
+    frame = message_frame("message", *message);
+  } else if (const auto* stored = std::get_if<HistoryMessage>(&*parsed)) {
+    frame = message_frame("history", stored->message);
   } else if (const auto* event = std::get_if<Event>(&*parsed)) {
     frame = event_frame(*event);
   } else if (const auto* reply = std::get_if<Reply>(&*parsed)) {

@@ -8,7 +8,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Event::Kind, std::string_view>, 7> event_kind_names{{
+constexpr std::array<std::pair<Event::Kind, std::string_view>, 8> event_kind_names{{
     {Event::Kind::online, "ONLINE"},
     {Event::Kind::offline, "OFFLINE"},
     {Event::Kind::rename, "RENAME"},
@@ -16,7 +16,12 @@ constexpr std::array<std::pair<Event::Kind, std::string_view>, 7> event_kind_nam
     {Event::Kind::destroy, "DESTROY"},
     {Event::Kind::join, "JOIN"},
     {Event::Kind::leave, "LEAVE"},
+    {Event::Kind::read, "READ"},
 }};
+
+bool has_detail(Event::Kind kind) {
+  return kind == Event::Kind::rename || kind == Event::Kind::read;
+}
 
 // Reads space-separated words off the front of a line; rest() is the trailing free text.
 class Words {
@@ -44,7 +49,7 @@ std::optional<Event::Kind> parse_event_kind(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<ServerLine> parse_message(Words& words) {
+std::optional<ChatMessage> parse_message(Words& words) {
   ChatMessage message;
   for (auto* field :
        {&message.id, &message.time, &message.target, &message.sender_id, &message.sender}) {
@@ -68,10 +73,10 @@ std::optional<ServerLine> parse_event(Words& words) {
     if (!word) return std::nullopt;
     *field = std::move(*word);
   }
-  if (event.kind == Event::Kind::rename) {
-    auto previous = words.next();
-    if (!previous) return std::nullopt;
-    event.previous_nickname = std::move(*previous);
+  if (has_detail(event.kind)) {
+    auto detail = words.next();
+    if (!detail) return std::nullopt;
+    event.detail = std::move(*detail);
   }
   return event;
 }
@@ -95,11 +100,15 @@ std::string format_rich_message(const ChatMessage& message) {
                      message.sender_id, message.sender, message.text);
 }
 
+std::string format_history_message(const ChatMessage& message) {
+  return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
+                     message.sender_id, message.sender, message.text);
+}
+
 std::string format_rich_event(const Event& event) {
   auto line = fmt::format("EVENT {} {} {} {} {}", event.time, event_kind_name(event.kind),
                           event.room, event.user_id, event.nickname);
-  if (event.kind == Event::Kind::rename)
-    fmt::format_to(std::back_inserter(line), " {}", event.previous_nickname);
+  if (has_detail(event.kind)) fmt::format_to(std::back_inserter(line), " {}", event.detail);
   return line;
 }
 
@@ -120,7 +129,14 @@ std::optional<ServerLine> parse_server_line(std::string_view line) {
   Words words(line);
   const auto kind = words.next();
   if (!kind) return std::nullopt;
-  if (*kind == "MESSAGE") return parse_message(words);
+  if (*kind == "MESSAGE") {
+    if (auto message = parse_message(words)) return *message;
+    return std::nullopt;
+  }
+  if (*kind == "HISTORY") {
+    if (auto message = parse_message(words)) return HistoryMessage{std::move(*message)};
+    return std::nullopt;
+  }
   if (*kind == "EVENT") return parse_event(words);
   if (*kind == "OK") {
     auto verb = words.next();

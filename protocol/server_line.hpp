@@ -26,15 +26,21 @@ struct ChatMessage {
   std::string text;
 };
 
-// A presence or room event. room is "*" for events that concern no room.
+// A stored message sent again as the answer to HISTORY; the same fields as a live one.
+struct HistoryMessage {
+  ChatMessage message;
+};
+
+// A presence or room event. room is "*" for events that concern no room; for READ it is the
+// conversation ("#room", "@nick" or "*") whose read marker moved.
 struct Event {
-  enum class Kind { online, offline, rename, create, destroy, join, leave };
+  enum class Kind { online, offline, rename, create, destroy, join, leave, read };
   Kind kind;
   std::string time;
   std::string room;
   std::string user_id;
   std::string nickname;
-  std::string previous_nickname;  // rename only
+  std::string detail;  // rename: the previous nickname; read: the last message id read
 };
 
 // "OK <VERB> [fields...]": a rich-mode command succeeded.
@@ -50,7 +56,7 @@ struct ErrorReply {
   std::string text;
 };
 
-using ServerLine = std::variant<ChatMessage, Event, Reply, ErrorReply>;
+using ServerLine = std::variant<ChatMessage, HistoryMessage, Event, Reply, ErrorReply>;
 
 std::string_view event_kind_name(Event::Kind kind);  // "ONLINE", "JOIN", ...
 
@@ -59,8 +65,10 @@ std::string format_plain_message(
     const ChatMessage& message);  // RECEIVE [#room|@nick] <from> <text>
 std::string format_rich_message(
     const ChatMessage& message);  // MESSAGE <id> <time> <target> <uid> <from> <text>
+std::string format_history_message(
+    const ChatMessage& message);  // HISTORY <id> <time> <target> <uid> <from> <text>
 std::string format_rich_event(
-    const Event& event);  // EVENT <time> <KIND> <room|*> <uid> <nick> [previous]
+    const Event& event);  // EVENT <time> <KIND> <room|*> <uid> <nick> [previous|msgid]
 std::string format_plain_error(Error error);  // ERROR <sentence>
 std::string format_rich_error(std::optional<Verb> verb, Error error);
 std::string format_reply(Verb verb, const std::vector<std::string>& fields);  // OK <VERB> fields...

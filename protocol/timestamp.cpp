@@ -14,3 +14,17 @@ std::string format_timestamp(std::chrono::system_clock::time_point time) {
 }
 
 }  // namespace chat::protocol
+
+namespace chat::protocol {
+
+bool is_timestamp(std::string_view text) {
+  constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (text.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (shape[i] == 'd' ? !digit : text[i] != shape[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace chat::protocol

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake g++ make pkg-config
   libasio-dev libwebsocketpp-dev libfmt-dev doctest-dev nlohmann-json3-dev libedit-dev
+  libsqlite3-dev libsodium-dev sqlite3
   chromium tmux netcat-openbsd docker-compose
 )
 command -v node >/dev/null || packages+=(nodejs npm)

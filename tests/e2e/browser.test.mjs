@@ -25,6 +25,9 @@ const WAIT = 8000;
 
 const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
+// A missing browser must turn the suite red, not skip it quietly.
+it('chromium is installed', () => assert.ok(!skip, skip));
+
 describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
   let chatd;
   let proxy;
@@ -248,7 +251,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     // Only the creator may destroy a room while online: alice gets chatd's error.
     await alice.getByTestId('room-destroy').click();
     await alice.getByTestId('error-toast')
-      .filter({ hasText: "Only the room's creator can destroy it while online." }).waitFor();
+      .filter({ hasText: "Only the room's owner can destroy it." }).waitFor();
 
     await alice.getByTestId('room-leave').click();
     await alice.getByTestId('room-join').waitFor();

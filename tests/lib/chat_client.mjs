@@ -30,8 +30,19 @@ export const SENTENCES = {
   'no-such-user': 'No such user.',
   'already-member': 'You are already in that room.',
   'not-member': 'You are not in that room.',
-  'not-room-owner': "Only the room's creator can destroy it while online.",
+  'not-room-owner': "Only the room's owner can destroy it.",
   'room-limit': 'Too many rooms; destroy one first.',
+  'password-invalid': 'Passwords are 8 to 128 characters without spaces or control characters.',
+  'login-failed': 'Wrong nickname or password.',
+  'login-throttled': 'Too many failed logins; wait a minute and try again.',
+  'already-logged-in': 'You are already logged in; LOGOUT first.',
+  'nickname-registered': 'That nickname is registered; log in with LOGIN <nick> <password>.',
+  'already-registered': 'You are already logged in to an account.',
+  'not-registered': 'Only registered users can do that; REGISTER <password> first.',
+  'token-invalid': 'Session expired or unknown; log in again.',
+  'no-such-message': 'No such message.',
+  'store-failed': 'The server could not save that; try again.',
+  'store-disabled': 'This server keeps no accounts or history.',
 };
 
 export function errorLine(mode, verb, code) {

@@ -1,6 +1,8 @@
 // Starts the project's real binaries on free loopback ports for tests.
 import { spawn } from 'node:child_process';
 import { after, before } from 'node:test';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,8 +71,30 @@ export function stopProcess(child) {
   });
 }
 
-export function startChatd(extraArgs = []) {
-  return startListening(binaries.chatd, ['--bind', '127.0.0.1', '--port', '0', ...extraArgs], 'chatd');
+// A chatd on a free port. Unless the caller chooses its store (--db or --no-store), it gets a
+// database file of its own in a temporary directory, removed once it has stopped.
+export async function startChatd(extraArgs = []) {
+  const ownsStore = !extraArgs.includes('--db') && !extraArgs.includes('--no-store');
+  const dir = ownsStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-test-')) : null;
+  const args = ['--bind', '127.0.0.1', '--port', '0', ...extraArgs];
+  if (dir) args.push('--db', path.join(dir, 'chatd.db'));
+  const server = await startListening(binaries.chatd, args, 'chatd');
+  if (!dir) return server;
+  const stop = server.stop;
+  server.stop = async () => {
+    try {
+      return await stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return server;
+}
+
+// A fresh directory for a database that outlives one chatd (restart tests); removed by `remove`.
+export function tempDatabase() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-db-'));
+  return { path: path.join(dir, 'chatd.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function startWsproxy(upstreamPort, extraArgs = []) {

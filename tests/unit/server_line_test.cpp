@@ -1,8 +1,8 @@
+#include "protocol/server_line.hpp"
+
 #include <doctest/doctest.h>
 
 #include <variant>
-
-#include "protocol/server_line.hpp"
 
 using namespace chat::protocol;
 
@@ -37,7 +37,7 @@ TEST_CASE("events round-trip, rename carries the previous nickname") {
   const auto* event = std::get_if<Event>(&*parsed);
   REQUIRE(event);
   CHECK(event->kind == Event::Kind::rename);
-  CHECK(event->previous_nickname == "alice");
+  CHECK(event->detail == "alice");
 
   const Event join{Event::Kind::join, "t", "#main", "u1", "bob", {}};
   CHECK(format_rich_event(join) == "EVENT t JOIN #main u1 bob");
@@ -49,7 +49,8 @@ TEST_CASE("replies and errors") {
   CHECK(format_plain_error(Error::unknown_command) == "ERROR Unrecognised command.");
   CHECK(format_rich_error(std::nullopt, Error::unknown_command) ==
         "ERROR * unknown-command Unrecognised command.");
-  CHECK(format_rich_error(Verb::join, Error::no_such_room) == "ERROR JOIN no-such-room No such room.");
+  CHECK(format_rich_error(Verb::join, Error::no_such_room) ==
+        "ERROR JOIN no-such-room No such room.");
 
   const auto error = parse_server_line("ERROR JOIN no-such-room No such room.");
   REQUIRE(error);

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace chat::store {
+
+// Forward migrations, applied in order at start; PRAGMA user_version counts those applied. Never
+// edit a released one: add the next. A database from a newer chatd (a higher version) is refused.
+inline constexpr std::array<std::string_view, 1> sqlite_migrations{
+    R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  nickname TEXT NOT NULL,
+  folded TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  expires INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_account ON sessions (account_id);
+CREATE TABLE rooms (
+  folded TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE room_members (
+  room TEXT NOT NULL REFERENCES rooms (folded) ON DELETE CASCADE,
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  PRIMARY KEY (room, account_id)
+) WITHOUT ROWID;
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  conversation TEXT NOT NULL,
+  time TEXT NOT NULL,
+  target TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+CREATE TABLE pending (
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL REFERENCES messages (seq) ON DELETE CASCADE,
+  PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE read_markers (
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  conversation TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, conversation)
+) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace chat::store

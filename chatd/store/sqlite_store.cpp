@@ -1,0 +1,469 @@
+#include "chatd/store/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <asio/execution/outstanding_work.hpp>
+#include <asio/post.hpp>
+#include <asio/prefer.hpp>
+#include <cstdio>
+#include <future>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include "chatd/store/sqlite_schema.hpp"
+#include "protocol/names.hpp"
+#include "protocol/timestamp.hpp"
+
+namespace chat::store {
+namespace {
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+void migrate(Database& db) {
+  auto version_query = db.prepare("PRAGMA user_version");
+  version_query.step();
+  const auto version = static_cast<std::size_t>(version_query.integer(0));
+  if (version > sqlite_migrations.size()) {
+    throw SqliteError(fmt::format(
+        "the database has schema version {}, newer than this chatd knows ({}); use a newer chatd",
+        version, sqlite_migrations.size()));
+  }
+  for (auto next = version; next < sqlite_migrations.size(); ++next) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(sqlite_migrations[next]);
+      db.exec(fmt::format("PRAGMA user_version = {}", next + 1));
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+protocol::ChatMessage read_message(const Statement& row, int first) {
+  return {row.text(first),     row.text(first + 1), row.text(first + 2),
+          row.text(first + 3), row.text(first + 4), row.text(first + 5)};
+}
+
+constexpr std::string_view message_columns = "id, time, target, sender_id, sender, text";
+
+// The seq of the message an anchor names: a message id in the conversation, or for a time the
+// first message at or after it (BEFORE) / the last at or before it (AFTER).
+std::optional<std::int64_t> anchor_seq(Database& db, const std::string& conversation,
+                                       const protocol::HistoryRange& range) {
+  using Kind = protocol::HistoryRange::Kind;
+  if (!protocol::is_timestamp(range.anchor)) {
+    auto& query = db.cached("SELECT seq FROM messages WHERE id = ?1 AND conversation = ?2");
+    query.bind(1, range.anchor).bind(2, conversation);
+    if (!query.step()) return std::nullopt;
+    return query.integer(0);
+  }
+  auto& query = db.cached(
+      range.kind == Kind::before
+          ? "SELECT coalesce(min(seq), 9223372036854775807) FROM messages"
+            " WHERE conversation = ?1 AND time >= ?2"
+          : "SELECT coalesce(max(seq), 0) FROM messages WHERE conversation = ?1 AND time <= ?2");
+  query.bind(1, conversation).bind(2, range.anchor);
+  query.step();
+  return query.integer(0);
+}
+
+HistoryPage read_history(Database& db, const std::string& conversation,
+                         const protocol::HistoryRange& range) {
+  using Kind = protocol::HistoryRange::Kind;
+  HistoryPage page;
+  std::int64_t bound = std::numeric_limits<std::int64_t>::max();
+  if (range.kind != Kind::latest) {
+    const auto seq = anchor_seq(db, conversation, range);
+    if (!seq) {
+      page.anchor_found = false;
+      return page;
+    }
+    bound = *seq;
+  }
+  const bool forward = range.kind == Kind::after;
+  auto& query =
+      db.cached(forward ? fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND seq > ?2"
+                                      " ORDER BY seq LIMIT ?3",
+                                      message_columns)
+                        : fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND seq < ?2"
+                                      " ORDER BY seq DESC LIMIT ?3",
+                                      message_columns));
+  query.bind(1, conversation).bind(2, bound).bind(3, static_cast<std::int64_t>(range.limit + 1));
+  while (query.step()) page.messages.push_back(read_message(query, 0));
+  if (page.messages.size() > range.limit) {
+    page.more = true;
+    page.messages.pop_back();
+  }
+  if (!forward) std::reverse(page.messages.begin(), page.messages.end());
+  return page;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(asio::any_io_executor executor, const std::string& path)
+    : executor_(std::move(executor)), db_(path) {
+  db_.exec("PRAGMA busy_timeout = 5000");
+  db_.exec("PRAGMA journal_mode = WAL");
+  // Every acknowledged write survives a crash of the machine, not only of chatd; group commit
+  // pays the fsync once per batch.
+  db_.exec("PRAGMA synchronous = FULL");
+  db_.exec("PRAGMA foreign_keys = ON");
+  migrate(db_);
+  writer_ = std::thread([this] { run_writer(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+void SqliteStore::run_writer() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      batch.swap(queue_);
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::run_batch(std::deque<Job>& batch) {
+  std::vector<bool> done(batch.size(), false);
+  bool committed = false;
+  try {
+    db_.exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      db_.exec("SAVEPOINT job");
+      try {
+        batch[i].work(db_);
+        db_.exec("RELEASE job");
+        done[i] = true;
+      } catch (const SqliteError& error) {
+        std::fprintf(stderr, "chatd: store: %s\n", error.what());
+        db_.exec("ROLLBACK TO job");
+        db_.exec("RELEASE job");
+      }
+    }
+    db_.exec("COMMIT");
+    committed = true;
+  } catch (const SqliteError& error) {
+    std::fprintf(stderr, "chatd: store: commit failed: %s\n", error.what());
+    try {
+      db_.exec("ROLLBACK");
+    } catch (const SqliteError&) {
+      // Already rolled back by SQLite itself (it does on I/O errors and a full disk).
+    }
+  }
+  std::vector<std::pair<std::function<void(bool)>, bool>> completions;
+  completions.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].completion)
+      completions.emplace_back(std::move(batch[i].completion), committed && done[i]);
+  }
+  if (completions.empty()) return;
+  // One handler for the batch keeps the callbacks in order and costs one wake-up. The tracked
+  // executor keeps the event loop running until it has run.
+  asio::post(asio::prefer(executor_, asio::execution::outstanding_work.tracked),
+             [completions = std::move(completions)]() mutable {
+               for (auto& [completion, ok] : completions) completion(ok);
+             });
+}
+
+void SqliteStore::submit(std::function<void(Database&)> work, Done done) {
+  // Only a job with a callback holds the loop; load() runs before the loop has any other work,
+  // and releasing the last work stops an io_context.
+  asio::any_io_executor loop_work;
+  if (done) loop_work = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
+  Job job{std::move(work), std::move(done), std::move(loop_work)};
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+template <typename Value>
+void SqliteStore::submit(std::function<Value(Database&)> work, Result<Value> done) {
+  auto value = std::make_shared<Value>();
+  submit([work = std::move(work), value](Database& db) { *value = work(db); },
+         done ? Done([value, done = std::move(done)](bool ok) {
+           done(ok, ok ? std::move(*value) : Value{});
+         })
+              : Done());
+}
+
+Snapshot SqliteStore::load() {
+  std::promise<Snapshot> loaded;
+  submit(
+      [&loaded](Database& db) {
+        Snapshot snapshot;
+        auto accounts = db.prepare("SELECT id, nickname FROM accounts ORDER BY created, id");
+        while (accounts.step()) snapshot.accounts.push_back({accounts.text(0), accounts.text(1)});
+        auto rooms = db.prepare("SELECT folded, name, owner_id FROM rooms ORDER BY folded");
+        auto members = db.prepare("SELECT account_id FROM room_members WHERE room = ?1");
+        while (rooms.step()) {
+          RoomRecord room{rooms.text(1), rooms.text(2), {}};
+          members.reset();
+          members.bind(1, rooms.text(0));
+          while (members.step()) room.member_ids.push_back(members.text(0));
+          snapshot.rooms.push_back(std::move(room));
+        }
+        loaded.set_value(std::move(snapshot));
+      },
+      {});
+  return loaded.get_future().get();
+}
+
+void SqliteStore::flush(Done done) {
+  // Jobs commit in order, so an empty one completes after every job queued before it.
+  submit([](Database&) {}, std::move(done));
+}
+
+void SqliteStore::create_account(AccountRecord account, std::string password_hash,
+                                 std::vector<std::string> folded_rooms, Done done) {
+  submit(
+      [account = std::move(account), password_hash = std::move(password_hash),
+       folded_rooms = std::move(folded_rooms)](Database& db) {
+        db.cached(
+              "INSERT INTO accounts (id, nickname, folded, password_hash, created)"
+              " VALUES (?1, ?2, ?3, ?4, unixepoch())")
+            .bind(1, account.id)
+            .bind(2, account.nickname)
+            .bind(3, protocol::fold_case(account.nickname))
+            .bind(4, password_hash)
+            .run();
+        for (const auto& room : folded_rooms) {
+          db.cached("INSERT OR IGNORE INTO room_members (room, account_id) VALUES (?1, ?2)")
+              .bind(1, room)
+              .bind(2, account.id)
+              .run();
+        }
+      },
+      std::move(done));
+}
+
+void SqliteStore::password_hash(std::string account_id, Result<std::optional<std::string>> done) {
+  submit<std::optional<std::string>>(
+      [account_id = std::move(account_id)](Database& db) -> std::optional<std::string> {
+        auto& query = db.cached("SELECT password_hash FROM accounts WHERE id = ?1");
+        query.bind(1, account_id);
+        if (!query.step()) return std::nullopt;
+        return query.text(0);
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_password_hash(std::string account_id, std::string password_hash, Done done) {
+  submit(
+      [account_id = std::move(account_id), password_hash = std::move(password_hash)](Database& db) {
+        db.cached("UPDATE accounts SET password_hash = ?2 WHERE id = ?1")
+            .bind(1, account_id)
+            .bind(2, password_hash)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::rename_account(std::string account_id, std::string nickname, Done done) {
+  submit(
+      [account_id = std::move(account_id), nickname = std::move(nickname)](Database& db) {
+        db.cached("UPDATE accounts SET nickname = ?2, folded = ?3 WHERE id = ?1")
+            .bind(1, account_id)
+            .bind(2, nickname)
+            .bind(3, protocol::fold_case(nickname))
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::save_session(std::string token_hash, std::string account_id,
+                               std::chrono::system_clock::time_point expires, Done done) {
+  submit(
+      [token_hash = std::move(token_hash), account_id = std::move(account_id),
+       expires = unix_seconds(expires)](Database& db) {
+        db.cached("DELETE FROM sessions WHERE expires < unixepoch()").run();
+        db.cached("INSERT INTO sessions (token_hash, account_id, expires) VALUES (?1, ?2, ?3)")
+            .bind(1, token_hash)
+            .bind(2, account_id)
+            .bind(3, expires)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::find_session(std::string token_hash, Result<std::optional<std::string>> done) {
+  submit<std::optional<std::string>>(
+      [token_hash = std::move(token_hash)](Database& db) -> std::optional<std::string> {
+        auto& query = db.cached(
+            "SELECT account_id FROM sessions WHERE token_hash = ?1 AND expires >= unixepoch()");
+        query.bind(1, token_hash);
+        if (!query.step()) return std::nullopt;
+        return query.text(0);
+      },
+      std::move(done));
+}
+
+void SqliteStore::delete_session(std::string token_hash, Done done) {
+  submit(
+      [token_hash = std::move(token_hash)](Database& db) {
+        db.cached("DELETE FROM sessions WHERE token_hash = ?1").bind(1, token_hash).run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::delete_other_sessions(std::string account_id, std::string keep_token_hash,
+                                        Done done) {
+  submit(
+      [account_id = std::move(account_id), keep = std::move(keep_token_hash)](Database& db) {
+        db.cached("DELETE FROM sessions WHERE account_id = ?1 AND token_hash != ?2")
+            .bind(1, account_id)
+            .bind(2, keep)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::save_room(std::string folded, RoomRecord room, Done done) {
+  submit(
+      [folded = std::move(folded), room = std::move(room)](Database& db) {
+        db.cached(
+              "INSERT INTO rooms (folded, name, owner_id, created) VALUES (?1, ?2, ?3, "
+              "unixepoch())")
+            .bind(1, folded)
+            .bind(2, room.name)
+            .bind(3, room.owner_id)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::delete_room(std::string folded, Done done) {
+  submit(
+      [folded = std::move(folded)](Database& db) {
+        db.cached("DELETE FROM rooms WHERE folded = ?1").bind(1, folded).run();
+        db.cached("DELETE FROM messages WHERE conversation = ?1").bind(1, folded).run();
+        db.cached("DELETE FROM read_markers WHERE conversation = ?1").bind(1, folded).run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::add_member(std::string folded, std::string account_id, Done done) {
+  submit(
+      [folded = std::move(folded), account_id = std::move(account_id)](Database& db) {
+        db.cached("INSERT OR IGNORE INTO room_members (room, account_id) VALUES (?1, ?2)")
+            .bind(1, folded)
+            .bind(2, account_id)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::remove_member(std::string folded, std::string account_id, Done done) {
+  submit(
+      [folded = std::move(folded), account_id = std::move(account_id)](Database& db) {
+        db.cached("DELETE FROM room_members WHERE room = ?1 AND account_id = ?2")
+            .bind(1, folded)
+            .bind(2, account_id)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::save_message(protocol::ChatMessage message, std::string conversation,
+                               std::optional<std::string> pending_for, Done done) {
+  submit(
+      [message = std::move(message), conversation = std::move(conversation),
+       pending_for = std::move(pending_for)](Database& db) {
+        db.cached(
+              "INSERT INTO messages (id, conversation, time, target, sender_id, sender, text)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .bind(1, message.id)
+            .bind(2, conversation)
+            .bind(3, message.time)
+            .bind(4, message.target)
+            .bind(5, message.sender_id)
+            .bind(6, message.sender)
+            .bind(7, message.text)
+            .run();
+        if (pending_for) {
+          db.cached("INSERT INTO pending (account_id, seq) VALUES (?1, last_insert_rowid())")
+              .bind(1, *pending_for)
+              .run();
+        }
+      },
+      std::move(done));
+}
+
+void SqliteStore::history(std::string conversation, protocol::HistoryRange range,
+                          Result<HistoryPage> done) {
+  submit<HistoryPage>([conversation = std::move(conversation), range = std::move(range)](
+                          Database& db) { return read_history(db, conversation, range); },
+                      std::move(done));
+}
+
+void SqliteStore::take_pending(std::string account_id,
+                               Result<std::vector<protocol::ChatMessage>> done) {
+  submit<std::vector<protocol::ChatMessage>>(
+      [account_id = std::move(account_id)](Database& db) {
+        std::vector<protocol::ChatMessage> messages;
+        auto& query = db.cached(fmt::format(
+            "SELECT {} FROM messages JOIN pending USING (seq) WHERE account_id = ?1 ORDER BY seq",
+            message_columns));
+        query.bind(1, account_id);
+        while (query.step()) messages.push_back(read_message(query, 0));
+        db.cached("DELETE FROM pending WHERE account_id = ?1").bind(1, account_id).run();
+        return messages;
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_read_marker(std::string account_id, std::string conversation,
+                                  std::string message_id, Result<bool> done) {
+  submit<bool>(
+      [account_id = std::move(account_id), conversation = std::move(conversation),
+       message_id = std::move(message_id)](Database& db) {
+        auto& exists = db.cached("SELECT 1 FROM messages WHERE id = ?1 AND conversation = ?2");
+        exists.bind(1, message_id).bind(2, conversation);
+        if (!exists.step()) return false;
+        db.cached(
+              "INSERT INTO read_markers (account_id, conversation, message_id) VALUES (?1, ?2, ?3)"
+              " ON CONFLICT (account_id, conversation) DO UPDATE SET message_id = "
+              "excluded.message_id")
+            .bind(1, account_id)
+            .bind(2, conversation)
+            .bind(3, message_id)
+            .run();
+        return true;
+      },
+      std::move(done));
+}
+
+void SqliteStore::read_marker(std::string account_id, std::string conversation,
+                              Result<std::optional<std::string>> done) {
+  submit<std::optional<std::string>>(
+      [account_id = std::move(account_id),
+       conversation = std::move(conversation)](Database& db) -> std::optional<std::string> {
+        auto& query = db.cached(
+            "SELECT message_id FROM read_markers WHERE account_id = ?1 AND conversation = ?2");
+        query.bind(1, account_id).bind(2, conversation);
+        if (!query.step()) return std::nullopt;
+        return query.text(0);
+      },
+      std::move(done));
+}
+
+}  // namespace chat::store

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <asio/any_io_executor.hpp>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "chatd/store/sqlite_database.hpp"
+#include "chatd/store/store.hpp"
+
+namespace chat::store {
+
+// The embedded store: one SQLite file in WAL mode, written by a thread of its own so that the
+// event loop never waits on the disk. Calls queue jobs; the writer takes every job queued so
+// far and runs them in one transaction (group commit, one fsync for the lot), then posts their
+// callbacks back to the event loop in order. A job that fails is rolled back alone (savepoint);
+// a commit that fails (disk full) fails every job of its batch.
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database and migrates its schema; throws SqliteError on failure.
+  SqliteStore(asio::any_io_executor executor, const std::string& path);
+  ~SqliteStore() override;
+
+  Snapshot load() override;
+  void flush(Done done) override;
+
+  void create_account(AccountRecord account, std::string password_hash,
+                      std::vector<std::string> folded_rooms, Done done) override;
+  void password_hash(std::string account_id, Result<std::optional<std::string>> done) override;
+  void set_password_hash(std::string account_id, std::string password_hash, Done done) override;
+  void rename_account(std::string account_id, std::string nickname, Done done) override;
+
+  void save_session(std::string token_hash, std::string account_id,
+                    std::chrono::system_clock::time_point expires, Done done) override;
+  void find_session(std::string token_hash, Result<std::optional<std::string>> done) override;
+  void delete_session(std::string token_hash, Done done) override;
+  void delete_other_sessions(std::string account_id, std::string keep_token_hash,
+                             Done done) override;
+
+  void save_room(std::string folded, RoomRecord room, Done done) override;
+  void delete_room(std::string folded, Done done) override;
+  void add_member(std::string folded, std::string account_id, Done done) override;
+  void remove_member(std::string folded, std::string account_id, Done done) override;
+
+  void save_message(protocol::ChatMessage message, std::string conversation,
+                    std::optional<std::string> pending_for, Done done) override;
+  void history(std::string conversation, protocol::HistoryRange range,
+               Result<HistoryPage> done) override;
+  void take_pending(std::string account_id,
+                    Result<std::vector<protocol::ChatMessage>> done) override;
+  void set_read_marker(std::string account_id, std::string conversation, std::string message_id,
+                       Result<bool> done) override;
+  void read_marker(std::string account_id, std::string conversation,
+                   Result<std::optional<std::string>> done) override;
+
+ private:
+  struct Job {
+    std::function<void(Database&)> work;      // on the writer thread
+    std::function<void(bool ok)> completion;  // on the event loop
+    asio::any_io_executor loop_work;  // keeps the event loop running until the completion has run
+  };
+
+  // Queues work whose result is a value: the callback gets it, or ok=false and a default.
+  template <typename Value>
+  void submit(std::function<Value(Database&)> work, Result<Value> done);
+  void submit(std::function<void(Database&)> work, Done done);
+  void run_writer();
+  void run_batch(std::deque<Job>& batch);
+
+  asio::any_io_executor executor_;
+  Database db_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread writer_;  // last: started once everything above exists
+};
+
+}  // namespace chat::store

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/command.hpp"
+#include "protocol/server_line.hpp"
+
+namespace chat::store {
+
+struct AccountRecord {
+  std::string id;  // the user identifier, kept from the guest who registered
+  std::string nickname;
+};
+
+struct RoomRecord {
+  std::string name;                     // as created, "#Main"
+  std::string owner_id;                 // an account or a guest's (then gone) identifier
+  std::vector<std::string> member_ids;  // accounts only: guests' memberships end with them
+};
+
+// What chatd loads at start: the hub keeps accounts and rooms in memory.
+struct Snapshot {
+  std::vector<AccountRecord> accounts;
+  std::vector<RoomRecord> rooms;
+};
+
+struct HistoryPage {
+  std::vector<protocol::ChatMessage> messages;  // oldest first
+  bool more = false;         // further messages lie beyond the page, in the asked direction
+  bool anchor_found = true;  // false when the anchor message id is not in the conversation
+};
+
+// chatd's system of record, behind an interface so that a PostgreSQL backend can replace the
+// embedded SQLite one. Every call is asynchronous: it returns at once, the work is done in the
+// order of the calls, and the callback runs later on chatd's event loop with `ok` true only once
+// the work is durable (or read). Callbacks may be empty. A conversation is "*" (everyone), a
+// folded room name, or "@<id>,<id>" for two users' private messages (ids in order).
+class Store {
+ public:
+  using Done = std::function<void(bool ok)>;
+  template <typename Value>
+  using Result = std::function<void(bool ok, Value value)>;
+
+  virtual ~Store() = default;
+
+  // Synchronous, before the event loop starts.
+  virtual Snapshot load() = 0;
+  // `done` runs once everything asked before is durable.
+  virtual void flush(Done done) = 0;
+
+  virtual void create_account(AccountRecord account, std::string password_hash,
+                              std::vector<std::string> folded_rooms, Done done) = 0;
+  virtual void password_hash(std::string account_id, Result<std::optional<std::string>> done) = 0;
+  virtual void set_password_hash(std::string account_id, std::string password_hash, Done done) = 0;
+  virtual void rename_account(std::string account_id, std::string nickname, Done done) = 0;
+
+  // Sessions are kept by a hash of their token, never the token itself.
+  virtual void save_session(std::string token_hash, std::string account_id,
+                            std::chrono::system_clock::time_point expires, Done done) = 0;
+  // The account of a session that has not expired.
+  virtual void find_session(std::string token_hash, Result<std::optional<std::string>> done) = 0;
+  virtual void delete_session(std::string token_hash, Done done) = 0;
+  // Every session of the account but one (after a password change).
+  virtual void delete_other_sessions(std::string account_id, std::string keep_token_hash,
+                                     Done done) = 0;
+
+  virtual void save_room(std::string folded, RoomRecord room, Done done) = 0;
+  // The room, its memberships and its messages.
+  virtual void delete_room(std::string folded, Done done) = 0;
+  virtual void add_member(std::string folded, std::string account_id, Done done) = 0;
+  virtual void remove_member(std::string folded, std::string account_id, Done done) = 0;
+
+  // A message; `pending_for` is an account that is offline and gets it at its next login.
+  virtual void save_message(protocol::ChatMessage message, std::string conversation,
+                            std::optional<std::string> pending_for, Done done) = 0;
+  virtual void history(std::string conversation, protocol::HistoryRange range,
+                       Result<HistoryPage> done) = 0;
+  // The messages kept for an account while it was offline, oldest first; they are then
+  // forgotten as pending (they stay in history).
+  virtual void take_pending(std::string account_id,
+                            Result<std::vector<protocol::ChatMessage>> done) = 0;
+  // Sets the account's read marker in a conversation; the value is false when the message is
+  // not in that conversation.
+  virtual void set_read_marker(std::string account_id, std::string conversation,
+                               std::string message_id, Result<bool> done) = 0;
+  virtual void read_marker(std::string account_id, std::string conversation,
+                           Result<std::optional<std::string>> done) = 0;
+};
+
+}  // namespace chat::store
