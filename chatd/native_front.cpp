@@ -59,7 +59,7 @@ void NativeFront::on_close() {
 
 void NativeFront::log_out() {
   if (!user_id_) return;
-  if (!token_.empty()) accounts_.revoke_token(std::exchange(token_, {}));
+  token_.clear();
   hub_.detach(*std::exchange(user_id_, std::nullopt), *this);
 }
 
@@ -90,7 +90,6 @@ void NativeFront::execute(const protocol::Command& command) {
     case Verb::quit:
       reply(Verb::quit);
       // QUIT ends the connection, not the session: the token stays valid for a later RESUME.
-      token_.clear();
       log_out();
       quitting_ = true;
       sink_.close_after_flush();
@@ -193,6 +192,8 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       return;
     }
     case Verb::logout:
+      // Only an explicit LOGOUT ends the session; a dropped connection may come back with it.
+      if (!token_.empty()) accounts_.revoke_token(token_);
       log_out();
       reply(Verb::logout);
       return;

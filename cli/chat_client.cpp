@@ -20,12 +20,22 @@ bool same_name(std::string_view a, std::string_view b) {
   return protocol::fold_case(a) == protocol::fold_case(b);
 }
 
-// What a failed command was, for its error line: a message's target but not its text.
+// What a failed command was, for its error line: a message's target but not its text, and
+// never a password or a session token.
 std::string context_of(const Command& command) {
-  if (command.verb == Verb::msg) {
-    return fmt::format("{} {}", protocol::verb_name(command.verb), command.target.to_string());
+  switch (command.verb) {
+    case Verb::msg:
+    case Verb::history:
+      return fmt::format("{} {}", protocol::verb_name(command.verb), command.target.to_string());
+    case Verb::login:
+      return fmt::format("{} {}", protocol::verb_name(command.verb), command.name);
+    case Verb::register_account:
+    case Verb::password:
+    case Verb::resume:
+      return std::string(protocol::verb_name(command.verb));
+    default:
+      return protocol::format_command(command);
   }
-  return protocol::format_command(command);
 }
 
 std::string seconds(std::chrono::milliseconds delay) {
@@ -139,6 +149,8 @@ void ChatClient::on_server_line(std::string_view line) {
   if (const auto* message = std::get_if<protocol::ChatMessage>(&*parsed)) {
     roster_.add_user(message->sender);
     terminal_.show(display_.message(*message));
+  } else if (const auto* stored = std::get_if<protocol::HistoryMessage>(&*parsed)) {
+    terminal_.show(display_.message(stored->message));
   } else if (const auto* event = std::get_if<protocol::Event>(&*parsed)) {
     on_event(*event);
   } else if (!pending_.empty()) {
@@ -167,9 +179,40 @@ void ChatClient::on_reply(const protocol::Reply& reply, const Pending& pending) 
         update_prompt();
       }
       break;
+    case Verb::login:
+    case Verb::resume:
+      password_.reset();
+      if (reply.fields.size() >= 3) token_ = reply.fields[2];
+      on_logged_in(first_field);
+      // The account's rooms are kept by chatd: learn them.
+      send(Command{Verb::joined, {}, {}, {}, {}, {}, {}}, Origin::client);
+      break;
+    case Verb::joined:
+      for (const auto& room : reply.fields) remember_room(room);
+      break;
+    case Verb::register_account:
+      terminal_.show(display_.notice(fmt::format(
+          "{} is now your account: /login {} <password> from anywhere", first_field, first_field)));
+      break;
+    case Verb::history:
+      if (pending.origin == Origin::person && reply.fields.size() >= 3) {
+        terminal_.show(display_.notice(
+            reply.fields[1] == "0"
+                ? fmt::format("no messages in {}", reply.fields[0])
+                : fmt::format("{} messages of {}{}", reply.fields[1], reply.fields[0],
+                              reply.fields[2] == "more" ? "; earlier ones exist" : "")));
+      }
+      break;
     case Verb::join:
       remember_room(first_field);
-      if (pending.origin != Origin::rejoin) switch_to(Target{Target::Kind::room, first_field});
+      if (pending.origin != Origin::rejoin) {
+        switch_to(Target{Target::Kind::room, first_field});
+        // What was said there lately, so the conversation does not start blank.
+        auto recent =
+            Command{Verb::history, {}, Target{Target::Kind::room, first_field}, {}, {}, {}, {}};
+        recent.range.limit = 10;
+        send(std::move(recent), Origin::client);
+      }
       break;
     case Verb::leave:
       terminal_.show(display_.notice(fmt::format("you left {}", first_field)));
@@ -187,6 +230,7 @@ void ChatClient::on_reply(const protocol::Reply& reply, const Pending& pending) 
       terminal_.show(display_.notice("logged out"));
       rooms_.clear();
       nickname_.reset();
+      token_.reset();
       conversation_ = Target{};
       ask_nickname("type a nickname to log in again (or /quit)");
       break;
@@ -203,14 +247,31 @@ void ChatClient::on_reply(const protocol::Reply& reply, const Pending& pending) 
 
 void ChatClient::on_error(const protocol::ErrorReply& error, const Pending& pending) {
   const auto& command = pending.command;
+  // Back in a room an account never left: nothing to report.
+  if (command.verb == Verb::join && pending.origin != Origin::person &&
+      error.code == "already-member") {
+    return;
+  }
   terminal_.show(display_.error(error, context_of(command)));
-  if (command.verb == Verb::username && phase_ == Phase::logging_in) {
+  if (command.verb == Verb::resume && phase_ == Phase::logging_in) {
+    // The session ended (LOGOUT elsewhere, a password change): the password is needed again.
+    token_.reset();
+    nickname_.reset();
+    if (!terminal_.interactive()) {
+      fail(fmt::format("cannot log in again: {}", error.text), 1);
+      return;
+    }
+    ask_nickname("log in again with /login <nick> <password>");
+  } else if ((command.verb == Verb::username || command.verb == Verb::login) &&
+             phase_ == Phase::logging_in) {
+    password_.reset();
     if (!terminal_.interactive()) {
       fail(fmt::format("cannot log in as {}: {}", command.name, error.text), 1);
       return;
     }
     nickname_.reset();
-    ask_nickname("choose another nickname");
+    ask_nickname(command.verb == Verb::login ? "try again: /login <nick> <password>, or a nickname"
+                                             : "choose another nickname");
   } else if (command.verb == Verb::join && pending.origin != Origin::person) {
     forget_room(command.name);
   }
@@ -300,7 +361,8 @@ void ChatClient::on_nickname_input(std::string_view line) {
     const bool logs_in =
         requests &&
         std::all_of(requests->commands.begin(), requests->commands.end(), [](const auto& command) {
-          return command.verb == Verb::username || command.verb == Verb::join;
+          return command.verb == Verb::username || command.verb == Verb::join ||
+                 command.verb == Verb::login;
         });
     if (!logs_in) {
       terminal_.note(display_.warning("log in first: type a nickname (or /quit)"));
@@ -312,6 +374,7 @@ void ChatClient::on_nickname_input(std::string_view line) {
         remember_room(command.name);
       } else {
         nickname = command.name;
+        if (command.verb == Verb::login) password_ = command.password;
       }
     }
     if (nickname.empty()) return;  // a room to join, but still no name
@@ -358,7 +421,13 @@ void ChatClient::send(Command command, Origin origin) {
 
 void ChatClient::log_in() {
   phase_ = Phase::logging_in;
-  send(Command{Verb::username, *nickname_, {}, {}, {}, {}, {}}, Origin::client);
+  if (token_) {
+    send(Command{Verb::resume, *token_, {}, {}, {}, {}, {}}, Origin::client);
+  } else if (password_) {
+    send(Command{Verb::login, *nickname_, {}, {}, *password_, {}, {}}, Origin::client);
+  } else {
+    send(Command{Verb::username, *nickname_, {}, {}, {}, {}, {}}, Origin::client);
+  }
   update_prompt();
 }
 

@@ -34,7 +34,7 @@ class ChatClient {
   enum class Phase {
     asking_nickname,  // waiting for the person (or the script's first line) to give one
     connecting,       // has a nickname, waits for the connection
-    logging_in,       // USERNAME sent
+    logging_in,       // USERNAME, LOGIN or RESUME sent
     ready,            // logged in
   };
   // Who wanted a command: the person (answers are shown), the client itself (quiet), or the
@@ -82,6 +82,8 @@ class ChatClient {
   std::deque<Pending> pending_;
   Phase phase_ = Phase::asking_nickname;
   std::optional<std::string> nickname_;  // logged in as, or to log in as
+  std::optional<std::string> password_;  // for a LOGIN the person asked for, until answered
+  std::optional<std::string> token_;     // the account's session: reconnects RESUME with it
   std::vector<std::string> rooms_;       // joined, or to join once logged in
   protocol::Target conversation_;        // where plain lines go
   bool rejoining_ = false;               // the next login follows a lost connection

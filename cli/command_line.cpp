@@ -7,6 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include "protocol/credentials.hpp"
+#include "protocol/decimal.hpp"
 #include "protocol/names.hpp"
 #include "protocol/text.hpp"
 
@@ -170,15 +172,60 @@ Input parse_nick(const Spec& spec, Arguments& arguments, const Target&) {
   return one(make_command(Verb::username, std::string(nickname)));
 }
 
+Input parse_register(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto password = arguments.word();
+  if (password.empty() || !arguments.done()) return usage_error(spec);
+  if (const auto error = protocol::check_password(password)) {
+    return InputError{std::string(protocol::error_text(*error))};
+  }
+  auto command = make_command(Verb::register_account);
+  command.password = password;
+  return one(std::move(command));
+}
+
+Input parse_login(const Spec& spec, Arguments& arguments, const Target&) {
+  const auto nickname = arguments.word();
+  const auto password = arguments.word();
+  if (password.empty() || !arguments.done()) return usage_error(spec);
+  if (const auto error = protocol::check_nickname(nickname)) {
+    return InputError{fmt::format("{}: {}", nickname, protocol::error_text(*error))};
+  }
+  if (const auto error = protocol::check_password(password)) {
+    return InputError{std::string(protocol::error_text(*error))};
+  }
+  auto command = make_command(Verb::login, std::string(nickname));
+  command.password = password;
+  return one(std::move(command));
+}
+
+Input parse_history(const Spec& spec, Arguments& arguments, const Target& conversation) {
+  const auto count = arguments.word();
+  if (!arguments.done()) return usage_error(spec);
+  auto command = make_command(Verb::history);
+  command.target = conversation;
+  if (!count.empty()) {
+    const auto limit =
+        protocol::parse_decimal<std::size_t>(count, 1, protocol::HistoryRange::max_limit);
+    if (!limit) {
+      return InputError{fmt::format("usage: {} (n from 1 to {})", usage_of(spec),
+                                    protocol::HistoryRange::max_limit)};
+    }
+    command.range.limit = *limit;
+  } else {
+    command.range.limit = 20;
+  }
+  return one(std::move(command));
+}
+
 Input parse_help(const Spec&, Arguments&, const Target&) { return ShowHelp{}; }
 
-constexpr std::array<Spec, 13> specs{{
+constexpr std::array<Spec, 16> specs{{
     {"join", "<#room> [nick]", "join a room (made if new) and talk there; log in as nick first",
      parse_join},
     {"leave", "[#room]", "leave a room (default: the current one)",
      parse_room_or_current<Verb::leave>},
     {"create", "<#room>", "create a room without joining it", parse_room<Verb::create>},
-    {"destroy", "<#room>", "delete a room (its creator, or anyone once the creator is offline)",
+    {"destroy", "<#room>", "delete a room (its owner; a guest's room, anyone once the guest left)",
      parse_room<Verb::destroy>},
     {"msg", "<nick|#room|*> <text>", "send one message there without switching", parse_msg},
     {"to", "<nick|#room|*>", "talk there from now on (* is everyone)", parse_to},
@@ -187,6 +234,11 @@ constexpr std::array<Spec, 13> specs{{
     {"members", "[#room]", "list a room's members (default: the current one)",
      parse_room_or_current<Verb::members>},
     {"nick", "<name>", "change your nickname, or log in again after /logout", parse_nick},
+    {"register", "<password>", "make your nickname an account (8+ characters, no spaces)",
+     parse_register},
+    {"login", "<nick> <password>",
+     "log in to your account (after /logout, or instead of a nickname)", parse_login},
+    {"history", "[n]", "show the last n messages here (default 20)", parse_history},
     {"logout", "", "log out and stay connected", parse_no_arguments<Verb::logout>},
     {"quit", "", "log out and leave (Ctrl-D does the same)", parse_no_arguments<Verb::quit>},
     {"help", "", "show this help", parse_help},
