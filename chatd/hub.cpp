@@ -175,8 +175,13 @@ void Hub::send(const std::string& user_id, const Client& origin, const protocol:
   if (const auto* error = std::get_if<Error>(&key)) return done(*error);
   auto& conversation = std::get<std::string>(key);
   const auto& sender = users_.at(user_id);
-  protocol::ChatMessage message{ids_.next(), now(),           "*",
-                                user_id,     sender.nickname, std::string(text)};
+  const auto sent = std::chrono::system_clock::now();
+  protocol::ChatMessage message{ids_.next_time_ordered(sent),
+                                protocol::format_timestamp(sent),
+                                "*",
+                                user_id,
+                                sender.nickname,
+                                std::string(text)};
   std::optional<std::string> pending_for;
   if (target.kind == protocol::Target::Kind::room) {
     message.target = rooms_.at(conversation).name;

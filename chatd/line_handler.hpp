@@ -11,6 +11,9 @@ class LineHandler {
   virtual ~LineHandler() = default;
   virtual void on_line(std::string_view line) = 0;
   virtual void on_line_too_long() = 0;
+  // The client half-closed and every line before has been handed on: the front closes the
+  // connection (close_after_flush) once it has answered them all.
+  virtual void on_input_end() = 0;
   // The connection is gone; called once.
   virtual void on_close() = 0;
 };

@@ -29,27 +29,65 @@ NativeFront::NativeFront(Hub& hub, Accounts& accounts, LineSink& sink)
     : hub_(hub), accounts_(accounts), sink_(sink) {}
 
 template <typename Value, typename Handler>
-std::function<void(Value)> NativeFront::answer(Handler handler) {
-  sink_.pause_input();
-  return [this, open = std::weak_ptr<int>(open_), handler = std::move(handler)](Value value) {
+std::function<void(Value)> NativeFront::answer(Handler handler, bool pause) {
+  if (pause) sink_.pause_input();
+  const auto slot = writing_;
+  ++answers_[slot - first_answer_].waiting;
+  return [this, open = std::weak_ptr<int>(open_), handler = std::move(handler), slot,
+          pause](Value value) {
     if (open.expired()) return;
+    const auto outer = std::exchange(writing_, slot);
     handler(std::move(value));
-    if (!open.expired()) sink_.resume_input();
+    writing_ = outer;
+    if (open.expired()) return;
+    --answers_[slot - first_answer_].waiting;
+    flush_answers();
+    if (pause) sink_.resume_input();
   };
 }
 
 void NativeFront::on_line(std::string_view line) {
   if (quitting_ || line.empty()) return;
+  begin_answer();
   auto parsed = protocol::parse_command(line);
   if (const auto* failure = std::get_if<protocol::CommandError>(&parsed)) {
     reply_error(failure->verb, failure->error);
-    return;
+  } else {
+    execute(std::get<protocol::Command>(parsed));
   }
-  execute(std::get<protocol::Command>(parsed));
+  end_answer();
 }
 
 void NativeFront::on_line_too_long() {
-  if (!quitting_) reply_error(std::nullopt, protocol::Error::line_too_long);
+  if (quitting_) return;
+  begin_answer();
+  reply_error(std::nullopt, protocol::Error::line_too_long);
+  end_answer();
+}
+
+void NativeFront::on_input_end() {
+  quitting_ = true;  // without logging out: closing does that
+  flush_answers();
+}
+
+void NativeFront::begin_answer() {
+  writing_ = first_answer_ + answers_.size();
+  answers_.push_back({{}, 1});
+}
+
+void NativeFront::end_answer() {
+  --answers_[writing_ - first_answer_].waiting;
+  flush_answers();
+}
+
+void NativeFront::flush_answers() {
+  while (!answers_.empty() && answers_.front().waiting == 0) {
+    for (auto& line : answers_.front().lines) sink_.send(std::move(line));
+    answers_.pop_front();
+    ++first_answer_;
+  }
+  // QUIT (or the end of input) closes once everything before is answered, QUIT's OK included.
+  if (quitting_ && answers_.empty()) sink_.close_after_flush();
 }
 
 void NativeFront::on_close() {
@@ -91,8 +129,7 @@ void NativeFront::execute(const protocol::Command& command) {
       reply(Verb::quit);
       // QUIT ends the connection, not the session: the token stays valid for a later RESUME.
       log_out();
-      quitting_ = true;
-      sink_.close_after_flush();
+      quitting_ = true;  // the connection closes once the answers are out (flush_answers)
       return;
     case Verb::rooms:
       reply(Verb::rooms, hub_.room_names());
@@ -144,15 +181,20 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
   switch (verb) {
     case Verb::send:
     case Verb::msg:
+      // Not paused: the next messages may join the same store batch. Bounded all the same.
+      if (++messages_in_flight_ == max_messages_in_flight) sink_.pause_input();
       hub_.send(user_id, *this, command.target, command.text,
-                answer<Hub::MessageResult>([this, verb](Hub::MessageResult sent) {
-                  if (const auto* error = std::get_if<protocol::Error>(&sent)) {
-                    reply_error(verb, *error);
-                  } else {
-                    const auto& message = std::get<protocol::ChatMessage>(sent);
-                    reply(verb, {message.id, message.time});
-                  }
-                }));
+                answer<Hub::MessageResult>(
+                    [this, verb](Hub::MessageResult sent) {
+                      if (messages_in_flight_-- == max_messages_in_flight) sink_.resume_input();
+                      if (const auto* error = std::get_if<protocol::Error>(&sent)) {
+                        reply_error(verb, *error);
+                      } else {
+                        const auto& message = std::get<protocol::ChatMessage>(sent);
+                        reply(verb, {message.id, message.time});
+                      }
+                    },
+                    /*pause=*/false));
       return;
     case Verb::create:
       hub_.create_room(user_id, command.name, room_answer());
@@ -231,7 +273,8 @@ void NativeFront::log_in_to_account(const protocol::Command& command) {
           hub_.take_pending(id, answer<std::vector<protocol::ChatMessage>>(
                                     [this](std::vector<protocol::ChatMessage> messages) {
                                       for (auto& message : messages) {
-                                        deliver(Delivery(std::move(message), nullptr));
+                                        const Delivery delivery(std::move(message), nullptr);
+                                        send_line(delivery.line(dialect_));
                                       }
                                     }));
         };
@@ -331,7 +374,11 @@ void NativeFront::reply_outcome(Verb verb, const Hub::RoomResult& result) {
 
 void NativeFront::send_line(std::string line) {
   line += '\n';
-  sink_.send(std::make_shared<const std::string>(std::move(line)));
+  send_line(std::make_shared<const std::string>(std::move(line)));
+}
+
+void NativeFront::send_line(std::shared_ptr<const std::string> line) {
+  answers_[writing_ - first_answer_].lines.push_back(std::move(line));
 }
 
 }  // namespace chat

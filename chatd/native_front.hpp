@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +26,7 @@ class NativeFront final : public LineHandler, public Client {
 
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
+  void on_input_end() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
 
@@ -40,11 +43,21 @@ class NativeFront final : public LineHandler, public Client {
   void reply(protocol::Verb verb, const std::vector<std::string>& fields = {});
   void reply_error(std::optional<protocol::Verb> verb, protocol::Error error);
   void reply_outcome(protocol::Verb verb, const Hub::RoomResult& result);
+  // Queues a line of the current command's answer.
   void send_line(std::string line);
-  // A callback for a command that paused input: it runs only while this connection is open,
-  // and input resumes after it.
+  void send_line(std::shared_ptr<const std::string> line);
+  // A command's place in the answers: its lines go there, in order, whenever they come.
+  void begin_answer();
+  void end_answer();
+  // Sends the answers that are complete, in command order, up to the first still waiting.
+  void flush_answers();
+  // A callback for a command whose answer waits (for the store, a password hash): it runs only
+  // while this connection is open, and its lines go into that command's place in the answers.
+  // `pause` holds the commands after it until it has run, for those whose effect the next
+  // commands depend on (a login); messages do not, so that one connection can have several
+  // in the store's next batch.
   template <typename Value, typename Handler>
-  std::function<void(Value)> answer(Handler handler);
+  std::function<void(Value)> answer(Handler handler, bool pause = true);
 
   Hub& hub_;
   Accounts& accounts_;
@@ -54,6 +67,18 @@ class NativeFront final : public LineHandler, public Client {
   std::string token_;  // the session token this connection logged in with, if any
   bool quitting_ = false;
   std::shared_ptr<int> open_ = std::make_shared<int>();  // reset when the connection closes
+
+  // Every command gets its answer in the order sent, even when an earlier one waits longer.
+  struct Answer {
+    std::vector<std::shared_ptr<const std::string>> lines;
+    unsigned waiting = 0;  // callbacks still to run, plus 1 while the command is being executed
+  };
+  std::deque<Answer> answers_;
+  std::uint64_t first_answer_ = 0;  // the sequence number of answers_.front()
+  std::uint64_t writing_ = 0;       // the answer that send_line() adds to
+  // Messages sent and not yet stored; at the limit the connection's input waits.
+  unsigned messages_in_flight_ = 0;
+  static constexpr unsigned max_messages_in_flight = 64;
 };
 
 }  // namespace chat

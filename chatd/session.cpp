@@ -110,7 +110,7 @@ void Session::dispatch_lines() {
   dispatching_ = false;
   if (pauses_ > 0 || closing_ || closed_ || reading_) return;
   if (eof_) {
-    close_after_flush();
+    if (!std::exchange(input_ended_, true)) front_->on_input_end();
   } else {
     read();
   }

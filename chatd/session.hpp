@@ -60,9 +60,10 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   bool reading_ = false;
   unsigned pauses_ = 0;  // commands of the front still waiting; input flows at 0
   bool dispatching_ = false;
-  bool eof_ = false;      // the client half-closed; its remaining lines are still answered
-  bool closing_ = false;  // reads and queues nothing more; close() follows (after the queue
-                          // drains, or at once on overflow)
+  bool eof_ = false;
+  bool input_ended_ = false;  // the client half-closed; its remaining lines are still answered
+  bool closing_ = false;      // reads and queues nothing more; close() follows (after the queue
+                              // drains, or at once on overflow)
   bool closed_ = false;
 };
 

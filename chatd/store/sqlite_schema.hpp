@@ -33,21 +33,24 @@ CREATE TABLE room_members (
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   PRIMARY KEY (room, account_id)
 ) WITHOUT ROWID;
+-- One b-tree, clustered by conversation then id: message ids grow with time (UUIDv7), so a
+-- conversation reads in order and each insert lands at the end of its conversation.
 CREATE TABLE messages (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
   conversation TEXT NOT NULL,
+  id TEXT NOT NULL,
   time TEXT NOT NULL,
   target TEXT NOT NULL,
   sender_id TEXT NOT NULL,
   sender TEXT NOT NULL,
-  text TEXT NOT NULL
-);
-CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+  text TEXT NOT NULL,
+  PRIMARY KEY (conversation, id)
+) WITHOUT ROWID;
 CREATE TABLE pending (
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-  seq INTEGER NOT NULL REFERENCES messages (seq) ON DELETE CASCADE,
-  PRIMARY KEY (account_id, seq)
+  conversation TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (account_id, conversation, id),
+  FOREIGN KEY (conversation, id) REFERENCES messages (conversation, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE TABLE read_markers (
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

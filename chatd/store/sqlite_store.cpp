@@ -7,7 +7,6 @@
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
 #include <cstdio>
-#include <future>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -52,49 +51,30 @@ protocol::ChatMessage read_message(const Statement& row, int first) {
 
 constexpr std::string_view message_columns = "id, time, target, sender_id, sender, text";
 
-// The seq of the message an anchor names: a message id in the conversation, or for a time the
-// first message at or after it (BEFORE) / the last at or before it (AFTER).
-std::optional<std::int64_t> anchor_seq(Database& db, const std::string& conversation,
-                                       const protocol::HistoryRange& range) {
-  using Kind = protocol::HistoryRange::Kind;
-  if (!protocol::is_timestamp(range.anchor)) {
-    auto& query = db.cached("SELECT seq FROM messages WHERE id = ?1 AND conversation = ?2");
-    query.bind(1, range.anchor).bind(2, conversation);
-    if (!query.step()) return std::nullopt;
-    return query.integer(0);
-  }
-  auto& query = db.cached(
-      range.kind == Kind::before
-          ? "SELECT coalesce(min(seq), 9223372036854775807) FROM messages"
-            " WHERE conversation = ?1 AND time >= ?2"
-          : "SELECT coalesce(max(seq), 0) FROM messages WHERE conversation = ?1 AND time <= ?2");
-  query.bind(1, conversation).bind(2, range.anchor);
-  query.step();
-  return query.integer(0);
-}
-
+// A page of a conversation. Ids grow with time, so id order is the order said; an id anchor
+// bounds by id, a time anchor by the time column.
 HistoryPage read_history(Database& db, const std::string& conversation,
                          const protocol::HistoryRange& range) {
   using Kind = protocol::HistoryRange::Kind;
   HistoryPage page;
-  std::int64_t bound = std::numeric_limits<std::int64_t>::max();
-  if (range.kind != Kind::latest) {
-    const auto seq = anchor_seq(db, conversation, range);
-    if (!seq) {
+  const bool by_time = protocol::is_timestamp(range.anchor);
+  if (range.kind != Kind::latest && !by_time) {
+    auto& exists = db.cached("SELECT 1 FROM messages WHERE conversation = ?1 AND id = ?2");
+    exists.bind(1, conversation).bind(2, range.anchor);
+    if (!exists.step()) {
       page.anchor_found = false;
       return page;
     }
-    bound = *seq;
   }
   const bool forward = range.kind == Kind::after;
-  auto& query =
-      db.cached(forward ? fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND seq > ?2"
-                                      " ORDER BY seq LIMIT ?3",
-                                      message_columns)
-                        : fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND seq < ?2"
-                                      " ORDER BY seq DESC LIMIT ?3",
-                                      message_columns));
-  query.bind(1, conversation).bind(2, bound).bind(3, static_cast<std::int64_t>(range.limit + 1));
+  const std::string_view bound = range.kind == Kind::latest ? "1"
+                                 : by_time                  ? (forward ? "time > ?2" : "time < ?2")
+                                                            : (forward ? "id > ?2" : "id < ?2");
+  auto& query = db.cached(
+      fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND {} ORDER BY id {} LIMIT ?3",
+                  message_columns, bound, forward ? "ASC" : "DESC"));
+  query.bind(1, conversation).bind(3, static_cast<std::int64_t>(range.limit + 1));
+  if (range.kind != Kind::latest) query.bind(2, range.anchor);
   while (query.step()) page.messages.push_back(read_message(query, 0));
   if (page.messages.size() > range.limit) {
     page.more = true;
@@ -142,37 +122,18 @@ void SqliteStore::run_writer() {
 }
 
 void SqliteStore::run_batch(std::deque<Job>& batch) {
+  // The whole batch in one transaction; if any job fails, it is rolled back and every job runs
+  // again in a transaction of its own, so that one bad job fails alone.
   std::vector<bool> done(batch.size(), false);
-  bool committed = false;
-  try {
-    db_.exec("BEGIN IMMEDIATE");
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      db_.exec("SAVEPOINT job");
-      try {
-        batch[i].work(db_);
-        db_.exec("RELEASE job");
-        done[i] = true;
-      } catch (const SqliteError& error) {
-        std::fprintf(stderr, "chatd: store: %s\n", error.what());
-        db_.exec("ROLLBACK TO job");
-        db_.exec("RELEASE job");
-      }
-    }
-    db_.exec("COMMIT");
-    committed = true;
-  } catch (const SqliteError& error) {
-    std::fprintf(stderr, "chatd: store: commit failed: %s\n", error.what());
-    try {
-      db_.exec("ROLLBACK");
-    } catch (const SqliteError&) {
-      // Already rolled back by SQLite itself (it does on I/O errors and a full disk).
-    }
+  if (!run_in_transaction(batch, 0, batch.size())) {
+    for (std::size_t i = 0; i < batch.size(); ++i) done[i] = run_in_transaction(batch, i, i + 1);
+  } else {
+    done.assign(batch.size(), true);
   }
   std::vector<std::pair<std::function<void(bool)>, bool>> completions;
   completions.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].completion)
-      completions.emplace_back(std::move(batch[i].completion), committed && done[i]);
+    if (batch[i].completion) completions.emplace_back(std::move(batch[i].completion), done[i]);
   }
   if (completions.empty()) return;
   // One handler for the batch keeps the callbacks in order and costs one wake-up. The tracked
@@ -181,6 +142,23 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
              [completions = std::move(completions)]() mutable {
                for (auto& [completion, ok] : completions) completion(ok);
              });
+}
+
+bool SqliteStore::run_in_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last) {
+  try {
+    db_.cached("BEGIN IMMEDIATE").run();
+    for (auto i = first; i < last; ++i) batch[i].work(db_);
+    db_.cached("COMMIT").run();
+    return true;
+  } catch (const SqliteError& error) {
+    std::fprintf(stderr, "chatd: store: %s\n", error.what());
+    try {
+      db_.exec("ROLLBACK");
+    } catch (const SqliteError&) {
+      // Already rolled back by SQLite itself (it does on I/O errors and a full disk).
+    }
+    return false;
+  }
 }
 
 void SqliteStore::submit(std::function<void(Database&)> work, Done done) {
@@ -207,25 +185,21 @@ void SqliteStore::submit(std::function<Value(Database&)> work, Result<Value> don
 }
 
 Snapshot SqliteStore::load() {
-  std::promise<Snapshot> loaded;
-  submit(
-      [&loaded](Database& db) {
-        Snapshot snapshot;
-        auto accounts = db.prepare("SELECT id, nickname FROM accounts ORDER BY created, id");
-        while (accounts.step()) snapshot.accounts.push_back({accounts.text(0), accounts.text(1)});
-        auto rooms = db.prepare("SELECT folded, name, owner_id FROM rooms ORDER BY folded");
-        auto members = db.prepare("SELECT account_id FROM room_members WHERE room = ?1");
-        while (rooms.step()) {
-          RoomRecord room{rooms.text(1), rooms.text(2), {}};
-          members.reset();
-          members.bind(1, rooms.text(0));
-          while (members.step()) room.member_ids.push_back(members.text(0));
-          snapshot.rooms.push_back(std::move(room));
-        }
-        loaded.set_value(std::move(snapshot));
-      },
-      {});
-  return loaded.get_future().get();
+  // Before the event loop starts nothing is queued, so the writer is idle and this thread may
+  // use the connection; a failure reaches the caller as an exception.
+  Snapshot snapshot;
+  auto accounts = db_.prepare("SELECT id, nickname FROM accounts ORDER BY created, id");
+  while (accounts.step()) snapshot.accounts.push_back({accounts.text(0), accounts.text(1)});
+  auto rooms = db_.prepare("SELECT folded, name, owner_id FROM rooms ORDER BY folded");
+  auto members = db_.prepare("SELECT account_id FROM room_members WHERE room = ?1");
+  while (rooms.step()) {
+    RoomRecord room{rooms.text(1), rooms.text(2), {}};
+    members.reset();
+    members.bind(1, rooms.text(0));
+    while (members.step()) room.member_ids.push_back(members.text(0));
+    snapshot.rooms.push_back(std::move(room));
+  }
+  return snapshot;
 }
 
 void SqliteStore::flush(Done done) {
@@ -400,8 +374,10 @@ void SqliteStore::save_message(protocol::ChatMessage message, std::string conver
             .bind(7, message.text)
             .run();
         if (pending_for) {
-          db.cached("INSERT INTO pending (account_id, seq) VALUES (?1, last_insert_rowid())")
+          db.cached("INSERT INTO pending (account_id, conversation, id) VALUES (?1, ?2, ?3)")
               .bind(1, *pending_for)
+              .bind(2, conversation)
+              .bind(3, message.id)
               .run();
         }
       },
@@ -421,7 +397,8 @@ void SqliteStore::take_pending(std::string account_id,
       [account_id = std::move(account_id)](Database& db) {
         std::vector<protocol::ChatMessage> messages;
         auto& query = db.cached(fmt::format(
-            "SELECT {} FROM messages JOIN pending USING (seq) WHERE account_id = ?1 ORDER BY seq",
+            "SELECT {} FROM pending JOIN messages USING (conversation, id) WHERE account_id = ?1"
+            " ORDER BY id",
             message_columns));
         query.bind(1, account_id);
         while (query.step()) messages.push_back(read_message(query, 0));
@@ -436,8 +413,8 @@ void SqliteStore::set_read_marker(std::string account_id, std::string conversati
   submit<bool>(
       [account_id = std::move(account_id), conversation = std::move(conversation),
        message_id = std::move(message_id)](Database& db) {
-        auto& exists = db.cached("SELECT 1 FROM messages WHERE id = ?1 AND conversation = ?2");
-        exists.bind(1, message_id).bind(2, conversation);
+        auto& exists = db.cached("SELECT 1 FROM messages WHERE conversation = ?1 AND id = ?2");
+        exists.bind(1, conversation).bind(2, message_id);
         if (!exists.step()) return false;
         db.cached(
               "INSERT INTO read_markers (account_id, conversation, message_id) VALUES (?1, ?2, ?3)"

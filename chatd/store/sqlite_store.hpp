@@ -16,8 +16,8 @@ namespace chat::store {
 // The embedded store: one SQLite file in WAL mode, written by a thread of its own so that the
 // event loop never waits on the disk. Calls queue jobs; the writer takes every job queued so
 // far and runs them in one transaction (group commit, one fsync for the lot), then posts their
-// callbacks back to the event loop in order. A job that fails is rolled back alone (savepoint);
-// a commit that fails (disk full) fails every job of its batch.
+// callbacks back to the event loop in order. When a job fails, the batch is rolled back and its
+// jobs run again one transaction each, so only that job fails; a disk that is full fails them all.
 class SqliteStore final : public Store {
  public:
   // Opens or creates the database and migrates its schema; throws SqliteError on failure.
@@ -69,6 +69,8 @@ class SqliteStore final : public Store {
   void submit(std::function<void(Database&)> work, Done done);
   void run_writer();
   void run_batch(std::deque<Job>& batch);
+  // Runs batch[first, last) in one transaction; false (rolled back) if any of them failed.
+  bool run_in_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last);
 
   asio::any_io_executor executor_;
   Database db_;

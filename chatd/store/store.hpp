@@ -47,7 +47,7 @@ class Store {
 
   virtual ~Store() = default;
 
-  // Synchronous, before the event loop starts.
+  // Synchronous, before the event loop starts and before any other call; throws on failure.
   virtual Snapshot load() = 0;
   // `done` runs once everything asked before is durable.
   virtual void flush(Done done) = 0;

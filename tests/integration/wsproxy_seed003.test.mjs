@@ -5,7 +5,9 @@ import { chatdWithProxy } from '../lib/processes.mjs';
 import { WsClient } from '../lib/ws_client.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 
+// User identifiers are random (version 4) UUIDs; message ids are time-ordered (version 7).
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const MSGID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 // The browser's frames, verbatim from seed 003 (whitespace included).
@@ -43,7 +45,7 @@ function assertSeedFrame(frame, seedObject, extraKeys) {
   assert.deepEqual(Object.keys(frame), [...Object.keys(seedObject), ...extraKeys], JSON.stringify(frame));
   for (const [key, value] of Object.entries(seedObject)) assert.equal(frame[key], value, key);
   if (extraKeys.includes('time')) assert.match(frame.time, TIME);
-  if (extraKeys.includes('id')) assert.match(frame.id, UUID);
+  if (extraKeys.includes('id')) assert.match(frame.id, MSGID);
 }
 
 const servers = chatdWithProxy();

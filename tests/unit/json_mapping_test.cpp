@@ -1,10 +1,10 @@
+#include "protocol/json_mapping.hpp"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
-
-#include "protocol/json_mapping.hpp"
 
 using namespace chat::protocol;
 using Json = nlohmann::ordered_json;
@@ -32,10 +32,12 @@ Json frame_for(const std::string& line) {
 }  // namespace
 
 TEST_CASE("seed 003 commands and messages become chatd lines") {
-  CHECK(line_for(R"({"type": "command", "action": "create", "target": "#main"})") == "CREATE #main");
+  CHECK(line_for(R"({"type": "command", "action": "create", "target": "#main"})") ==
+        "CREATE #main");
   CHECK(line_for(R"({"type": "command", "action": "join", "target": "#main"})") == "JOIN #main");
   CHECK(line_for(R"({"type": "command", "action": "leave", "target": "#main"})") == "LEAVE #main");
-  CHECK(line_for(R"({"type": "command", "action": "destroy", "target": "#main"})") == "DESTROY #main");
+  CHECK(line_for(R"({"type": "command", "action": "destroy", "target": "#main"})") ==
+        "DESTROY #main");
   CHECK(line_for(R"({"type": "message", "target": "#main", "message": "Hello guys!"})") ==
         "MSG #main Hello guys!");
   CHECK(line_for(R"({"type": "message", "target": "username", "message": "message"})") ==
@@ -63,9 +65,10 @@ TEST_CASE("a line break inside a field never smuggles a second command") {
 
 TEST_CASE("chatd lines become seed 003 frames with seed keys first, in seed order") {
   const auto message = frame_for("MESSAGE m1 2026-11-23T15:00:00.000Z #main u1 alice Hello guys!");
-  CHECK(message.dump() ==
-        R"({"type":"message","emitter":"participant","target":"#main","identifier":"u1",)"
-        R"("message":"Hello guys!","nickname":"alice","id":"m1","time":"2026-11-23T15:00:00.000Z"})");
+  CHECK(
+      message.dump() ==
+      R"({"type":"message","emitter":"participant","target":"#main","identifier":"u1",)"
+      R"("message":"Hello guys!","nickname":"alice","id":"m1","time":"2026-11-23T15:00:00.000Z"})");
 
   const auto join = frame_for("EVENT t JOIN #main u1 alice");
   CHECK(join.dump() ==
@@ -98,4 +101,52 @@ TEST_CASE("replies and errors become frames; internal lines are dropped") {
         R"({"type":"error","code":"unknown-command","message":"Unrecognised command."})");
   CHECK_FALSE(line_to_frame("OK RICH"));
   CHECK_FALSE(line_to_frame("RECEIVE bob hi"));
+}
+
+TEST_CASE("account, history and read-marker frames become chatd lines") {
+  CHECK(line_for(R"({"type":"login","nickname":"alice","password":"correct-horse"})") ==
+        "LOGIN alice correct-horse");
+  CHECK(line_for(R"({"type":"register","password":"correct-horse"})") == "REGISTER correct-horse");
+  CHECK(line_for(R"({"type":"resume","token":"abc"})") == "RESUME abc");
+  CHECK(line_for(R"({"type":"password","old":"a-secret","new":"b-secret"})") ==
+        "PASSWORD a-secret b-secret");
+  CHECK(line_for(R"({"type":"history","target":"#main"})") == "HISTORY #main");
+  CHECK(line_for(R"({"type":"history","target":"@bob","before":"id-1","limit":20})") ==
+        "HISTORY @bob BEFORE id-1 20");
+  CHECK(line_for(R"({"type":"history","target":"*","after":"id-2"})") == "HISTORY * AFTER id-2");
+  CHECK(line_for(R"({"type":"read","target":"#main","id":"id-3"})") == "READ #main id-3");
+  CHECK(line_for(R"({"type":"read","target":"#main"})") == "READ #main");
+  CHECK(line_for(R"({"type":"command","action":"joined"})") == "JOINED");
+  // Words that would smuggle a second argument or command are refused.
+  CHECK(error_for(R"({"type":"login","nickname":"alice","password":"two words"})") ==
+        "invalid-frame");
+  CHECK(error_for(R"({"type":"register","password":"x\nQUIT"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"history","target":"#main","limit":-1})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"history","target":"#main","limit":"5"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"resume"})") == "invalid-frame");
+}
+
+TEST_CASE("account, history and read-marker lines become frames") {
+  const auto login = frame_for("OK LOGIN alice uid-1 0123abcd");
+  CHECK(login == Json::parse(R"({"type":"reply","command":"login","nickname":"alice",
+                                "identifier":"uid-1","token":"0123abcd"})"));
+  CHECK(frame_for("OK REGISTER alice uid-1") ==
+        Json::parse(
+            R"({"type":"reply","command":"register","nickname":"alice","identifier":"uid-1"})"));
+  CHECK(frame_for("OK JOINED #a #b") ==
+        Json::parse(R"({"type":"reply","command":"joined","rooms":["#a","#b"]})"));
+  CHECK(frame_for("OK HISTORY #main 2 more") ==
+        Json::parse(
+            R"({"type":"reply","command":"history","target":"#main","count":2,"more":true})"));
+  CHECK(frame_for("OK HISTORY #main 0 end")["more"] == false);
+  CHECK(frame_for("OK READ #main -")["id"].is_null());
+  CHECK(frame_for("OK READ #main m-1")["id"] == "m-1");
+  const auto stored = frame_for("HISTORY m-1 2026-11-23T15:32:54.691Z #main uid-1 alice hi there");
+  CHECK(stored == Json::parse(R"({"type":"history","emitter":"participant","target":"#main",
+                                 "identifier":"uid-1","message":"hi there","nickname":"alice",
+                                 "id":"m-1","time":"2026-11-23T15:32:54.691Z"})"));
+  const auto read = frame_for("EVENT 2026-11-23T15:32:54.691Z READ #main uid-1 alice m-1");
+  CHECK(read == Json::parse(R"({"type":"event","emitter":"user","identifier":"uid-1","event":"read",
+                               "target":"#main","nickname":"alice","id":"m-1",
+                               "time":"2026-11-23T15:32:54.691Z"})"));
 }

@@ -1,0 +1,199 @@
+// What the store costs: messages per second chatd acknowledges with its SQLite store on (a real
+// file, every OK after the fsync) against --no-store, and the delivery latency a room message
+// gets from each. chatd runs pinned to CPU 0, this load generator to CPU 1 (taskset).
+//
+//   node bench/store.mjs [--seconds 5] [--senders 50] [--window 16] [--members 1] [--runs 3]
+//                        [--no-pin]
+//
+// Throughput: `senders` connections, each in a room of its own with `members` - 1 listeners
+// (members 1: each message is delivered once, to its sender, so the store is measured rather than
+// the fan-out), each keeping `window` messages sent and not yet acknowledged. --no-pin lets
+// chatd's threads (event loop, store writer) use both cores. Latency: meanwhile a probe sends 100 messages a second into a
+// two-member room and times each from send to arrival at the other member.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const chatdBin = process.env.CHATD_BIN ?? path.join(root, 'build/chatd/chatd');
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const seconds = option('seconds', 5);
+const senders = option('senders', 50);
+const windowSize = option('window', 16);
+const runs = option('runs', 3);
+const members = option('members', 1);
+const pinned = !process.argv.includes('--no-pin');
+
+if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+
+function startChatd(args) {
+  const command = pinned ? ['taskset', '-c', '0', chatdBin] : [chatdBin];
+  const child = spawn(command[0], [...command.slice(1), '--bind', '127.0.0.1', '--port', '0', ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on \S+:(\d+)/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`chatd exited ${code}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+// A connection that calls onLine for each line.
+function connect(port, onLine) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' }, () => resolve(socket));
+    socket.setNoDelay(true);
+    let pending = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        onLine(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+      }
+    });
+  });
+}
+
+// Sends the lines and waits until `count` lines starting with `prefix` have come back.
+function expect(socket, lines, prefix, count, state) {
+  return new Promise((resolve) => {
+    state.waiting = { prefix, count, resolve };
+    socket.write(lines.map((line) => `${line}\n`).join(''));
+  });
+}
+
+async function client(port, nick, room) {
+  const state = { waiting: null, onLine: null };
+  const socket = await connect(port, (line) => {
+    if (state.onLine) return state.onLine(line);
+    const waiting = state.waiting;
+    if (waiting && line.startsWith(waiting.prefix) && --waiting.count === 0) {
+      state.waiting = null;
+      waiting.resolve();
+    }
+  });
+  await expect(socket, ['RICH', `USERNAME ${nick}`, `JOIN ${room}`], 'OK ', 3, state);
+  return { socket, state };
+}
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+}
+
+async function run(args) {
+  const { child, port } = await startChatd(args);
+  const tag = Math.random().toString(36).slice(2, 8);
+  const workers = [];
+  const listeners = [];
+  for (let i = 0; i < senders; i += 1) {
+    workers.push(await client(port, `s${tag}${i}`, `#r${tag}${i}`));
+    for (let m = 1; m < members; m += 1) {
+      const listener = await client(port, `m${tag}${i}x${m}`, `#r${tag}${i}`);
+      listener.state.onLine = () => {};
+      listeners.push(listener);
+    }
+  }
+  const probe = await client(port, `p${tag}`, `#probe${tag}`);
+  const listener = await client(port, `l${tag}`, `#probe${tag}`);
+
+  const text = 'x'.repeat(64);
+  let acknowledged = 0;
+  let running = true;
+  for (const [i, worker] of workers.entries()) {
+    let inFlight = 0;
+    const line = `MSG #r${tag}${i} ${text}\n`;
+    const top = () => {
+      let batch = '';
+      while (running && inFlight < windowSize) {
+        batch += line;
+        inFlight += 1;
+      }
+      if (batch) worker.socket.write(batch);
+    };
+    worker.state.onLine = (line) => {
+      if (line.startsWith('OK MSG')) {
+        inFlight -= 1;
+        acknowledged += 1;
+        top();
+      }
+    };
+    top();
+  }
+  const latencies = [];
+  const sentAt = new Map();
+  listener.state.onLine = (line) => {
+    const marker = / probe(\d+)$/.exec(line);
+    if (marker && sentAt.has(marker[1])) latencies.push(Number(process.hrtime.bigint() - sentAt.get(marker[1])) / 1e6);
+  };
+  probe.state.onLine = () => {};
+  let probes = 0;
+  const probeTimer = setInterval(() => {
+    const id = String(probes++);
+    sentAt.set(id, process.hrtime.bigint());
+    probe.socket.write(`MSG #probe${tag} probe${id}\n`);
+  }, 10);
+
+  const warmup = 1000;
+  await new Promise((resolve) => setTimeout(resolve, warmup));
+  const startCount = acknowledged;
+  const started = process.hrtime.bigint();
+  latencies.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = (acknowledged - startCount) / elapsed;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  running = false;
+  clearInterval(probeTimer);
+  for (const connection of [...workers, ...listeners, probe, listener]) connection.socket.destroy();
+  await stop(child);
+  return { rate, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), samples: sorted.length };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-bench-'));
+const results = { store: [], none: [] };
+try {
+  for (let i = 0; i < runs; i += 1) {
+    // Interleaved, a fresh database each time.
+    results.store.push(await run(['--db', path.join(dir, `bench${i}.db`)]));
+    results.none.push(await run(['--no-store']));
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const summary = (name, list) => ({
+  name,
+  rate: median(list.map((r) => r.rate)),
+  p50: median(list.map((r) => r.p50)),
+  p99: median(list.map((r) => r.p99)),
+});
+const store = summary('SQLite store (file, synchronous=FULL)', results.store);
+const none = summary('--no-store', results.none);
+console.log(`chatd store benchmark: ${senders} senders in rooms of ${members}, window ${windowSize}, ` +
+  `${seconds} s x ${runs} runs (medians), ${pinned ? 'chatd pinned to CPU 0, load to CPU 1' : 'not pinned'}`);
+console.log('| mode | messages acknowledged per second | probe latency p50 | p99 |');
+console.log('|---|---|---|---|');
+for (const row of [store, none]) {
+  console.log(`| ${row.name} | ${Math.round(row.rate)} | ${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms |`);
+}
+console.log(`store throughput vs --no-store: ${(100 * store.rate / none.rate).toFixed(1)}%`);
+console.log(`latency added by the store: p50 +${(store.p50 - none.p50).toFixed(2)} ms, p99 +${(store.p99 - none.p99).toFixed(2)} ms`);
