@@ -94,13 +94,11 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
                          {user.rooms.begin(), user.rooms.end()},
                          [this, user_id, done = std::move(done)](bool ok) {
                            if (ok) return done(std::nullopt);
-                           auto& failed = users_.at(user_id);
-                           failed.registered = false;
-                           if (failed.clients.empty()) {
-                             // The guest left meanwhile: it is gone after all.
-                             ids_by_nickname_.erase(protocol::fold_case(failed.nickname));
-                             users_.erase(user_id);
-                           }
+                           const auto failed = users_.find(user_id);
+                           failed->second.registered = false;
+                           // The guest left meanwhile (and went offline as an account would):
+                           // it leaves its rooms and its nickname after all.
+                           if (failed->second.clients.empty()) remove_guest(failed);
                            done(Error::store_failed);
                          });
 }
@@ -132,19 +130,20 @@ void Hub::detach(const std::string& user_id, const Client& client) {
   auto& user = it->second;
   std::erase(user.clients, &client);
   if (!user.clients.empty()) return;
-  if (!user.registered) {
-    for (const auto& folded_room : user.rooms) {
-      auto& room = rooms_.at(folded_room);
-      room.member_ids.erase(user_id);
-      deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
-    }
-  }
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
-  if (!user.registered) {
-    ids_by_nickname_.erase(protocol::fold_case(user.nickname));
-    users_.erase(it);
-  }
+  if (!user.registered) remove_guest(it);
   deliver_to_all(offline);
+}
+
+void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
+  const auto& user_id = guest->first;
+  for (const auto& folded_room : guest->second.rooms) {
+    auto& room = rooms_.at(folded_room);
+    room.member_ids.erase(user_id);
+    deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
+  }
+  ids_by_nickname_.erase(protocol::fold_case(guest->second.nickname));
+  users_.erase(guest);
 }
 
 std::variant<std::string, Hub::Error> Hub::conversation(const std::string& user_id,

@@ -108,6 +108,8 @@ class Hub {
   // of a room or a membership that a crash could still undo.
   void announce_when_stored(std::vector<Announcement> announcements, std::string name,
                             Reply<RoomResult> done);
+  // A guest's last connection is gone: it leaves its rooms (telling them) and its nickname.
+  void remove_guest(std::unordered_map<std::string, User>::iterator guest);
   // Creates a room whose name is valid and free, within the limits (the caller announces it).
   std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
                                       std::string folded);

@@ -3,29 +3,12 @@
 // connections at once, session tokens, password changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatdPool, errorLine, fields, parseEvent, parseMessage, UUID } from '../lib/chat_client.mjs';
+import { chatdPool, errorLine, parseEvent, parseMessage } from '../lib/chat_client.mjs';
 
 const pool = chatdPool();
 
-// A guest `nick` that registers `password`; returns the connection, logged in to the account.
-async function registered(nick, password = 'correct-horse') {
-  const client = await pool.rich(nick);
-  client.send(`REGISTER ${password}`);
-  assert.equal(await client.lineMatching(/^(OK|ERROR) REGISTER/), `OK REGISTER ${nick} ${client.id}`);
-  return client;
-}
-
-// A new rich connection that logs in to an account; returns it with its session token.
-async function loggedIn(nick, password = 'correct-horse') {
-  const client = await pool.rich();
-  client.send(`LOGIN ${nick} ${password}`);
-  const [ok, verb, name, identifier, token] = fields(await client.lineMatching(/^(OK|ERROR) LOGIN/), 5);
-  assert.deepEqual([ok, verb, name], ['OK', 'LOGIN', nick]);
-  assert.match(identifier, UUID);
-  assert.match(token, /^[0-9a-f]{64}$/);
-  Object.assign(client, { nick, id: identifier, token, loggedIn: true });
-  return client;
-}
+const registered = (nick, password) => pool.account(nick, password);
+const loggedIn = (nick, password) => pool.accountLogin(nick, password);
 
 test('register keeps the identifier; logging in again gives the same account', async () => {
   const alice = await registered('alice');

@@ -34,28 +34,12 @@ async function reply(client, verb) {
   return client.lineMatching(new RegExp(`^(OK|ERROR) ${verb}\\b`), 10000);
 }
 
-async function account(pool, nick) {
-  const client = await pool.rich(nick);
-  client.send('REGISTER correct-horse');
-  assert.match(await reply(client, 'REGISTER'), /^OK REGISTER /);
-  return client;
-}
-
-async function login(pool, nick) {
-  const client = await pool.rich();
-  client.send(`LOGIN ${nick} correct-horse`);
-  const [ok, verb, , id] = fields(await reply(client, 'LOGIN'), 5);
-  assert.deepEqual([ok, verb], ['OK', 'LOGIN']);
-  client.id = id;
-  return client;
-}
-
 test('a clean restart keeps accounts, rooms with their owners, memberships and history', async () => {
   const db = tempDatabase();
   let chatd = await startChatd(['--db', db.path]);
   let pool = new ChatPool(chatd.port);
   try {
-    const ada = await account(pool, 'ada');
+    const ada = await pool.account('ada');
     ada.send('JOIN #keep');
     await reply(ada, 'JOIN');
     const guest = await pool.rich('passing');
@@ -68,7 +52,7 @@ test('a clean restart keeps accounts, rooms with their owners, memberships and h
 
     chatd = await startChatd(['--db', db.path]);
     pool = new ChatPool(chatd.port);
-    const back = await login(pool, 'ada');
+    const back = await pool.accountLogin('ada');
     assert.equal(back.id, ada.id);
     assert.deepEqual(await back.list('JOINED'), ['#keep']);
     assert.deepEqual(await back.list('ROOMS'), ['#guestroom', '#keep']);
@@ -77,7 +61,7 @@ test('a clean restart keeps accounts, rooms with their owners, memberships and h
     impostor.send('USERNAME ada');
     assert.match(await impostor.line(), /^ERROR USERNAME nickname-registered /);
     // The owner is still the owner: another account may not destroy #keep.
-    const bob = await account(pool, 'bob');
+    const bob = await pool.account('bob');
     bob.send('JOIN #keep');
     await reply(bob, 'JOIN');
     bob.send('DESTROY #keep');
@@ -95,7 +79,7 @@ test('SIGKILL in the middle of traffic: every acknowledged message, account and 
   let pool = new ChatPool(chatd.port);
   const acknowledged = [];
   try {
-    const owner = await account(pool, 'kilroy');
+    const owner = await pool.account('kilroy');
     owner.send('JOIN #crash');
     await reply(owner, 'JOIN');
     const writers = [];
@@ -131,7 +115,7 @@ test('SIGKILL in the middle of traffic: every acknowledged message, account and 
 
     chatd = await startChatd(['--db', db.path]);
     pool = new ChatPool(chatd.port);
-    const back = await login(pool, 'kilroy');
+    const back = await pool.accountLogin('kilroy');
     assert.deepEqual(await back.list('JOINED'), ['#crash']);
     const stored = await wholeHistory(back, '#crash');
     assert.equal(new Set(stored).size, stored.length, 'a message is stored twice');

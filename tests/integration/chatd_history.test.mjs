@@ -3,9 +3,8 @@
 // read what, read markers shared by an account's connections, and --no-store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatdPool, errorLine, fields, parseEvent, parseMessage, UUID } from '../lib/chat_client.mjs';
+import { ChatPool, chatdPool, errorLine, fields, parseMessage } from '../lib/chat_client.mjs';
 import { startChatd } from '../lib/processes.mjs';
-import { ChatPool } from '../lib/chat_client.mjs';
 
 const pool = chatdPool();
 
@@ -39,12 +38,7 @@ async function say(client, target, count, prefix = 'm') {
   return ids;
 }
 
-async function registered(nick, password = 'correct-horse') {
-  const client = await pool.rich(nick);
-  client.send(`REGISTER ${password}`);
-  assert.match(await client.lineMatching(/^(OK|ERROR) REGISTER/), /^OK REGISTER /);
-  return client;
-}
+const registered = (nick) => pool.account(nick);
 
 test('the latest page, then pages back by message id, then the start of the conversation', async () => {
   const ann = await pool.rich('ann');

@@ -223,6 +223,27 @@ export class ChatPool {
     return client;
   }
 
+  // A rich guest `nick` that registers `password`: the connection is then the account's.
+  async account(nick, password = 'correct-horse') {
+    const client = await this.rich(nick);
+    client.send(`REGISTER ${password}`);
+    assert.equal(await client.lineMatching(/^(OK|ERROR) REGISTER/, 10000), `OK REGISTER ${nick} ${client.id}`);
+    return client;
+  }
+
+  // A new rich connection logged in to an account with its password; it knows its identifier
+  // and the session token chatd gave.
+  async accountLogin(nick, password = 'correct-horse') {
+    const client = await this.rich();
+    client.send(`LOGIN ${nick} ${password}`);
+    const [ok, verb, name, identifier, token] = fields(await client.lineMatching(/^(OK|ERROR) LOGIN/, 10000), 5);
+    assert.deepEqual([ok, verb, name], ['OK', 'LOGIN', nick]);
+    assert.match(identifier, UUID);
+    assert.match(token, /^[0-9a-f]{64}$/);
+    Object.assign(client, { nick, id: identifier, token, loggedIn: true });
+    return client;
+  }
+
   // Logs `nick` in; every rich user in `observers` must see its ONLINE event. A plain user's
   // identifier (plain mode never shows it) is learnt from those events.
   async arrive(mode, nick, observers) {
