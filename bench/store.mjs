@@ -94,6 +94,12 @@ async function client(port, nick, room) {
   return { socket, state };
 }
 
+// CPU seconds chatd has used so far (all its threads), from /proc.
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime + stime, in clock ticks
+}
+
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 }
@@ -154,17 +160,19 @@ async function run(args) {
   const warmup = 1000;
   await new Promise((resolve) => setTimeout(resolve, warmup));
   const startCount = acknowledged;
+  const startCpu = cpuSeconds(child.pid);
   const started = process.hrtime.bigint();
   latencies.length = 0;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = (cpuSeconds(child.pid) - startCpu) / elapsed;
   const rate = (acknowledged - startCount) / elapsed;
   const sorted = [...latencies].sort((a, b) => a - b);
   running = false;
   clearInterval(probeTimer);
   for (const connection of [...workers, ...listeners, probe, listener]) connection.socket.destroy();
   await stop(child);
-  return { rate, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), samples: sorted.length };
+  return { rate, cpu, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-bench-'));
@@ -183,6 +191,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const summary = (name, list) => ({
   name,
   rate: median(list.map((r) => r.rate)),
+  cpu: median(list.map((r) => r.cpu)),
   p50: median(list.map((r) => r.p50)),
   p99: median(list.map((r) => r.p99)),
 });
@@ -190,10 +199,11 @@ const store = summary('SQLite store (file, synchronous=FULL)', results.store);
 const none = summary('--no-store', results.none);
 console.log(`chatd store benchmark: ${senders} senders in rooms of ${members}, window ${windowSize}, ` +
   `${seconds} s x ${runs} runs (medians), ${pinned ? 'chatd pinned to CPU 0, load to CPU 1' : 'not pinned'}`);
-console.log('| mode | messages acknowledged per second | probe latency p50 | p99 |');
-console.log('|---|---|---|---|');
+console.log('| mode | messages acknowledged per second | chatd CPU (all threads) | probe latency p50 | p99 |');
+console.log('|---|---|---|---|---|');
 for (const row of [store, none]) {
-  console.log(`| ${row.name} | ${Math.round(row.rate)} | ${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms |`);
+  console.log(`| ${row.name} | ${Math.round(row.rate)} | ${(100 * row.cpu).toFixed(0)}% | ` +
+    `${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms |`);
 }
 console.log(`store throughput vs --no-store: ${(100 * store.rate / none.rate).toFixed(1)}%`);
 console.log(`latency added by the store: p50 +${(store.p50 - none.p50).toFixed(2)} ms, p99 +${(store.p99 - none.p99).toFixed(2)} ms`);

@@ -1,27 +1,50 @@
 // The controller: wires the WebSocket (connection.js), the chat state (state.js) and the DOM
 // (view.js) together and speaks wsproxy's JSON protocol (docs/protocol.md, last section).
 
-import { Connection } from './connection.js';
-import { ChatState, EVERYONE, roomKey } from './state.js';
+import { Connection, requestOnce } from './connection.js';
+import { ChatState, EVERYONE, dmKey, fold, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
+// An account's session token (never its password): kept across reloads, shared by the tabs.
+const TOKEN_STORAGE_KEY = 'chat.token';
+// The people an account has private conversations with, per account: chatd has no list of them,
+// and a private message kept while the account was offline reaches only the first tab to log in.
+const DMS_STORAGE_PREFIX = 'chat.dms.';
 const MAX_RELOGIN_ATTEMPTS = 8;
+const HISTORY_PAGE = 50;
 
 const connection = new Connection();
 const state = new ChatState();
 
-// The session survives reconnections: the nickname we log in with again and the rooms we re-join.
+// The session survives reconnections: how we log in again and the rooms we re-join.
 const session = {
-  // login: on the login screen; pending: a login the user asked for; relogin: logging in again
-  // after the socket dropped; in: logged in; logout: a logout the user asked for.
+  // login: on the login screen; pending: a login the user asked for; resume: logging in with the
+  // stored session token as the page loads; relogin: logging in again after the socket dropped;
+  // in: logged in; logout: a logout the user asked for.
   phase: 'login',
+  intent: 'guest', // what a pending login does: guest | login (to an account) | register
   nickname: null, // what to (re)login as
+  password: null, // only while a pending login or registration needs it; never stored
+  account: false, // logged in to an account (read markers, resume with the token)
+  token: null, // the account's session token
+  error: '', // shown on the login screen once a logout the app started is done
   rooms: new Map(), // roomKey -> room name we are in (or asked to join)
   reloginAttempts: 0,
   rejoining: new Set(), // roomKeys re-joined after a reconnect: "already a member" is not an error
   selectAfterJoin: null, // roomKey to open once its join is confirmed
+  entered: new Set(), // roomKeys whose members and messages were asked for on this connection
+  storeDisabled: false, // chatd keeps no history (--no-store)
+  abandoned: 0, // answers still to come to a resume given up on and the logout behind it
 };
+
+// chatd answers the commands of a connection in order, so the answers to HISTORY are matched to
+// the requests still waiting, oldest first. A page's {"type":"history"} frames come before its
+// reply and belong to the oldest request.
+const historyRequests = []; // { key, mode: latest | before | after, anchor }
+let historyFrames = [];
+const markersAsked = new Set(); // conversations whose read marker was asked on this connection
+const readSent = new Map(); // key -> the message id last sent as read there
 
 const send = (frame) => connection.send(frame);
 const command = (action, target) => send(target === undefined
@@ -34,22 +57,102 @@ function sendOrComplain(frame) {
   return false;
 }
 
+function storage(kind) {
+  try {
+    return kind === 'local' ? window.localStorage : window.sessionStorage;
+  } catch {
+    return null; // storage disabled
+  }
+}
+function storedToken() {
+  try { return storage('local')?.getItem(TOKEN_STORAGE_KEY) ?? null; } catch { return null; }
+}
+function storeToken(token) {
+  try {
+    if (token) storage('local')?.setItem(TOKEN_STORAGE_KEY, token);
+    else storage('local')?.removeItem(TOKEN_STORAGE_KEY);
+  } catch { /* private mode */ }
+}
+function dmsStorageKey() {
+  return state.me ? `${DMS_STORAGE_PREFIX}${fold(state.me.nickname)}` : null;
+}
+function storedDms() {
+  try {
+    const list = JSON.parse(storage('local')?.getItem(dmsStorageKey()) ?? '[]');
+    return Array.isArray(list) ? list.filter((nick) => typeof nick === 'string' && nick) : [];
+  } catch {
+    return [];
+  }
+}
+function storeDms(list) {
+  try {
+    if (list.length) storage('local')?.setItem(dmsStorageKey(), JSON.stringify(list));
+    else storage('local')?.removeItem(dmsStorageKey());
+  } catch { /* private mode */ }
+}
+function rememberDm(nick) {
+  if (!session.account || !state.me) return;
+  const list = storedDms();
+  if (list.some((known) => fold(known) === fold(nick))) return;
+  storeDms([...list, nick]);
+}
+function forgetDm(nick) {
+  if (!session.account || !state.me) return;
+  storeDms(storedDms().filter((known) => fold(known) !== fold(nick)));
+}
+// Shows the account's private conversations that this tab does not have yet, with their history.
+function restoreDms() {
+  if (!session.account || session.phase !== 'in') return;
+  for (const nick of storedDms()) {
+    if (state.conversations.has(dmKey(nick))) continue;
+    syncConversation(state.addDm(nick).key);
+  }
+}
+
+function rememberedNickname() {
+  try { return storage('session')?.getItem(NICK_STORAGE_KEY) ?? ''; } catch { return ''; }
+}
+
+// The target a conversation is addressed by: "*", "#room" or "@nick".
+function targetOf(key) {
+  const conversation = state.conversations.get(key);
+  if (!conversation) return null;
+  if (conversation.kind === 'everyone') return EVERYONE;
+  if (conversation.kind === 'room') return state.rooms.get(key)?.name ?? conversation.name;
+  return `@${conversation.name}`;
+}
+
 const view = new View(state, {
-  login(nickname) {
+  login({ nickname, password, intent }) {
     session.phase = 'pending';
+    session.intent = intent;
     session.nickname = nickname;
-    if (send({ type: 'login', nickname })) view.setLoginBusy(true);
-    else view.setLoginBusy(true, 'Connecting to the server…');
+    session.password = password;
+    if (send(loginFrame())) view.setLoginBusy(true, '', intent);
+    else view.setLoginBusy(true, 'Connecting to the server…', intent);
+  },
+  cancelResume() {
+    // A resume already sent is undone (and its session ended) by a logout right behind it;
+    // both answers are ignored.
+    if (connection.isOpen && send({ type: 'command', action: 'logout' })) session.abandoned = 2;
+    storeToken(null);
+    session.token = null;
+    session.account = false;
+    session.phase = 'login';
+    view.showLogin({ nickname: rememberedNickname() });
   },
   send(text) {
-    const conversation = state.active;
-    let target = EVERYONE;
-    if (conversation.kind === 'room') target = state.rooms.get(conversation.key)?.name ?? conversation.name;
-    else if (conversation.kind === 'dm') target = `@${conversation.name}`;
+    const target = targetOf(state.activeKey) ?? EVERYONE;
     return sendOrComplain({ type: 'message', target, message: text });
   },
-  select(key) { state.select(key); },
-  openDm(nick) { state.openDm(nick); },
+  select(key) {
+    state.select(key);
+    openConversation(key);
+  },
+  openDm(nick) {
+    const conversation = state.openDm(nick);
+    openConversation(conversation.key);
+  },
   createRoom(name) { return sendOrComplain({ type: 'command', action: 'create', target: name }); },
   joinRoom(name) {
     session.selectAfterJoin = roomKey(name);
@@ -57,24 +160,58 @@ const view = new View(state, {
   },
   leaveRoom(name) { return sendOrComplain({ type: 'command', action: 'leave', target: name }); },
   destroyRoom(name) { return sendOrComplain({ type: 'command', action: 'destroy', target: name }); },
-  logout() {
-    // Until the reply comes, a dropped connection must not log us back in.
-    session.phase = 'logout';
-    if (!send({ type: 'command', action: 'logout' })) loggedOut();
-  },
+  loadOlder(key) { loadOlder(key); },
+  logout() { logout(); },
   reconnectNow() { connection.retryNow(); },
 });
+
+function loginFrame() {
+  if (session.intent === 'login') {
+    return { type: 'login', nickname: session.nickname, password: session.password };
+  }
+  return { type: 'login', nickname: session.nickname };
+}
+
+// Logs out on the server (an account's session token is revoked) and forgets the token.
+function logout(error = '') {
+  // Until the reply comes, a dropped connection must not log us back in.
+  session.phase = 'logout';
+  session.error = error;
+  if (session.account) {
+    storeToken(null);
+    storeDms([]);
+    session.token = null;
+  }
+  if (!send({ type: 'command', action: 'logout' })) loggedOut(error);
+}
 
 function loggedOut(error = '') {
   const nickname = session.nickname ?? '';
   session.phase = 'login';
   session.nickname = null;
+  session.password = null;
+  session.account = false;
+  session.token = null;
+  session.error = '';
   session.rooms.clear();
   session.rejoining.clear();
   session.selectAfterJoin = null;
+  forgetRequests();
+  readSent.clear();
   state.reset();
   view.setReconnecting(false);
   view.showLogin({ nickname, error });
+}
+
+// Whatever was asked on a socket that is gone will never be answered.
+function forgetRequests() {
+  for (const request of historyRequests) {
+    if (request.mode === 'before') state.setHistoryStatus(request.key, { loadingOlder: false });
+  }
+  historyRequests.length = 0;
+  historyFrames = [];
+  markersAsked.clear();
+  session.entered.clear();
 }
 
 // ---- connection ----------------------------------------------------------------------------
@@ -82,23 +219,36 @@ function loggedOut(error = '') {
 connection.addEventListener('open', () => {
   if (session.phase === 'pending') {
     view.setLoginStatus('');
-    send({ type: 'login', nickname: session.nickname });
+    send(loginFrame());
+  } else if (session.phase === 'resume') {
+    view.setResumeStatus('Signing you in…');
+    send({ type: 'resume', token: session.token });
   } else if (session.phase === 'relogin') {
+    if (session.account && !session.token) {
+      loggedOut('Your session ended; please log in again.');
+      return;
+    }
     view.setReconnecting(true, `Reconnecting… logging in as ${session.nickname}`);
-    send({ type: 'login', nickname: session.nickname });
+    send(session.account
+      ? { type: 'resume', token: session.token }
+      : { type: 'login', nickname: session.nickname });
   }
 });
 
 connection.addEventListener('close', () => {
+  forgetRequests();
+  session.abandoned = 0;
   if (session.phase === 'in' || session.phase === 'relogin') {
     if (session.phase === 'in') session.reloginAttempts = 0;
     session.phase = 'relogin';
-    // Keep showing the rooms and their history; they are re-joined after logging in again.
+    // Keep showing the rooms and their history; what was missed is fetched after logging in.
     view.setReconnecting(true);
   } else if (session.phase === 'pending') {
-    view.setLoginBusy(true, 'Connection lost; retrying…');
+    view.setLoginBusy(true, 'Connection lost; retrying…', session.intent);
+  } else if (session.phase === 'resume') {
+    view.setResumeStatus('Connection lost; retrying…');
   } else if (session.phase === 'logout') {
-    loggedOut();
+    loggedOut(session.error);
   }
 });
 
@@ -106,14 +256,23 @@ connection.addEventListener('state', (event) => {
   if (event.detail.state !== 'waiting') return;
   if (session.phase === 'relogin') view.setReconnecting(true);
   else if (session.phase === 'login') view.setLoginStatus('Cannot reach the server; retrying…');
-  else if (session.phase === 'pending') view.setLoginBusy(true, 'Cannot reach the server; retrying…');
+  else if (session.phase === 'pending') view.setLoginBusy(true, 'Cannot reach the server; retrying…', session.intent);
+  else if (session.phase === 'resume') view.setResumeStatus('Cannot reach the server; retrying…');
 });
 
 connection.addEventListener('frame', (event) => {
   const frame = event.detail;
+  if (session.abandoned > 0 && (frame.type === 'reply' || frame.type === 'error')
+    && ['login', 'resume', 'logout'].includes(frame.command)) {
+    session.abandoned -= 1; // see cancelResume
+    return;
+  }
+  // Logged out (or given up on a resume): what the old session still receives is not ours.
+  if (session.phase === 'login' && frame.type !== 'reply' && frame.type !== 'error') return;
   try {
     switch (frame.type) {
-      case 'message': state.addMessage(frame); break;
+      case 'message': onMessage(frame); break;
+      case 'history': historyFrames.push(frame); break;
       case 'event': onEvent(frame); break;
       case 'reply': onReply(frame); break;
       case 'error': onError(frame); break;
@@ -126,12 +285,25 @@ connection.addEventListener('frame', (event) => {
 
 // ---- frames from the proxy -----------------------------------------------------------------
 
+function onMessage(frame) {
+  const key = state.addMessage(frame);
+  if (!key) return;
+  // A conversation that starts with this message (a private one, say) shows what came before.
+  openConversation(key);
+  const conversation = state.conversations.get(key);
+  if (conversation?.kind === 'dm') rememberDm(conversation.name);
+}
+
 function onReply(frame) {
   switch (frame.command) {
     case 'login': return onLoggedIn(frame);
+    case 'register': return onRegistered(frame);
     case 'rooms': return state.setRooms(stringList(frame.rooms));
     case 'users': return state.setUsers(stringList(frame.users));
     case 'members': return state.setMembers(frame.target, stringList(frame.members));
+    case 'joined': return onJoinedList(stringList(frame.rooms));
+    case 'history': return onHistoryPage(frame);
+    case 'read': return state.setReadMarker(keyForTarget(frame.target), frame.id ?? null);
     case 'create':
       state.roomCreated(frame.target);
       // A room you create is one you want to be in.
@@ -140,10 +312,8 @@ function onReply(frame) {
       return undefined;
     case 'join': {
       const key = roomKey(frame.target);
-      session.rooms.set(key, frame.target);
       session.rejoining.delete(key);
-      state.setJoined(frame.target, true);
-      command('members', frame.target);
+      enterRoom(frame.target);
       if (session.selectAfterJoin === key) {
         session.selectAfterJoin = null;
         state.select(key);
@@ -152,62 +322,172 @@ function onReply(frame) {
     }
     case 'leave':
       session.rooms.delete(roomKey(frame.target));
+      session.entered.delete(roomKey(frame.target));
       state.setJoined(frame.target, false);
       state.notice(roomKey(frame.target), `You left ${frame.target}`);
       return undefined;
     case 'destroy':
       session.rooms.delete(roomKey(frame.target));
+      session.entered.delete(roomKey(frame.target));
       state.roomDestroyed(frame.target);
       return undefined;
-    case 'logout': return loggedOut();
+    case 'logout': return loggedOut(session.error);
     default: return undefined; // message: the MESSAGE frame itself is what we show
   }
 }
 
 function onLoggedIn(frame) {
-  const relogin = session.phase === 'relogin';
-  const renamed = session.phase === 'in';
+  const { phase } = session;
+  if (phase === 'pending' && session.intent === 'register') {
+    // Creating an account, step 2: the nickname is ours as a guest; now make it an account.
+    send({ type: 'register', password: session.password });
+    return;
+  }
+  if (frame.token) {
+    session.account = true;
+    session.token = frame.token;
+    storeToken(frame.token);
+  }
+  session.password = null;
+  enter(frame, phase);
+}
+
+// The nickname is now an account. Its session token comes with a login, so log in once more on
+// a socket of our own (an account may be logged in from many connections at once) to keep it.
+function onRegistered(frame) {
+  if (session.phase !== 'pending') return;
+  session.account = true;
+  const { password } = session;
+  session.password = null;
+  view.setLoginBusy(true, 'Signing in…', 'register');
+  requestOnce({ type: 'login', nickname: frame.nickname, password })
+    .then((answer) => {
+      if (answer.type === 'reply' && answer.token) {
+        session.token = answer.token;
+        storeToken(answer.token);
+      } else {
+        console.warn('No session token after registering', answer);
+      }
+    })
+    .catch((error) => console.warn('No session token after registering', error))
+    .finally(() => {
+      if (session.phase === 'pending') enter(frame, 'pending');
+    });
+}
+
+function enter(frame, phase) {
+  const relogin = phase === 'relogin';
+  const renamed = phase === 'in';
   session.phase = 'in';
   session.nickname = frame.nickname;
   session.reloginAttempts = 0;
   connection.markHealthy();
-  try { sessionStorage.setItem(NICK_STORAGE_KEY, frame.nickname); } catch { /* private mode */ }
-  state.setMe(frame.nickname, frame.identifier);
+  try { storage('session')?.setItem(NICK_STORAGE_KEY, frame.nickname); } catch { /* private mode */ }
+  state.setMe(frame.nickname, frame.identifier, session.account);
   view.setReconnecting(false);
   view.showChat();
   if (renamed) return;
   command('rooms');
   command('users');
-  if (relogin) {
+  if (session.account) {
+    // An account stays in its rooms across disconnects: ask which they are.
+    command('joined');
+  } else if (relogin) {
     for (const [key, name] of session.rooms) {
       session.rejoining.add(key);
       command('join', name);
     }
-    state.notice(EVERYONE, 'Reconnected.');
   }
+  // Everyone, and the private conversations already shown; rooms once (re)joined.
+  restoreDms();
+  for (const conversation of state.conversations.values()) {
+    if (conversation.kind === 'room') continue;
+    if (conversation.kind === 'everyone' || conversation.entries.length > 0 || conversation.history.loaded) {
+      syncConversation(conversation.key);
+    }
+  }
+  if (relogin) state.notice(EVERYONE, 'Reconnected.');
+  markRead();
+}
+
+// The account's rooms (JOINED): open them, and drop the ones left on another device.
+function onJoinedList(names) {
+  const keep = new Set(names.map(roomKey));
+  for (const [key, room] of [...state.rooms]) {
+    if (room.joined && !keep.has(key)) {
+      session.rooms.delete(key);
+      state.setJoined(room.name, false);
+    }
+  }
+  for (const name of names) enterRoom(name);
+}
+
+// We are in a room (a join reply, a JOINED list, or our own join from another tab): show its
+// members and its messages.
+function enterRoom(name) {
+  const key = roomKey(name);
+  session.rooms.set(key, name);
+  state.setJoined(name, true);
+  if (session.entered.has(key)) return; // our join event, then its reply
+  session.entered.add(key);
+  command('members', name);
+  syncConversation(key);
 }
 
 function onError(frame) {
   const message = frame.message || frame.code || 'Something went wrong.';
-  if (frame.command === 'login') {
-    if (session.phase === 'pending') {
-      session.phase = 'login';
-      session.nickname = null;
-      view.setLoginBusy(false);
-      view.setLoginError(message);
+  if ((frame.command === 'login' || frame.command === 'register') && session.phase === 'pending') {
+    if (frame.command === 'register') {
+      // The guest login worked but the account could not be made: log the guest out again.
+      logout(message);
       return;
     }
-    if (session.phase === 'relogin') {
-      // Our previous session may still hold the nickname for a moment: try again shortly.
-      session.reloginAttempts += 1;
-      if (frame.code === 'username-taken' && session.reloginAttempts < MAX_RELOGIN_ATTEMPTS) {
-        view.setReconnecting(true, `Reconnecting… (${session.nickname} is still in use, retrying)`);
-        connection.reconnectLater();
-      } else {
-        loggedOut(`Could not log in again as ${session.nickname}: ${message}`);
-      }
+    session.phase = 'login';
+    session.password = null;
+    view.setLoginBusy(false);
+    if (frame.code === 'nickname-registered') {
+      view.setLoginError('That nickname belongs to an account. Enter its password and choose Log in.', 'password');
+    } else {
+      view.setLoginError(message, frame.code === 'login-failed' || frame.code === 'password-invalid' ? 'password' : 'nickname');
+    }
+    return;
+  }
+  if (frame.command === 'resume' && session.phase === 'resume') {
+    // The stored session is over (revoked, expired, or the server forgot it): log in again.
+    storeToken(null);
+    session.token = null;
+    session.account = false;
+    session.phase = 'login';
+    view.showLogin({
+      nickname: rememberedNickname(),
+      error: frame.code === 'token-invalid' ? 'Your session has ended; please log in again.' : message,
+    });
+    return;
+  }
+  if ((frame.command === 'login' || frame.command === 'resume') && session.phase === 'relogin') {
+    if (frame.command === 'resume') {
+      if (frame.code === 'token-invalid') storeToken(null);
+      loggedOut(`Could not log in again as ${session.nickname}: ${message}`);
       return;
     }
+    // Our previous session may still hold the nickname for a moment: try again shortly.
+    session.reloginAttempts += 1;
+    if (frame.code === 'username-taken' && session.reloginAttempts < MAX_RELOGIN_ATTEMPTS) {
+      view.setReconnecting(true, `Reconnecting… (${session.nickname} is still in use, retrying)`);
+      connection.reconnectLater();
+    } else {
+      loggedOut(`Could not log in again as ${session.nickname}: ${message}`);
+    }
+    return;
+  }
+  if (frame.command === 'history') {
+    onHistoryError(frame);
+    return;
+  }
+  if (frame.command === 'read') {
+    // A marker on a message the server no longer has, say: the next read sets a new one.
+    console.warn('Read marker not available', frame);
+    return;
   }
   if (frame.command === 'join' && session.rejoining.size > 0) {
     // Replies come in order, so this answers the oldest re-join still pending.
@@ -215,7 +495,7 @@ function onError(frame) {
     const name = session.rooms.get(key);
     session.rejoining.delete(key);
     if (frame.code === 'already-member') {
-      command('members', name);
+      enterRoom(name);
       return;
     }
     session.rooms.delete(key);
@@ -236,19 +516,24 @@ function describe(commandName) {
     message: 'send the message', join: 'join the room', leave: 'leave the room',
     create: 'create the room', destroy: 'destroy the room', members: 'list the members',
     rooms: 'list the rooms', users: 'list the users', logout: 'log out', login: 'change nickname',
+    joined: 'list your rooms',
   }[commandName] ?? commandName;
 }
 
 function onEvent(frame) {
   const { emitter, event, nickname, time } = frame;
   if (emitter === 'participant') {
-    if (event === 'join') state.memberJoined(frame.target, nickname, time);
-    else if (event === 'left') state.memberLeft(frame.target, nickname, time);
+    if (event === 'join') {
+      state.memberJoined(frame.target, nickname, time);
+      // Our account joined from another tab or device: this one is in the room too.
+      if (state.isMe(nickname ?? '') && !state.room(frame.target)?.joined) enterRoom(frame.target);
+    } else if (event === 'left') state.memberLeft(frame.target, nickname, time);
   } else if (emitter === 'channel') {
     const room = frame.identifier;
     if (event === 'create') state.roomCreated(room, nickname);
     else if (event === 'destroy') {
       session.rooms.delete(roomKey(room));
+      session.entered.delete(roomKey(room));
       const wasIn = state.roomDestroyed(room, nickname);
       if (wasIn && !state.isMe(nickname ?? '')) {
         view.toast(`${room} was destroyed${nickname ? ` by ${nickname}` : ''}.`, { title: 'Room closed', kind: 'info' });
@@ -262,6 +547,12 @@ function onEvent(frame) {
       state.userOffline(nickname, time);
       state.notice(EVERYONE, `${nickname} went offline`, time);
     } else if (event === 'rename') state.userRenamed(frame.previous, nickname, time);
+    else if (event === 'read') {
+      // Another tab or device of this account read up to there: the unread counts follow.
+      const key = keyForTarget(frame.target);
+      readSent.set(key, frame.id);
+      state.setReadMarker(key, frame.id ?? null);
+    }
   }
 }
 
@@ -269,15 +560,160 @@ function stringList(value) {
   return Array.isArray(value) ? value.filter((item) => typeof item === 'string' && item) : [];
 }
 
+// ---- history -------------------------------------------------------------------------------
+
+// A conversation the person opens or takes part in: load its latest messages once, and for an
+// account ask its read marker (the unread count comes from it).
+function openConversation(key) {
+  const conversation = state.conversations.get(key);
+  if (!conversation || session.phase !== 'in') return;
+  if (conversation.kind === 'room' && !state.rooms.get(key)?.joined) return;
+  if (!conversation.history.loaded) requestHistory(key, 'latest');
+  askMarker(key);
+}
+
+// Brings a conversation up to date: what came after the newest message shown (after a
+// reconnect), or its latest page when nothing is shown yet.
+function syncConversation(key) {
+  const conversation = state.conversations.get(key);
+  if (!conversation) return;
+  const newest = state.newestMessage(key);
+  if (conversation.history.loaded && newest) requestHistory(key, 'after', newest.id);
+  else requestHistory(key, 'latest');
+  askMarker(key);
+}
+
+function loadOlder(key) {
+  const conversation = state.conversations.get(key);
+  const history = conversation?.history;
+  if (!history?.loaded || history.more !== true || history.loadingOlder) return;
+  const oldest = state.oldestMessage(key);
+  if (oldest) requestHistory(key, 'before', oldest.id);
+}
+
+function requestHistory(key, mode, anchor) {
+  if (session.storeDisabled || session.phase !== 'in') return false;
+  const target = targetOf(key);
+  if (!target) return false;
+  if (historyRequests.some((r) => r.key === key && r.mode === mode && r.anchor === anchor)) return false;
+  const frame = { type: 'history', target };
+  if (mode === 'before') frame.before = anchor;
+  if (mode === 'after') frame.after = anchor;
+  frame.limit = HISTORY_PAGE;
+  if (!send(frame)) return false;
+  historyRequests.push({ key, mode, anchor });
+  if (mode === 'before') state.setHistoryStatus(key, { loadingOlder: true });
+  return true;
+}
+
+function onHistoryPage(reply) {
+  const frames = historyFrames;
+  historyFrames = [];
+  const request = historyRequests.shift();
+  if (!request) return;
+  if (keyForTarget(reply.target) !== request.key) {
+    console.warn('History reply for another conversation', reply, request);
+  }
+  const more = reply.more === true;
+  state.mergeHistory(request.key, frames, { mode: request.mode, more });
+  const conversation = state.conversations.get(request.key);
+  if (conversation?.kind === 'dm' && frames.length > 0) rememberDm(conversation.name);
+  // Catching up: ask again from the newest message until nothing more was missed.
+  if (request.mode === 'after' && more && frames.length > 0) {
+    requestHistory(request.key, 'after', frames[frames.length - 1].id);
+  }
+  if (request.key === state.activeKey) markRead();
+}
+
+function onHistoryError(frame) {
+  historyFrames = [];
+  const request = historyRequests.shift();
+  if (!request) return;
+  const { key, mode } = request;
+  if (frame.code === 'store-disabled') {
+    session.storeDisabled = true;
+    state.setHistoryStatus(key, { loaded: true, more: false, loadingOlder: false, unavailable: true });
+    return;
+  }
+  if (mode === 'before') {
+    // An anchor the server does not know: stop scrolling back rather than ask again and again.
+    state.setHistoryStatus(key, frame.code === 'no-such-message' ? { loadingOlder: false, more: false } : { loadingOlder: false });
+  }
+  const conversation = state.conversations.get(key);
+  if (frame.code === 'no-such-user' && conversation?.kind === 'dm' && conversation.entries.length === 0) {
+    // Someone remembered from before who is gone (a guest who left): drop the empty conversation.
+    forgetDm(conversation.name);
+    state.dropDm(key);
+    return;
+  }
+  if (mode === 'after' && frame.code === 'no-such-message') {
+    // The server no longer has the newest message we saw (it restarted with another store):
+    // take its latest page instead.
+    requestHistory(key, 'latest');
+    return;
+  }
+  console.warn('History not available', frame, request);
+}
+
+// ---- read markers --------------------------------------------------------------------------
+
+function askMarker(key) {
+  if (!session.account || session.phase !== 'in' || markersAsked.has(key)) return;
+  const target = targetOf(key);
+  if (target && send({ type: 'read', target })) markersAsked.add(key);
+}
+
+// The person is looking at the open conversation: mark it read up to its newest message, so
+// the account's other tabs and devices stop counting those messages as unread.
+function markRead() {
+  if (!session.account || session.phase !== 'in') return;
+  if (document.hidden || !document.hasFocus()) return;
+  const key = state.activeKey;
+  const conversation = state.active;
+  if (!conversation) return;
+  if (conversation.kind === 'room' && !state.rooms.get(key)?.joined) return;
+  const newest = state.newestMessage(key);
+  if (!newest || newest.id === conversation.readId || newest.id === readSent.get(key)) return;
+  const target = targetOf(key);
+  if (target && send({ type: 'read', target, id: newest.id })) readSent.set(key, newest.id);
+}
+
+state.addEventListener('active', () => markRead());
+state.addEventListener('entry', (event) => {
+  if (event.detail.key === state.activeKey && event.detail.entry.type === 'message') markRead();
+});
+
 // ---- start ---------------------------------------------------------------------------------
 
 // Messages that arrived in the open conversation while the tab was hidden count as unread
 // until the person looks again.
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && state.activeKey) state.select(state.activeKey);
+  if (!document.hidden && state.activeKey) {
+    state.select(state.activeKey);
+    markRead();
+  }
+});
+window.addEventListener('focus', () => markRead());
+
+window.addEventListener('storage', (event) => {
+  // Another tab of this account learnt of a private conversation: show it here too.
+  if (event.key && event.key === dmsStorageKey()) {
+    restoreDms();
+    return;
+  }
+  // Logging out in one tab logs out the others that share its session.
+  if (event.key !== TOKEN_STORAGE_KEY || event.newValue !== null) return;
+  if (!session.account || !session.token || event.oldValue !== session.token) return;
+  if (session.phase === 'in' || session.phase === 'relogin') logout();
 });
 
-let remembered = '';
-try { remembered = sessionStorage.getItem(NICK_STORAGE_KEY) ?? ''; } catch { /* private mode */ }
-view.showLogin({ nickname: remembered });
+const token = storedToken();
+if (token) {
+  session.phase = 'resume';
+  session.token = token;
+  session.account = true;
+  view.showResuming();
+} else {
+  view.showLogin({ nickname: rememberedNickname() });
+}
 connection.start();

@@ -14,6 +14,38 @@ export function defaultUrl(location = window.location) {
   return `${scheme}//${location.host}/ws`;
 }
 
+// Sends one frame on a WebSocket of its own and resolves with the first reply or error frame,
+// then closes it (e.g. logging in once more to get a session token). Rejects when the socket
+// fails or nothing answers within timeoutMs.
+export function requestOnce(frame, { url = defaultUrl(), timeoutMs = 10000 } = {}) {
+  return new Promise((resolve, reject) => {
+    let socket;
+    try {
+      socket = new WebSocket(url);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    const finish = (settle, value) => {
+      clearTimeout(timer);
+      socket.close();
+      settle(value);
+    };
+    const timer = setTimeout(() => finish(reject, new Error('no answer')), timeoutMs);
+    socket.addEventListener('open', () => socket.send(JSON.stringify(frame)));
+    socket.addEventListener('message', (event) => {
+      let answer;
+      try {
+        answer = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (answer?.type === 'reply' || answer?.type === 'error') finish(resolve, answer);
+    });
+    socket.addEventListener('close', () => finish(reject, new Error('closed')));
+  });
+}
+
 export class Connection extends EventTarget {
   #url;
   #socket = null;

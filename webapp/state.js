@@ -7,20 +7,36 @@
 //   'users'         the online users changed
 //   'active'        another conversation was selected
 //   'header'        the active conversation's title or subtitle may have changed
-//   'entry'         detail {key, entry}: a message or notice was added to a conversation
+//   'entry'         detail {key, entry}: a message or notice was added at the end of a conversation
+//   'history'       detail {key, mode}: a conversation's messages changed other than at the end
+//                   (a page of history was merged in, or old entries were dropped): redraw it
+//   'history-state' detail {key}: a conversation's history status changed (loading, beginning)
 //   'renamed'       detail {from, to}: a conversation changed key (a user was renamed)
 //   'removed'       detail {key}: a conversation disappeared (its room was destroyed)
 //   'reset'         everything was cleared (logged out)
 
 export const EVERYONE = '*';
-const MAX_ENTRIES = 500;
-// Message ids remembered to drop duplicates (a message seen again after reconnecting).
-const MAX_SEEN_IDS = 5000;
+// Entries kept per conversation; past the limit the oldest are dropped down to TRIM_TO (they can
+// be loaded again by scrolling back).
+const MAX_ENTRIES = 2000;
+const TRIM_TO = 1500;
 
 // Nicknames and room names are ASCII and compared case-insensitively (docs/protocol.md).
 export const fold = (name) => name.toLowerCase();
 export const roomKey = (room) => fold(room.startsWith('#') ? room : `#${room}`);
 export const dmKey = (nick) => `@${fold(nick.replace(/^@/, ''))}`;
+
+// The conversation a server target names: "*", "#room" or "@nick".
+export function keyForTarget(target) {
+  if (!target || target === EVERYONE) return EVERYONE;
+  if (target.startsWith('#')) return roomKey(target);
+  return dmKey(target);
+}
+
+const timeOf = (iso) => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? Date.now() : ms;
+};
 
 // A stable, selector-friendly slug for data-testid attributes.
 export function slugFor(key) {
@@ -36,15 +52,15 @@ export class ChatState extends EventTarget {
   }
 
   #init() {
-    this.me = null; // { nickname, identifier }
-    this.conversations = new Map(); // key -> { key, kind, name, entries, unread }
+    this.me = null; // { nickname, identifier, account }
+    // key -> { key, kind, name, entries, unread, readId, history }
+    //   readId: the account's read marker there (undefined: not known yet, null: none set)
+    //   history: { loaded, more, loadingOlder, unavailable } (more: older messages exist)
+    this.conversations = new Map();
     this.rooms = new Map(); // key -> { name, joined, owner, members: Map<fold, nick> | null }
     this.users = new Map(); // fold(nick) -> nick
     this.activeKey = EVERYONE;
-    this.seenIds = new Set();
-    this.conversations.set(EVERYONE, {
-      key: EVERYONE, kind: 'everyone', name: 'Everyone', entries: [], unread: 0,
-    });
+    this.conversations.set(EVERYONE, newConversation(EVERYONE, 'everyone', 'Everyone'));
   }
 
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
@@ -62,9 +78,9 @@ export class ChatState extends EventTarget {
     return total;
   }
 
-  setMe(nickname, identifier) {
+  setMe(nickname, identifier, account = this.me?.account ?? false) {
     const previous = this.me?.nickname;
-    this.me = { nickname, identifier };
+    this.me = { nickname, identifier, account };
     if (previous && fold(previous) !== fold(nickname)) {
       this.users.delete(fold(previous));
       for (const room of this.rooms.values()) renameMember(room, previous, nickname);
@@ -80,7 +96,7 @@ export class ChatState extends EventTarget {
   #conversation(key, kind, name) {
     let conversation = this.conversations.get(key);
     if (!conversation) {
-      conversation = { key, kind, name, entries: [], unread: 0 };
+      conversation = newConversation(key, kind, name);
       this.conversations.set(key, conversation);
       this.#emit('conversations');
     } else if (conversation.name !== name) {
@@ -92,9 +108,24 @@ export class ChatState extends EventTarget {
   }
 
   openDm(nick) {
-    const conversation = this.#conversation(dmKey(nick), 'dm', nick.replace(/^@/, ''));
+    const conversation = this.addDm(nick);
     this.select(conversation.key);
     return conversation;
+  }
+
+  // A private conversation in the sidebar, without opening it.
+  addDm(nick) { return this.#conversation(dmKey(nick), 'dm', nick.replace(/^@/, '')); }
+
+  // Drops a private conversation (with a user the server no longer knows).
+  dropDm(key) {
+    if (!key.startsWith('@') || !this.conversations.delete(key)) return;
+    if (this.activeKey === key) {
+      this.activeKey = EVERYONE;
+      this.#emit('active');
+      this.#emit('header');
+    }
+    this.#emit('removed', { key });
+    this.#emit('conversations');
   }
 
   select(key) {
@@ -110,14 +141,138 @@ export class ChatState extends EventTarget {
     this.#emit('header');
   }
 
+  // Whether the person can see this conversation now (its messages are not unread).
+  isInView(key) { return key === this.activeKey && !globalThis.document?.hidden; }
+
   #add(conversation, entry, { countUnread }) {
+    entry.t = timeOf(entry.time);
     conversation.entries.push(entry);
-    if (conversation.entries.length > MAX_ENTRIES) conversation.entries.shift();
-    if (countUnread && (conversation.key !== this.activeKey || globalThis.document?.hidden)) {
-      conversation.unread += 1;
+    const trimmed = this.#trim(conversation);
+    if (countUnread) this.#countNew(conversation, 1);
+    if (trimmed) this.#emit('history', { key: conversation.key, mode: 'trim' });
+    else this.#emit('entry', { key: conversation.key, entry });
+  }
+
+  #trim(conversation) {
+    if (conversation.entries.length <= MAX_ENTRIES) return false;
+    const dropped = conversation.entries.splice(0, conversation.entries.length - TRIM_TO);
+    for (const entry of dropped) if (entry.id) conversation.ids.delete(entry.id);
+    conversation.history.more = true; // what was dropped can be loaded again
+    return true;
+  }
+
+  // `added` new messages from others arrived in a conversation. With a known read marker the
+  // count is worked out from it (so that every tab of an account agrees); without, it is counted.
+  #countNew(conversation, added) {
+    if (this.me?.account && conversation.readId !== undefined) {
+      this.#recount(conversation);
+    } else if (added > 0 && !this.isInView(conversation.key)) {
+      conversation.unread += added;
       this.#emit('conversations');
     }
-    this.#emit('entry', { key: conversation.key, entry });
+  }
+
+  // Unread = messages from others after the read marker. A marker that is not among the loaded
+  // messages lies before them when older ones exist (all loaded ones are unread); otherwise it is
+  // unknown here and the count is left alone. No marker at all: everything loaded is unread.
+  #recount(conversation) {
+    const { entries, readId } = conversation;
+    let from = 0;
+    if (readId) {
+      const at = entries.findLastIndex((entry) => entry.id === readId);
+      if (at >= 0) from = at + 1;
+      else if (!conversation.history.more) return;
+    }
+    let unread = 0;
+    if (!this.isInView(conversation.key)) {
+      for (let i = from; i < entries.length; i += 1) {
+        if (entries[i].type === 'message' && !entries[i].mine) unread += 1;
+      }
+    }
+    if (unread !== conversation.unread) {
+      conversation.unread = unread;
+      this.#emit('conversations');
+    }
+  }
+
+  // The account's read marker in a conversation (a reply to READ, or another device's read).
+  setReadMarker(key, id) {
+    const conversation = this.conversations.get(key);
+    if (!conversation) return;
+    conversation.readId = id ?? null;
+    if (this.me?.account) this.#recount(conversation);
+  }
+
+  // The newest message with a server id in a conversation.
+  newestMessage(key) {
+    const entries = this.conversations.get(key)?.entries ?? [];
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      if (entries[i].type === 'message' && entries[i].id) return entries[i];
+    }
+    return null;
+  }
+
+  oldestMessage(key) {
+    for (const entry of this.conversations.get(key)?.entries ?? []) {
+      if (entry.type === 'message' && entry.id) return entry;
+    }
+    return null;
+  }
+
+  // ---- history -----------------------------------------------------------------------------
+
+  setHistoryStatus(key, changes) {
+    const conversation = this.conversations.get(key);
+    if (!conversation) return;
+    Object.assign(conversation.history, changes);
+    this.#emit('history-state', { key });
+  }
+
+  // A page of {"type":"history"} frames for a conversation, oldest first. mode: 'latest' (the
+  // newest page), 'before' (scrolling back: `more` says older ones exist) or 'after' (catching up
+  // after a reconnect: what arrives counts as new). Messages already shown are skipped; the rest
+  // go in server order.
+  mergeHistory(key, frames, { mode, more }) {
+    const conversation = this.conversations.get(key);
+    if (!conversation) return 0;
+    const fresh = [];
+    for (const frame of frames) {
+      const entry = this.#messageEntry(conversation, frame);
+      if (entry) fresh.push(entry);
+    }
+    const { entries } = conversation;
+    if (mode === 'before') {
+      // Older than every message shown: each goes before the oldest message, and before the
+      // notices older than itself.
+      let at = entries.findIndex((entry) => entry.type === 'message');
+      if (at < 0) at = entries.length;
+      for (let i = fresh.length - 1; i >= 0; i -= 1) {
+        const entry = fresh[i];
+        while (at > 0 && entries[at - 1].t > entry.t) at -= 1;
+        entries.splice(at, 0, entry);
+      }
+    } else {
+      for (const entry of fresh) {
+        let at = entries.length;
+        while (at > 0 && entries[at - 1].t > entry.t) at -= 1;
+        entries.splice(at, 0, entry);
+      }
+    }
+    const history = conversation.history;
+    if (mode === 'latest') {
+      history.loaded = true;
+      history.more = more;
+    } else if (mode === 'before') {
+      history.more = more;
+    }
+    if (mode === 'before') history.loadingOlder = false;
+    else this.#trim(conversation); // never drop the page just asked for
+    const others = fresh.filter((entry) => !entry.mine).length;
+    if (mode === 'after') this.#countNew(conversation, others);
+    else if (this.me?.account && conversation.readId !== undefined) this.#recount(conversation);
+    if (fresh.length > 0) this.#emit('history', { key, mode });
+    this.#emit('history-state', { key });
+    return fresh.length;
   }
 
   notice(key, text, time = new Date().toISOString()) {
@@ -125,31 +280,41 @@ export class ChatState extends EventTarget {
     if (conversation) this.#add(conversation, { type: 'notice', text, time }, { countUnread: false });
   }
 
-  // A {"type":"message"} frame from the proxy.
-  addMessage(frame) {
-    const { target = EVERYONE, nickname: from = '?', message: text = '', id, time } = frame;
-    if (id) {
-      if (this.seenIds.has(id)) return;
-      this.seenIds.add(id);
-      // A Set iterates in insertion order: forget the oldest id once there are enough.
-      if (this.seenIds.size > MAX_SEEN_IDS) this.seenIds.delete(this.seenIds.values().next().value);
-    }
-    const mine = this.isMe(from);
-    let conversation;
-    if (target === EVERYONE) {
-      conversation = this.conversations.get(EVERYONE);
-    } else if (target.startsWith('#')) {
+  // The conversation a message frame belongs to, created if new.
+  conversationFor(frame) {
+    const { target = EVERYONE, nickname: from = '?' } = frame;
+    if (target === EVERYONE) return this.conversations.get(EVERYONE);
+    if (target.startsWith('#')) {
       this.#room(target);
-      conversation = this.#conversation(roomKey(target), 'room', target);
-    } else {
-      // A private message's target is "@<recipient>": the conversation is with the other party.
-      const peer = mine ? target.replace(/^@/, '') : from;
-      conversation = this.#conversation(dmKey(peer), 'dm', peer);
+      return this.#conversation(roomKey(target), 'room', target);
     }
-    const entry = {
-      type: 'message', id, time: time ?? new Date().toISOString(), from, fromId: frame.identifier, text, mine,
+    // A private message's target is "@<recipient>": the conversation is with the other party.
+    const peer = this.isMe(from) ? target.replace(/^@/, '') : from;
+    return this.#conversation(dmKey(peer), 'dm', peer);
+  }
+
+  // A message frame as an entry of a conversation, or null when that message is already in it.
+  #messageEntry(conversation, frame) {
+    const { nickname: from = '?', message: text = '', id, time } = frame;
+    if (id) {
+      if (conversation.ids.has(id)) return null;
+      conversation.ids.add(id);
+    }
+    const stamp = time ?? new Date().toISOString();
+    return {
+      type: 'message', id, time: stamp, t: timeOf(stamp), from, fromId: frame.identifier, text,
+      mine: this.isMe(from),
     };
-    this.#add(conversation, entry, { countUnread: !mine });
+  }
+
+  // A {"type":"message"} frame from the proxy. Returns the conversation's key, or null for a
+  // message already shown.
+  addMessage(frame) {
+    const conversation = this.conversationFor(frame);
+    const entry = this.#messageEntry(conversation, frame);
+    if (!entry) return null;
+    this.#add(conversation, entry, { countUnread: !entry.mine });
+    return conversation.key;
   }
 
   // ---- rooms -------------------------------------------------------------------------------
@@ -283,6 +448,13 @@ export class ChatState extends EventTarget {
     this.#emit('conversations');
     this.#emit('header');
   }
+}
+
+function newConversation(key, kind, name) {
+  return {
+    key, kind, name, entries: [], ids: new Set(), unread: 0, readId: undefined,
+    history: { loaded: false, more: undefined, loadingOlder: false, unavailable: false },
+  };
 }
 
 function renameMember(room, previous, nick) {

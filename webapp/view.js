@@ -7,6 +7,8 @@ const $ = (id) => document.getElementById(id);
 const PHONE = window.matchMedia('(max-width: 760px)');
 const TOAST_MS = 8000;
 const NEAR_BOTTOM_PX = 80;
+// Scrolling this close to the top of a conversation loads earlier messages.
+const NEAR_TOP_PX = 60;
 const GROUP_MS = 5 * 60 * 1000;
 
 // Builds an element. props: class, text, dataset, on<event>, or plain attributes.
@@ -83,8 +85,10 @@ export class View {
   #items = new Map(); // key -> <li> in the sidebar
   #focusComposerOnSwitch = false;
 
-  // actions: { login(nick), send(text), select(key), openDm(nick), createRoom(name),
-  //            joinRoom(name), leaveRoom(name), destroyRoom(name), logout(), reconnectNow() }
+  // actions: { login({nickname, password, intent}), cancelResume(), send(text), select(key),
+  //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
+  //            loadOlder(key), logout(), reconnectNow() }
+  // intent: 'guest' (no password), 'login' (to an account) or 'register' (create one).
   constructor(state, actions) {
     this.#state = state;
     this.#actions = actions;
@@ -100,13 +104,27 @@ export class View {
   showLogin({ nickname = '', error = '' } = {}) {
     $('chat-screen').hidden = true;
     $('login-screen').hidden = false;
+    $('resume-card').hidden = true;
+    $('login-form').hidden = false;
     const input = $('login-nickname');
     if (nickname) input.value = nickname;
+    $('login-password').value = '';
     this.setLoginBusy(false);
     this.setLoginError(error);
     input.focus();
     input.select();
   }
+
+  // Signing in again with the stored session token (page load): no form, just a status.
+  showResuming(status = 'Signing you in…') {
+    $('chat-screen').hidden = true;
+    $('login-screen').hidden = false;
+    $('login-form').hidden = true;
+    $('resume-card').hidden = false;
+    $('resume-status').textContent = status;
+  }
+
+  setResumeStatus(status) { $('resume-status').textContent = status; }
 
   showChat() {
     const wasHidden = $('chat-screen').hidden;
@@ -120,21 +138,37 @@ export class View {
     }
   }
 
-  setLoginBusy(busy, status = '') {
+  setLoginBusy(busy, status = '', intent = 'guest') {
     $('login-submit').disabled = busy;
+    $('login-register').disabled = busy;
     $('login-nickname').setAttribute('aria-busy', String(busy));
-    $('login-submit').textContent = busy ? 'Joining…' : 'Join chat';
+    if (busy) {
+      const label = { guest: 'Joining…', login: 'Logging in…', register: 'Creating account…' }[intent];
+      (intent === 'register' ? $('login-register') : $('login-submit')).textContent = label;
+    } else {
+      this.#renderLoginButtons();
+    }
     $('login-status').textContent = status;
+  }
+
+  // "Join chat" as a guest without a password, "Log in" with one.
+  #renderLoginButtons() {
+    if ($('login-submit').disabled) return;
+    $('login-submit').textContent = $('login-password').value ? 'Log in' : 'Join chat';
+    $('login-register').textContent = 'Create account';
   }
 
   setLoginStatus(status) { $('login-status').textContent = status; }
 
-  setLoginError(message) {
+  // field: which input the error is about ('nickname' or 'password').
+  setLoginError(message, field = 'nickname') {
     const element = $('login-error');
     element.textContent = message;
     element.hidden = !message;
-    $('login-nickname').setAttribute('aria-invalid', String(Boolean(message)));
-    if (message) $('login-nickname').focus();
+    const input = field === 'password' ? $('login-password') : $('login-nickname');
+    $('login-nickname').setAttribute('aria-invalid', String(Boolean(message) && field === 'nickname'));
+    $('login-password').setAttribute('aria-invalid', String(Boolean(message) && field === 'password'));
+    if (message) input.focus();
   }
 
   // The "Reconnecting…" banner while the socket is down or we are logging in again.
@@ -172,16 +206,31 @@ export class View {
   // ---- wiring ------------------------------------------------------------------------------
 
   #bindStatic() {
-    $('login-form').addEventListener('submit', (event) => {
-      event.preventDefault();
+    const submitLogin = (intent) => {
       const nickname = $('login-nickname').value.trim();
+      const password = $('login-password').value;
       if (!nickname) {
         this.setLoginError('Please enter a nickname.');
         return;
       }
+      if (intent === 'register' && !password) {
+        this.setLoginError('Choose a password to create an account.', 'password');
+        return;
+      }
+      if (intent === 'register' && !validPassword(password)) {
+        this.setLoginError('Passwords are 8 to 128 characters without spaces.', 'password');
+        return;
+      }
       this.setLoginError('');
-      this.#actions.login(nickname);
+      this.#actions.login({ nickname, password: password || null, intent: password ? intent : 'guest' });
+    };
+    $('login-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      submitLogin('login');
     });
+    $('login-register').addEventListener('click', () => submitLogin('register'));
+    $('login-password').addEventListener('input', () => this.#renderLoginButtons());
+    $('resume-cancel').addEventListener('click', () => this.#actions.cancelResume());
 
     $('composer').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -252,6 +301,13 @@ export class View {
     state.addEventListener('header', () => this.#renderHeader());
     state.addEventListener('active', () => this.#showActivePane());
     state.addEventListener('entry', (event) => this.#appendEntry(event.detail.key, event.detail.entry));
+    state.addEventListener('history', (event) => this.#redrawPane(event.detail.key, event.detail.mode));
+    state.addEventListener('history-state', (event) => {
+      const pane = this.#panes.get(event.detail.key);
+      if (!pane) return;
+      this.#renderHistoryStatus(pane);
+      this.#fillPane(event.detail.key);
+    });
     state.addEventListener('renamed', (event) => {
       const { from, to } = event.detail;
       const pane = this.#panes.get(from);
@@ -491,16 +547,76 @@ export class View {
         'data-testid': `messages-${slugFor(key)}`, dataset: { key },
         hidden: true,
       });
-      pane = { list, lastEntry: null, lastDay: '', stick: true, scrollTop: 0 };
+      // The first item says whether earlier messages are loading or this is the beginning.
+      const status = h('li', { class: 'history-status', 'data-testid': 'history-status' });
+      pane = { list, status, lastEntry: null, lastDay: '', stick: true, scrollTop: 0 };
       list.addEventListener('scroll', () => {
         pane.stick = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
         pane.scrollTop = list.scrollTop;
+        if (list.scrollTop < NEAR_TOP_PX) this.#actions.loadOlder(list.dataset.key);
       }, { passive: true });
       this.#panes.set(key, pane);
       $('message-panes').append(list);
-      for (const entry of conversation?.entries ?? []) this.#renderEntry(pane, entry);
+      this.#renderPane(pane);
     }
     return pane;
+  }
+
+  #renderPane(pane) {
+    const conversation = this.#state.conversations.get(pane.list.dataset.key);
+    pane.lastEntry = null;
+    pane.lastDay = '';
+    pane.list.replaceChildren(pane.status);
+    for (const entry of conversation?.entries ?? []) this.#renderEntry(pane, entry);
+    this.#renderHistoryStatus(pane);
+  }
+
+  #renderHistoryStatus(pane) {
+    const conversation = this.#state.conversations.get(pane.list.dataset.key);
+    const history = conversation?.history;
+    let text = '';
+    let kind = '';
+    if (history?.loadingOlder) {
+      text = 'Loading earlier messages…';
+      kind = 'loading';
+    } else if (history?.loaded && history.more === false && !history.unavailable
+      && conversation.entries.some((entry) => entry.type === 'message')) {
+      text = conversation.kind === 'dm'
+        ? `This is the beginning of your conversation with ${conversation.name}.`
+        : `This is the beginning of ${conversation.kind === 'room' ? conversation.name : 'the conversation'}.`;
+      kind = 'start';
+    }
+    pane.status.textContent = text;
+    pane.status.dataset.state = kind;
+  }
+
+  // A conversation's messages changed other than at the end (history merged in): draw them
+  // again. Scrolling back keeps the messages in view where they were; otherwise a pane that
+  // followed the newest message keeps following it.
+  #redrawPane(key, mode) {
+    const pane = this.#panes.get(key);
+    if (!pane) return; // rendered from state when first shown
+    const { list } = pane;
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    // Redrawn messages are not news: keep screen readers from reading the whole log again.
+    list.setAttribute('aria-busy', 'true');
+    this.#renderPane(pane);
+    setTimeout(() => list.removeAttribute('aria-busy'), 100);
+    if (key !== this.#state.activeKey) return;
+    if (mode === 'before') list.scrollTop = list.scrollHeight - fromBottom;
+    else if (pane.stick) list.scrollTop = list.scrollHeight;
+    else list.scrollTop = pane.scrollTop;
+    pane.scrollTop = list.scrollTop;
+    this.#renderEmpty();
+    this.#fillPane(key);
+  }
+
+  // A pane too short to scroll cannot be scrolled to its top: load earlier messages until it
+  // fills (the controller ignores this when there are none or a page is already on its way).
+  #fillPane(key) {
+    const pane = this.#panes.get(key);
+    if (!pane || key !== this.#state.activeKey || pane.list.hidden) return;
+    if (pane.list.scrollHeight - pane.list.clientHeight < NEAR_TOP_PX) this.#actions.loadOlder(key);
   }
 
   #showActivePane() {
@@ -511,6 +627,7 @@ export class View {
     else active.list.scrollTop = active.scrollTop;
     this.#renderConversations();
     this.#renderEmpty();
+    this.#fillPane(key);
     if (this.#focusComposerOnSwitch) {
       this.#focusComposerOnSwitch = false;
       const input = $('message-input');
@@ -561,7 +678,7 @@ export class View {
     if (!pane) return; // rendered from state when first shown
     const stick = pane.stick || entry.mine;
     this.#renderEntry(pane, entry);
-    while (pane.list.children.length > 600) pane.list.firstElementChild.remove();
+    if (pane.status.dataset.state !== 'start' && entry.type === 'message') this.#renderHistoryStatus(pane);
     if (key === this.#state.activeKey) {
       if (stick) {
         pane.list.scrollTop = pane.list.scrollHeight;
@@ -602,6 +719,12 @@ export class View {
     pane.list.append(item);
     pane.lastEntry = entry;
   }
+}
+
+// docs/protocol.md: 8 to 128 characters without spaces or control characters.
+function validPassword(password) {
+  // eslint-disable-next-line no-control-regex
+  return password.length >= 8 && password.length <= 128 && !/[\s\x00-\x1f\x7f]/.test(password);
 }
 
 function svgIcon(path) {
