@@ -146,23 +146,24 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
   users_.erase(guest);
 }
 
-std::variant<std::string, Hub::Error> Hub::conversation(const std::string& user_id,
-                                                        const protocol::Target& target) const {
+std::variant<Hub::Conversation, Hub::Error> Hub::conversation(
+    const std::string& user_id, const protocol::Target& target) const {
   using Kind = protocol::Target::Kind;
   switch (target.kind) {
     case Kind::everyone:
-      return std::string("*");
+      return Conversation{"*", "*"};
     case Kind::room: {
-      const auto folded = protocol::fold_case(target.name);
+      auto folded = protocol::fold_case(target.name);
       const auto room = rooms_.find(folded);
       if (room == rooms_.end()) return Error::no_such_room;
       if (!room->second.member_ids.contains(user_id)) return Error::not_member;
-      return folded;
+      return Conversation{std::move(folded), room->second.name};
     }
     case Kind::user: {
       const auto other = ids_by_nickname_.find(protocol::fold_case(target.name));
       if (other == ids_by_nickname_.end()) return Error::no_such_user;
-      return private_conversation(user_id, other->second);
+      return Conversation{private_conversation(user_id, other->second),
+                          "@" + users_.at(other->second).nickname};
     }
   }
   return Error::invalid_argument;
@@ -170,25 +171,21 @@ std::variant<std::string, Hub::Error> Hub::conversation(const std::string& user_
 
 void Hub::send(const std::string& user_id, const Client& origin, const protocol::Target& target,
                std::string_view text, Reply<MessageResult> done) {
-  auto key = conversation(user_id, target);
-  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
-  auto& conversation = std::get<std::string>(key);
+  auto found = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&found)) return done(*error);
+  auto& [conversation, name] = std::get<Conversation>(found);
   const auto& sender = users_.at(user_id);
   const auto sent = std::chrono::system_clock::now();
   protocol::ChatMessage message{ids_.next_time_ordered(sent),
                                 protocol::format_timestamp(sent),
-                                "*",
+                                name,
                                 user_id,
                                 sender.nickname,
                                 std::string(text)};
   std::optional<std::string> pending_for;
-  if (target.kind == protocol::Target::Kind::room) {
-    message.target = rooms_.at(conversation).name;
-  } else if (target.kind == protocol::Target::Kind::user) {
+  if (target.kind == protocol::Target::Kind::user) {
     const auto& recipient_id = ids_by_nickname_.at(protocol::fold_case(target.name));
-    const auto& recipient = users_.at(recipient_id);
-    message.target = "@" + recipient.nickname;
-    if (recipient.clients.empty()) pending_for = recipient_id;
+    if (users_.at(recipient_id).clients.empty()) pending_for = recipient_id;
   }
   if (!store_) {
     fan_out(message, conversation, &origin);
@@ -235,14 +232,16 @@ void Hub::take_pending(const std::string& account_id,
 void Hub::history(const std::string& user_id, const protocol::Target& target,
                   const protocol::HistoryRange& range, Reply<HistoryResult> done) {
   if (!store_) return done(Error::store_disabled);
-  auto key = conversation(user_id, target);
-  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
-  store_->history(std::get<std::string>(key), range,
-                  [done = std::move(done)](bool ok, store::HistoryPage page) {
-                    if (!ok) return done(Error::store_failed);
-                    if (!page.anchor_found) return done(Error::no_such_message);
-                    done(std::move(page));
-                  });
+  auto found = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&found)) return done(*error);
+  auto& [key, name] = std::get<Conversation>(found);
+  store_->history(
+      std::move(key), range,
+      [name = std::move(name), done = std::move(done)](bool ok, store::HistoryPage page) {
+        if (!ok) return done(Error::store_failed);
+        if (!page.anchor_found) return done(Error::no_such_message);
+        done(History{name, std::move(page)});
+      });
 }
 
 void Hub::read_marker(const std::string& user_id, const Client& origin,
@@ -250,30 +249,50 @@ void Hub::read_marker(const std::string& user_id, const Client& origin,
                       Reply<MarkerResult> done) {
   if (!store_) return done(Error::store_disabled);
   if (!is_registered(user_id)) return done(Error::not_registered);
-  auto key = conversation(user_id, target);
-  if (const auto* error = std::get_if<Error>(&key)) return done(*error);
-  auto& conversation = std::get<std::string>(key);
+  auto found = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&found)) return done(*error);
+  auto& [key, name] = std::get<Conversation>(found);
   if (message_id.empty()) {
-    store_->read_marker(user_id, std::move(conversation),
-                        [done = std::move(done)](bool ok, std::optional<std::string> marker) {
+    store_->read_marker(user_id, std::move(key),
+                        [name = std::move(name), done = std::move(done)](
+                            bool ok, std::optional<std::string> marker) {
                           if (!ok) return done(Error::store_failed);
-                          done(std::move(marker));
+                          done(Marker{name, std::move(marker)});
                         });
     return;
   }
-  store_->set_read_marker(user_id, std::move(conversation), message_id,
-                          [this, user_id, origin = &origin, where = target.to_string(), message_id,
-                           done = std::move(done)](bool ok, bool found) {
+  store_->set_read_marker(user_id, std::move(key), message_id,
+                          [this, user_id, origin = &origin, name = std::move(name), message_id,
+                           done = std::move(done)](bool ok, std::optional<std::string> marker) {
                             if (!ok) return done(Error::store_failed);
-                            if (!found) return done(Error::no_such_message);
-                            if (users_.contains(user_id)) {
-                              auto event = make_event(Event::Kind::read, where, user_id);
+                            if (!marker) return done(Error::no_such_message);
+                            // Only a marker that moved is news to the account's other connections.
+                            if (*marker == message_id && users_.contains(user_id)) {
+                              auto event = make_event(Event::Kind::read, name, user_id);
                               event.detail = message_id;
                               deliver_to_user(user_id, Delivery(std::move(event)),
                                               attached(user_id, origin));
                             }
-                            done(message_id);
+                            done(Marker{name, std::move(marker)});
                           });
+}
+
+void Hub::conversations(const std::string& user_id, Reply<std::vector<std::string>> done) {
+  auto names = joined_rooms(user_id);
+  if (!store_) return done(std::move(names));
+  store_->private_partners(user_id, [this, names = std::move(names), done = std::move(done)](
+                                        bool, std::vector<std::string> partners) mutable {
+    // A guest partner who has left has no nickname any more: nothing to write to.
+    std::vector<std::string> people;
+    for (const auto& partner : partners) {
+      if (const auto it = users_.find(partner); it != users_.end()) {
+        people.push_back("@" + it->second.nickname);
+      }
+    }
+    std::sort(people.begin(), people.end());
+    names.insert(names.end(), people.begin(), people.end());
+    done(std::move(names));
+  });
 }
 
 void Hub::create_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done) {

@@ -37,8 +37,18 @@ class Hub {
   using Reply = std::function<void(Value)>;
   using RoomResult = std::variant<std::string, Error>;  // the room's name as created
   using MessageResult = std::variant<protocol::ChatMessage, Error>;
-  using HistoryResult = std::variant<store::HistoryPage, Error>;
-  using MarkerResult = std::variant<std::optional<std::string>, Error>;
+  // A page of history, with the conversation named as the hub spells it ("#Main", "@Bob").
+  struct History {
+    std::string target;
+    store::HistoryPage page;
+  };
+  using HistoryResult = std::variant<History, Error>;
+  // A read marker (the message id), with the conversation named as the hub spells it.
+  struct Marker {
+    std::string target;
+    std::optional<std::string> message_id;
+  };
+  using MarkerResult = std::variant<Marker, Error>;
 
   // `store` may be null; otherwise its snapshot is loaded now.
   Hub(IdGenerator& ids, HubLimits limits, store::Store* store);
@@ -71,8 +81,10 @@ class Hub {
   void take_pending(const std::string& account_id, Reply<std::vector<protocol::ChatMessage>> done);
   void history(const std::string& user_id, const protocol::Target& target,
                const protocol::HistoryRange& range, Reply<HistoryResult> done);
-  // Moves the account's read marker (and tells its other connections), or with an empty
-  // message id answers where it is.
+  // The rooms a user is in, then the people it has private messages with ("@nick").
+  void conversations(const std::string& user_id, Reply<std::vector<std::string>> done);
+  // Moves the account's read marker forward (and tells its other connections), or with an
+  // empty message id answers where it is.
   void read_marker(const std::string& user_id, const Client& origin, const protocol::Target& target,
                    const std::string& message_id, Reply<MarkerResult> done);
 
@@ -115,9 +127,13 @@ class Hub {
                                       std::string folded);
   protocol::Event make_event(protocol::Event::Kind kind, const std::string& room,
                              const std::string& user_id) const;
-  // The store key of a conversation the user may read, or why not.
-  std::variant<std::string, Error> conversation(const std::string& user_id,
-                                                const protocol::Target& target) const;
+  // A conversation a user may read: its store key and its name as shown.
+  struct Conversation {
+    std::string key;
+    std::string name;
+  };
+  std::variant<Conversation, Error> conversation(const std::string& user_id,
+                                                 const protocol::Target& target) const;
   void fan_out(protocol::ChatMessage message, const std::string& conversation,
                const Client* origin);
   void deliver_to_all(const Delivery& delivery, const Client* except = nullptr);

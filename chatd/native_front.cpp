@@ -13,14 +13,15 @@ using protocol::Verb;
 constexpr std::string_view help_text =
     "Commands: USERNAME <name> | SEND <text> | MSG <*|#room|@user> <text> | JOIN <#room> | "
     "LEAVE <#room> | CREATE <#room> | DESTROY <#room> | ROOMS | USERS | MEMBERS <#room> | "
-    "JOINED | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
+    "JOINED | CONVERSATIONS | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
     "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
     "READ <target> [id] | LOGOUT | QUIT | PING [token] | RICH | HELP";
 
 // Plain mode stays silent on success (seed 002) and answers only questions.
 bool answers_in_plain_mode(Verb verb) {
   return verb == Verb::rooms || verb == Verb::users || verb == Verb::members ||
-         verb == Verb::help || verb == Verb::joined || verb == Verb::read;
+         verb == Verb::help || verb == Verb::joined || verb == Verb::read ||
+         verb == Verb::conversations;
 }
 
 }  // namespace
@@ -211,6 +212,12 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
     case Verb::joined:
       reply(Verb::joined, hub_.joined_rooms(user_id));
       return;
+    case Verb::conversations:
+      hub_.conversations(user_id,
+                         answer<std::vector<std::string>>([this](std::vector<std::string> names) {
+                           reply(Verb::conversations, names);
+                         }));
+      return;
     case Verb::register_account:
       register_account(command, user_id);
       return;
@@ -220,19 +227,17 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
     case Verb::history:
       send_history(command, user_id);
       return;
-    case Verb::read: {
-      auto where = command.target.to_string();
+    case Verb::read:
       hub_.read_marker(user_id, *this, command.target, command.name,
-                       answer<Hub::MarkerResult>([this, where](Hub::MarkerResult marker) {
-                         if (const auto* error = std::get_if<protocol::Error>(&marker)) {
+                       answer<Hub::MarkerResult>([this](Hub::MarkerResult result) {
+                         if (const auto* error = std::get_if<protocol::Error>(&result)) {
                            reply_error(Verb::read, *error);
                          } else {
-                           const auto& id = std::get<std::optional<std::string>>(marker);
-                           reply(Verb::read, {where, id.value_or("-")});
+                           const auto& marker = std::get<Hub::Marker>(result);
+                           reply(Verb::read, {marker.target, marker.message_id.value_or("-")});
                          }
                        }));
       return;
-    }
     case Verb::logout:
       // Only an explicit LOGOUT ends the session; a dropped connection may come back with it.
       if (!token_.empty()) accounts_.revoke_token(token_);
@@ -330,23 +335,22 @@ void NativeFront::change_password(const protocol::Command& command, const std::s
 }
 
 void NativeFront::send_history(const protocol::Command& command, const std::string& user_id) {
-  hub_.history(
-      user_id, command.target, command.range,
-      answer<Hub::HistoryResult>([this,
-                                  where = command.target.to_string()](Hub::HistoryResult result) {
-        if (const auto* error = std::get_if<protocol::Error>(&result)) {
-          reply_error(Verb::history, *error);
-          return;
-        }
-        const auto& page = std::get<store::HistoryPage>(result);
-        for (const auto& message : page.messages) {
-          send_line(dialect_ == Dialect::rich ? protocol::format_history_message(message)
-                                              : "HISTORY " + message.time + " " + message.target +
-                                                    " " + message.sender + " " + message.text);
-        }
-        reply(Verb::history,
-              {where, std::to_string(page.messages.size()), page.more ? "more" : "end"});
-      }));
+  hub_.history(user_id, command.target, command.range,
+               answer<Hub::HistoryResult>([this](Hub::HistoryResult result) {
+                 if (const auto* error = std::get_if<protocol::Error>(&result)) {
+                   reply_error(Verb::history, *error);
+                   return;
+                 }
+                 const auto& [target, page] = std::get<Hub::History>(result);
+                 for (const auto& message : page.messages) {
+                   send_line(dialect_ == Dialect::rich
+                                 ? protocol::format_history_message(message)
+                                 : "HISTORY " + message.time + " " + message.target + " " +
+                                       message.sender + " " + message.text);
+                 }
+                 reply(Verb::history,
+                       {target, std::to_string(page.messages.size()), page.more ? "more" : "end"});
+               }));
 }
 
 void NativeFront::reply(Verb verb, const std::vector<std::string>& fields) {

@@ -12,18 +12,30 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 22> verb_names{{
-    {Verb::username, "USERNAME"}, {Verb::send, "SEND"},
-    {Verb::msg, "MSG"},           {Verb::create, "CREATE"},
-    {Verb::destroy, "DESTROY"},   {Verb::join, "JOIN"},
-    {Verb::leave, "LEAVE"},       {Verb::rooms, "ROOMS"},
-    {Verb::users, "USERS"},       {Verb::members, "MEMBERS"},
-    {Verb::logout, "LOGOUT"},     {Verb::quit, "QUIT"},
-    {Verb::rich, "RICH"},         {Verb::ping, "PING"},
-    {Verb::help, "HELP"},         {Verb::register_account, "REGISTER"},
-    {Verb::login, "LOGIN"},       {Verb::resume, "RESUME"},
-    {Verb::password, "PASSWORD"}, {Verb::history, "HISTORY"},
-    {Verb::read, "READ"},         {Verb::joined, "JOINED"},
+constexpr std::array<std::pair<Verb, std::string_view>, 23> verb_names{{
+    {Verb::username, "USERNAME"},
+    {Verb::send, "SEND"},
+    {Verb::msg, "MSG"},
+    {Verb::create, "CREATE"},
+    {Verb::destroy, "DESTROY"},
+    {Verb::join, "JOIN"},
+    {Verb::leave, "LEAVE"},
+    {Verb::rooms, "ROOMS"},
+    {Verb::users, "USERS"},
+    {Verb::members, "MEMBERS"},
+    {Verb::logout, "LOGOUT"},
+    {Verb::quit, "QUIT"},
+    {Verb::rich, "RICH"},
+    {Verb::ping, "PING"},
+    {Verb::help, "HELP"},
+    {Verb::register_account, "REGISTER"},
+    {Verb::login, "LOGIN"},
+    {Verb::resume, "RESUME"},
+    {Verb::password, "PASSWORD"},
+    {Verb::history, "HISTORY"},
+    {Verb::read, "READ"},
+    {Verb::joined, "JOINED"},
+    {Verb::conversations, "CONVERSATIONS"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -256,6 +268,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
     case Verb::rich:
     case Verb::help:
     case Verb::joined:
+    case Verb::conversations:
       if (!rest.empty()) return fail(Error::invalid_argument);
       break;
   }

@@ -33,6 +33,7 @@ enum class Verb {
   history,
   read,
   joined,
+  conversations,
 };
 
 // "USERNAME", "SEND", ...

@@ -16,7 +16,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view room_actions[] = {"create", "destroy", "join", "leave", "members"};
-constexpr std::string_view plain_actions[] = {"rooms", "users", "logout", "joined"};
+constexpr std::string_view plain_actions[] = {"rooms", "users", "logout", "joined",
+                                              "conversations"};
 
 template <std::size_t N>
 bool contains(const std::string_view (&list)[N], std::string_view value) {
@@ -141,6 +142,8 @@ std::optional<Json> reply_frame(const Reply& reply) {
     frame["identifier"] = field(1);
   } else if (reply.verb == "JOINED") {
     frame["rooms"] = fields;
+  } else if (reply.verb == "CONVERSATIONS") {
+    frame["conversations"] = fields;
   } else if (reply.verb == "HISTORY") {
     frame["target"] = field(0);
     frame["count"] = parse_decimal<std::size_t>(field(1), 0, 1 << 30).value_or(0);

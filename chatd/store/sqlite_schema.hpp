@@ -52,6 +52,12 @@ CREATE TABLE pending (
   PRIMARY KEY (account_id, conversation, id),
   FOREIGN KEY (conversation, id) REFERENCES messages (conversation, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
+-- Who has private messages with whom, both ways: a new device lists its conversations here.
+CREATE TABLE private_partners (
+  user_id TEXT NOT NULL,
+  partner_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, partner_id)
+) WITHOUT ROWID;
 CREATE TABLE read_markers (
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
   conversation TEXT NOT NULL,

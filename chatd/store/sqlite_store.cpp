@@ -84,6 +84,15 @@ HistoryPage read_history(Database& db, const std::string& conversation,
   return page;
 }
 
+std::optional<std::string> read_marker_now(Database& db, const std::string& account_id,
+                                           const std::string& conversation) {
+  auto& query =
+      db.cached("SELECT message_id FROM read_markers WHERE account_id = ?1 AND conversation = ?2");
+  query.bind(1, account_id).bind(2, conversation);
+  if (!query.step()) return std::nullopt;
+  return query.text(0);
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(asio::any_io_executor executor, const std::string& path)
@@ -373,6 +382,19 @@ void SqliteStore::save_message(protocol::ChatMessage message, std::string conver
             .bind(6, message.sender)
             .bind(7, message.text)
             .run();
+        if (conversation.front() == '@') {
+          // "@<id>,<id>": remember the pair both ways (nothing new after the first message).
+          const auto comma = conversation.find(',');
+          const auto first = conversation.substr(1, comma - 1);
+          const auto second = conversation.substr(comma + 1);
+          for (const auto& [user, partner] : {std::pair{first, second}, std::pair{second, first}}) {
+            db.cached(
+                  "INSERT OR IGNORE INTO private_partners (user_id, partner_id) VALUES (?1, ?2)")
+                .bind(1, user)
+                .bind(2, partner)
+                .run();
+          }
+        }
         if (pending_for) {
           db.cached("INSERT INTO pending (account_id, conversation, id) VALUES (?1, ?2, ?3)")
               .bind(1, *pending_for)
@@ -409,22 +431,35 @@ void SqliteStore::take_pending(std::string account_id,
 }
 
 void SqliteStore::set_read_marker(std::string account_id, std::string conversation,
-                                  std::string message_id, Result<bool> done) {
-  submit<bool>(
+                                  std::string message_id, Result<std::optional<std::string>> done) {
+  submit<std::optional<std::string>>(
       [account_id = std::move(account_id), conversation = std::move(conversation),
-       message_id = std::move(message_id)](Database& db) {
+       message_id = std::move(message_id)](Database& db) -> std::optional<std::string> {
         auto& exists = db.cached("SELECT 1 FROM messages WHERE conversation = ?1 AND id = ?2");
         exists.bind(1, conversation).bind(2, message_id);
-        if (!exists.step()) return false;
+        if (!exists.step()) return std::nullopt;
+        // Ids grow with time, so the later message is the greater id.
         db.cached(
               "INSERT INTO read_markers (account_id, conversation, message_id) VALUES (?1, ?2, ?3)"
-              " ON CONFLICT (account_id, conversation) DO UPDATE SET message_id = "
-              "excluded.message_id")
+              " ON CONFLICT (account_id, conversation) DO UPDATE SET message_id ="
+              " max(message_id, excluded.message_id)")
             .bind(1, account_id)
             .bind(2, conversation)
             .bind(3, message_id)
             .run();
-        return true;
+        return read_marker_now(db, account_id, conversation);
+      },
+      std::move(done));
+}
+
+void SqliteStore::private_partners(std::string user_id, Result<std::vector<std::string>> done) {
+  submit<std::vector<std::string>>(
+      [user_id = std::move(user_id)](Database& db) {
+        std::vector<std::string> partners;
+        auto& query = db.cached("SELECT partner_id FROM private_partners WHERE user_id = ?1");
+        query.bind(1, user_id);
+        while (query.step()) partners.push_back(query.text(0));
+        return partners;
       },
       std::move(done));
 }
@@ -432,13 +467,8 @@ void SqliteStore::set_read_marker(std::string account_id, std::string conversati
 void SqliteStore::read_marker(std::string account_id, std::string conversation,
                               Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
-      [account_id = std::move(account_id),
-       conversation = std::move(conversation)](Database& db) -> std::optional<std::string> {
-        auto& query = db.cached(
-            "SELECT message_id FROM read_markers WHERE account_id = ?1 AND conversation = ?2");
-        query.bind(1, account_id).bind(2, conversation);
-        if (!query.step()) return std::nullopt;
-        return query.text(0);
+      [account_id = std::move(account_id), conversation = std::move(conversation)](Database& db) {
+        return read_marker_now(db, account_id, conversation);
       },
       std::move(done));
 }

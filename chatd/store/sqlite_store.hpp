@@ -52,7 +52,8 @@ class SqliteStore final : public Store {
   void take_pending(std::string account_id,
                     Result<std::vector<protocol::ChatMessage>> done) override;
   void set_read_marker(std::string account_id, std::string conversation, std::string message_id,
-                       Result<bool> done) override;
+                       Result<std::optional<std::string>> done) override;
+  void private_partners(std::string user_id, Result<std::vector<std::string>> done) override;
   void read_marker(std::string account_id, std::string conversation,
                    Result<std::optional<std::string>> done) override;
 

@@ -74,6 +74,8 @@ class Store {
   virtual void add_member(std::string folded, std::string account_id, Done done) = 0;
   virtual void remove_member(std::string folded, std::string account_id, Done done) = 0;
 
+  // The users someone has private messages with (their ids), in no particular order.
+  virtual void private_partners(std::string user_id, Result<std::vector<std::string>> done) = 0;
   // A message; `pending_for` is an account that is offline and gets it at its next login.
   virtual void save_message(protocol::ChatMessage message, std::string conversation,
                             std::optional<std::string> pending_for, Done done) = 0;
@@ -83,10 +85,11 @@ class Store {
   // forgotten as pending (they stay in history).
   virtual void take_pending(std::string account_id,
                             Result<std::vector<protocol::ChatMessage>> done) = 0;
-  // Sets the account's read marker in a conversation; the value is false when the message is
-  // not in that conversation.
+  // Moves the account's read marker in a conversation forward to a message (never back: two
+  // devices may race). The value is the marker afterwards, or nullopt when the message is not
+  // in that conversation.
   virtual void set_read_marker(std::string account_id, std::string conversation,
-                               std::string message_id, Result<bool> done) = 0;
+                               std::string message_id, Result<std::optional<std::string>> done) = 0;
   virtual void read_marker(std::string account_id, std::string conversation,
                            Result<std::optional<std::string>> done) = 0;
 };

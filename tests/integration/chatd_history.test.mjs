@@ -53,6 +53,9 @@ test('the latest page, then pages back by message id, then the start of the conv
   assert.equal(latest.more, 'more');
   assert.ok(latest.messages.every((m) => m.target === '#log' && m.from === 'ann' && m.identifier === ann.id));
 
+  // Asked with another spelling, answered with the room's own.
+  assert.equal((await history(ann, '#LOG 1')).target, '#log');
+
   const back = await history(ann, `#log BEFORE ${ids[7]} 5`);
   assert.deepEqual(back.messages.map((m) => m.msgid), ids.slice(2, 7));
   assert.equal(back.more, 'more');
@@ -173,14 +176,33 @@ test('read markers: set on one connection, told to the others, asked back later'
   const event = await other.lineMatching(/^EVENT \S+ READ /);
   const [, , kind, where, identifier, nick, msgid] = event.split(' ');
   assert.deepEqual([kind, where, identifier, nick, msgid], ['READ', '#read', kai.id, 'kai', ids[1]]);
-  other.send('READ #read');
+  other.send('READ #READ');
   await other.expectLine(`OK READ #read ${ids[1]}`);
+  // Never backwards (two devices may race): the marker stays, and nobody is told of a move.
+  other.send(`READ #read ${ids[0]}`);
+  await other.expectLine(`OK READ #read ${ids[1]}`);
+  await kai.expectAlive();
   kai.send('READ #read 00000000-0000-4000-8000-000000000000');
   await kai.expectLine(errorLine('rich', 'READ', 'no-such-message'));
 
   const guest = await pool.rich('guest-reader');
   guest.send('READ * x');
   await guest.expectLine(errorLine('rich', 'READ', 'not-registered'));
+});
+
+test('CONVERSATIONS lists the rooms and the people an account talks with, on every device', async () => {
+  const lia = await registered('lia');
+  lia.send('JOIN #garden');
+  await lia.lineMatching(/^OK JOIN #garden$/);
+  const max = await pool.rich('max');
+  const ned = await registered('ned');
+  await say(max, '@lia', 1, 'hello lia');
+  await say(lia, '@ned', 1, 'hello ned');
+  const phone = await pool.accountLogin('lia');
+  assert.deepEqual(await phone.list('CONVERSATIONS'), ['#garden', '@max', '@ned']);
+  // The other side sees its half.
+  await ned.lineMatching(/^MESSAGE .* lia hello ned0$/);
+  assert.deepEqual(await ned.list('CONVERSATIONS'), ['@lia']);
 });
 
 test('with --no-store, history and accounts say so and messages still flow', async () => {

@@ -78,7 +78,13 @@ export async function startChatd(extraArgs = []) {
   const dir = ownsStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-test-')) : null;
   const args = ['--bind', '127.0.0.1', '--port', '0', ...extraArgs];
   if (dir) args.push('--db', path.join(dir, 'chatd.db'));
-  const server = await startListening(binaries.chatd, args, 'chatd');
+  let server;
+  try {
+    server = await startListening(binaries.chatd, args, 'chatd');
+  } catch (error) {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   if (!dir) return server;
   const stop = server.stop;
   server.stop = async () => {

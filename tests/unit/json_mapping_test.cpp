@@ -150,3 +150,9 @@ TEST_CASE("account, history and read-marker lines become frames") {
                                "target":"#main","nickname":"alice","id":"m-1",
                                "time":"2026-11-23T15:32:54.691Z"})"));
 }
+
+TEST_CASE("the conversations query and its answer") {
+  CHECK(line_for(R"({"type":"command","action":"conversations"})") == "CONVERSATIONS");
+  CHECK(frame_for("OK CONVERSATIONS #a @bob") ==
+        Json::parse(R"({"type":"reply","command":"conversations","conversations":["#a","@bob"]})"));
+}

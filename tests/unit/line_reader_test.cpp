@@ -1,9 +1,9 @@
+#include "protocol/line_reader.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "protocol/line_reader.hpp"
 
 using chat::protocol::LineEvent;
 using chat::protocol::LineReader;

@@ -1,8 +1,9 @@
+#include "protocol/names.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "protocol/names.hpp"
 #include "protocol/text.hpp"
 
 using chat::protocol::Error;
