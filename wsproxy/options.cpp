@@ -35,7 +35,7 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     } else if (flag == "--upstream") {
       const auto colon = value.rfind(':');
       if (colon == std::string_view::npos || colon == 0 ||
-          !protocol::parse_decimal<std::uint16_t>(value.substr(colon + 1), 0, 65535)) {
+          !protocol::parse_decimal<std::uint16_t>(value.substr(colon + 1), 1, 65535)) {
         return OptionsError{fmt::format("invalid --upstream, expected HOST:PORT: {}", value)};
       }
       options.upstream = {std::string(value.substr(0, colon)),

@@ -176,11 +176,14 @@ void SqliteStore::submit(std::function<void(Database&)> work, Done done) {
   asio::any_io_executor loop_work;
   if (done) loop_work = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
   Job job{std::move(work), std::move(done), std::move(loop_work)};
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
+    was_empty = queue_.empty();
     queue_.push_back(std::move(job));
   }
-  wake_.notify_one();
+  // The writer waits only on an empty queue: later jobs join the batch it will take.
+  if (was_empty) wake_.notify_one();
 }
 
 template <typename Value>

@@ -1,0 +1,108 @@
+// chatd's and wsproxy's command lines: the documented defaults, every flag, and refusals.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "chatd/options.hpp"
+#include "wsproxy/options.hpp"
+
+namespace {
+
+template <typename Parse>
+auto parse_with(Parse parse, const char* program, std::vector<const char*> arguments) {
+  arguments.insert(arguments.begin(), program);
+  return parse(static_cast<int>(arguments.size()), const_cast<char**>(arguments.data()));
+}
+
+chat::Options chatd(std::vector<const char*> arguments) {
+  auto parsed = parse_with(chat::parse_options, "chatd", std::move(arguments));
+  REQUIRE(std::holds_alternative<chat::Options>(parsed));
+  return std::get<chat::Options>(parsed);
+}
+
+std::string chatd_error(std::vector<const char*> arguments) {
+  auto parsed = parse_with(chat::parse_options, "chatd", std::move(arguments));
+  REQUIRE(std::holds_alternative<chat::OptionsError>(parsed));
+  return std::get<chat::OptionsError>(parsed).message;
+}
+
+chat::wsproxy::Options wsproxy(std::vector<const char*> arguments) {
+  auto parsed = parse_with(chat::wsproxy::parse_options, "wsproxy", std::move(arguments));
+  REQUIRE(std::holds_alternative<chat::wsproxy::Options>(parsed));
+  return std::get<chat::wsproxy::Options>(parsed);
+}
+
+std::string wsproxy_error(std::vector<const char*> arguments) {
+  auto parsed = parse_with(chat::wsproxy::parse_options, "wsproxy", std::move(arguments));
+  REQUIRE(std::holds_alternative<chat::wsproxy::OptionsError>(parsed));
+  return std::get<chat::wsproxy::OptionsError>(parsed).message;
+}
+
+}  // namespace
+
+TEST_CASE("chatd's defaults are the documented ones") {
+  const auto options = chatd({});
+  CHECK(options.bind_address == "0.0.0.0");
+  CHECK(options.port == 8080);
+  CHECK(options.session_limits.max_line_length == 8192);
+  CHECK(options.session_limits.max_send_queue == 1024 * 1024);
+  CHECK(options.hub_limits.max_rooms == 10000);
+  CHECK(options.hub_limits.max_rooms_per_owner == 100);
+  CHECK(options.database == "chatd.db");
+}
+
+TEST_CASE("chatd's flags") {
+  const auto options =
+      chatd({"--bind", "127.0.0.1", "--port", "0", "--max-line", "64", "--max-sendq", "4096",
+             "--max-rooms", "5", "--max-rooms-per-user", "2", "--db", "/tmp/x.db"});
+  CHECK(options.bind_address == "127.0.0.1");
+  CHECK(options.port == 0);
+  CHECK(options.session_limits.max_line_length == 64);
+  CHECK(options.session_limits.max_send_queue == 4096);
+  CHECK(options.hub_limits.max_rooms == 5);
+  CHECK(options.hub_limits.max_rooms_per_owner == 2);
+  CHECK(options.database == "/tmp/x.db");
+  CHECK(chatd({"--db", "x.db", "--no-store"}).database.empty());
+  CHECK(
+      std::holds_alternative<chat::ShowHelp>(parse_with(chat::parse_options, "chatd", {"--help"})));
+}
+
+TEST_CASE("chatd refuses what it cannot honour") {
+  CHECK(chatd_error({"--port", "65536"}) == "invalid port: 65536");
+  CHECK(chatd_error({"--port", "-1"}) == "invalid port: -1");
+  CHECK(chatd_error({"--port"}) == "unknown option or missing value: --port");
+  CHECK(chatd_error({"--max-line", "63"}) == "invalid --max-line: 63");
+  CHECK(chatd_error({"--max-sendq", "4095"}) == "invalid --max-sendq: 4095");
+  CHECK(chatd_error({"--max-line", "8192", "--max-sendq", "32767"}) ==
+        "--max-sendq must be at least 4 times --max-line");
+  CHECK(chatd_error({"--max-rooms", "0"}) == "invalid --max-rooms: 0");
+  CHECK(chatd_error({"--db", ""}) == "--db needs a path");
+  CHECK(chatd_error({"--colour", "on"}) == "unknown option: --colour");
+}
+
+TEST_CASE("wsproxy's defaults and flags") {
+  const auto defaults = wsproxy({});
+  CHECK(defaults.bind_address == "0.0.0.0");
+  CHECK(defaults.port == 8000);
+  CHECK(defaults.upstream.host == "127.0.0.1");
+  CHECK(defaults.upstream.port == "8080");
+  CHECK(defaults.webroot == "webapp");
+  const auto options =
+      wsproxy({"--port", "0", "--upstream", "chatd:9000", "--webroot", "/srv/webapp"});
+  CHECK(options.port == 0);
+  CHECK(options.upstream.host == "chatd");
+  CHECK(options.upstream.port == "9000");
+  CHECK(options.webroot == "/srv/webapp");
+  CHECK(wsproxy({"--upstream", "[::1]:8080"}).upstream.host == "[::1]");
+}
+
+TEST_CASE("wsproxy refuses an upstream it could never reach") {
+  CHECK(wsproxy_error({"--upstream", "chatd"}) == "invalid --upstream, expected HOST:PORT: chatd");
+  CHECK(wsproxy_error({"--upstream", ":8080"}) == "invalid --upstream, expected HOST:PORT: :8080");
+  CHECK(wsproxy_error({"--upstream", "chatd:0"}) ==
+        "invalid --upstream, expected HOST:PORT: chatd:0");
+  CHECK(wsproxy_error({"--upstream", "chatd:70000"}) ==
+        "invalid --upstream, expected HOST:PORT: chatd:70000");
+  CHECK(wsproxy_error({"--port", "x"}) == "invalid port: x");
+}
