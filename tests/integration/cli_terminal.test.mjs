@@ -52,10 +52,20 @@ class Screen {
   async until(check, what, timeoutMs = 5000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const lines = this.alive() ? this.lines() : [];
+      const lines = this.linesIfAlive();
       if (check(lines)) return lines;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${lines.join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  // The lines, or none once the session has ended (it may end between asking and capturing).
+  linesIfAlive() {
+    try {
+      return this.lines();
+    } catch (error) {
+      if (this.alive()) throw error;
+      return [];
     }
   }
 
