@@ -133,6 +133,10 @@ test('when the owner is offline any member may destroy the room, a non-member ma
   await member.expectError('DESTROY', 'not-room-owner');
 
   await owner.quit();
+  // The owner being away does not open the room to anyone who is not in it.
+  stranger.send('DESTROY #orphan');
+  await stranger.expectError('DESTROY', 'not-room-owner');
+  assert.ok((await stranger.list('ROOMS')).includes('#orphan'));
   await succeedsSilently(member, 'DESTROY #orphan');
   assert.ok(!(await stranger.list('ROOMS')).includes('#orphan'));
 });

@@ -195,3 +195,42 @@ test('a taken nickname is refused and the socket stays usable', async () => {
   first.close();
   second.close();
 });
+
+// The presence frames, which seed 003 does not show but every browser relies on, key by key.
+test('presence and reply frames: online, rename, users, message reply, logout, offline', async () => {
+  const watcher = await login('watcher');
+  const nora = await login('nora');
+  const online = await watcher.frame();
+  assert.deepEqual(Object.keys(online), ['type', 'emitter', 'identifier', 'event', 'nickname', 'time']);
+  assert.deepEqual({ ...online, time: undefined },
+    { type: 'event', emitter: 'user', identifier: nora.id, event: 'online', nickname: 'nora', time: undefined });
+  assert.match(online.time, TIME);
+
+  nora.send({ type: 'login', nickname: 'nora2' });
+  assert.deepEqual(await nora.frame(), { type: 'reply', command: 'login', nickname: 'nora2', identifier: nora.id });
+  const rename = await watcher.frame();
+  assert.deepEqual(Object.keys(rename), ['type', 'emitter', 'identifier', 'event', 'nickname', 'previous', 'time']);
+  assert.deepEqual([rename.type, rename.emitter, rename.identifier, rename.event, rename.nickname, rename.previous],
+    ['event', 'user', nora.id, 'rename', 'nora2', 'nora']);
+
+  watcher.send({ type: 'command', action: 'users' });
+  const users = await watcher.frame();
+  assert.deepEqual(Object.keys(users), ['type', 'command', 'users']);
+  assert.ok(users.users.includes('nora2') && users.users.includes('watcher'), JSON.stringify(users));
+  assert.ok(!users.users.includes('nora'));
+
+  nora.send({ type: 'message', target: '@watcher', message: 'ping' });
+  const echoed = await nora.frame();
+  const reply = await nora.frame();
+  assert.deepEqual(reply, { type: 'reply', command: 'message', id: echoed.id, time: echoed.time });
+  const received = await watcher.frame();
+  assert.deepEqual([received.id, received.time, received.message], [echoed.id, echoed.time, 'ping']);
+
+  nora.send({ type: 'command', action: 'logout' });
+  assert.deepEqual(await nora.frame(), { type: 'reply', command: 'logout' });
+  const offline = await watcher.frame();
+  assert.deepEqual(Object.keys(offline), ['type', 'emitter', 'identifier', 'event', 'nickname', 'time']);
+  assert.deepEqual([offline.event, offline.identifier, offline.nickname], ['offline', nora.id, 'nora2']);
+  nora.close();
+  watcher.close();
+});
