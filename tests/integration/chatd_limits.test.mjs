@@ -102,3 +102,29 @@ test('a client that quits but never reads its answers is closed within seconds',
     await roomy.stop();
   }
 });
+
+test('one answer longer than the whole send queue still goes out whole on an empty queue', async () => {
+  // The smallest queue chatd allows for its line length: 4 x 1,024 bytes.
+  const small = await startChatd(['--max-line', '1024', '--max-sendq', '4096', '--max-rooms-per-user', '200']);
+  try {
+    const maker = await LineClient.connect(small.port);
+    maker.send('RICH');
+    maker.send('USERNAME maker');
+    await maker.lineMatching(/^OK USERNAME /);
+    const rooms = Array.from({ length: 120 }, (_, i) => `#r${String(i).padStart(3, '0')}_${'x'.repeat(40)}`);
+    maker.write(rooms.map((room) => `CREATE ${room}\n`).join(''));
+    await maker.lineMatching(new RegExp(`^OK CREATE ${rooms.at(-1)}$`), 10000);
+
+    const reader = await LineClient.connect(small.port);
+    reader.send('ROOMS');
+    const list = await reader.line(5000);
+    assert.ok(list.length > 4096, `the answer is ${list.length} bytes`);
+    assert.equal(list, `ROOMS ${rooms.join(' ')}`);
+    reader.send('PING still-here');
+    assert.equal(await reader.line(), 'PONG still-here');
+    maker.close();
+    reader.close();
+  } finally {
+    await small.stop();
+  }
+});
