@@ -14,7 +14,7 @@ mkdir -p build-coverage/coverage
 for part in protocol chatd wsproxy; do
   echo "== $part/"
   gcovr --root . --object-directory build-coverage --filter "$part/" --exclude-unreachable-branches \
-        --exclude-throw-branches --txt-metric branch --print-summary --txt /dev/null 2>/dev/null |
+        --exclude-throw-branches --print-summary --txt build-coverage/coverage/summary.txt |
     grep -E '^(lines|branches):'
 done
 gcovr --root . --object-directory build-coverage --filter 'protocol/' --filter 'chatd/' \

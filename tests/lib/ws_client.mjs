@@ -52,7 +52,17 @@ export class WsClient {
     }
   }
 
-  // Every frame received within the given time (asserting silence or collecting a burst).
+  // Nothing arrives before the answer to a query sent now (a barrier through wsproxy and chatd,
+  // which both keep each connection's order).
+  async expectSilence() {
+    this.send({ type: 'command', action: 'rooms' });
+    const frame = await this.frame();
+    if (frame.type !== 'reply' || frame.command !== 'rooms') {
+      throw new Error(`expected silence, got ${JSON.stringify(frame)}`);
+    }
+  }
+
+  // Every frame received within the given time (collecting a burst).
   async received(waitMs = 300) {
     await new Promise((r) => setTimeout(r, waitMs));
     return this.frames.splice(0).map((f) => JSON.parse(f));
