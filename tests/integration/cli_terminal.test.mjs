@@ -42,9 +42,10 @@ class Screen {
   type(text) { this.tmux('send-keys', '-l', text); }
   press(...keys) { this.tmux('send-keys', ...keys); }
 
-  // The visible lines, without the empty ones below the prompt.
-  lines() {
-    const lines = this.tmux('capture-pane', '-p').split('\n');
+  // The visible lines, without the empty ones below the prompt; with `escapes`, as the terminal
+  // was told to show them (colours included).
+  lines({ escapes = false } = {}) {
+    const lines = this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : [])).split('\n');
     while (lines.length && lines.at(-1).trim() === '') lines.pop();
     return lines;
   }
@@ -99,11 +100,11 @@ afterEach(async () => {
 });
 after(() => chatd?.stop());
 
-// `then`: a shell command run in the same terminal once chat has exited.
-function chat(args, { then } = {}) {
+// `then`: a shell command run in the same terminal once chat has exited; `env`: VAR=value words.
+function chat(args, { then, env = [] } = {}) {
   const quoted = [binaries.cli, '--host', '127.0.0.1', '--port', String(chatd.port), ...args]
     .map((word) => `'${word}'`).join(' ');
-  const screen = new Screen(`env LANG=C.UTF-8 ${quoted}${then ? `; ${then}` : ''}`);
+  const screen = new Screen(`env LANG=C.UTF-8 ${env.join(' ')} ${quoted}${then ? `; ${then}` : ''}`);
   screens.push(screen);
   return screen;
 }
@@ -241,4 +242,20 @@ test('after Ctrl-D the shell gets its terminal back blocking, as it lent it', { 
   const lines = await screen.until((l) => l.some((line) => line.startsWith('flags:')), 'the flags');
   const flags = parseInt(lines.find((line) => line.startsWith('flags:')).split(/\s+/)[1], 8);
   assert.equal(flags & 0o4000, 0, 'O_NONBLOCK was left set');
+});
+
+test('colours on a terminal, none when NO_COLOR is set', { skip: !hasTmux }, async () => {
+  const bob = await pool.rich('painter');
+  const coloured = chat(['--nick', 'cora']);
+  const plain = chat(['--nick', 'dex'], { env: ['NO_COLOR=1'] });
+  for (const screen of [coloured, plain]) {
+    await screen.until((lines) => lastLine(lines) === 'everyone>', 'the prompt');
+  }
+  bob.send('MSG * a colourful hello');
+  for (const screen of [coloured, plain]) {
+    await screen.until((lines) => lines.some((line) => line.endsWith('a colourful hello')), 'the message');
+  }
+  const line = (screen) => screen.lines({ escapes: true }).find((l) => l.includes('a colourful hello'));
+  assert.match(line(coloured), /\x1b\[[0-9;]*m/, 'no colour on a terminal');
+  assert.doesNotMatch(line(plain), /\x1b\[/, 'colour despite NO_COLOR');
 });
