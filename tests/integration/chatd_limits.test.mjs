@@ -128,3 +128,43 @@ test('one answer longer than the whole send queue still goes out whole on an emp
     await small.stop();
   }
 });
+
+test('with no flags at all: 100 rooms per user, and a reader that stalls is dropped', async () => {
+  const plain = await startChatd();
+  try {
+    const maker = await LineClient.connect(plain.port);
+    maker.send('RICH');
+    maker.send('USERNAME maker');
+    await maker.lineMatching(/^OK USERNAME /);
+    maker.write(Array.from({ length: 101 }, (_, i) => `CREATE #d${i}\n`).join(''));
+    await maker.lineMatching(/^OK CREATE #d99$/, 10000);
+    assert.equal(await maker.lineMatching(/^(OK|ERROR) CREATE/), errorLine('rich', 'CREATE', 'room-limit'));
+
+    // The stalled reader's queue has a limit by default too: flooding it ends with its OFFLINE.
+    const stalled = await LineClient.connect(plain.port);
+    stalled.send('USERNAME stalled');
+    stalled.send('PING ready');
+    assert.equal(await stalled.line(), 'PONG ready');
+    stalled.socket.pause();
+    const sender = await LineClient.connect(plain.port);
+    sender.send('USERNAME flooder');
+    const text = 'q'.repeat(4000);
+    let offline = false;
+    const watch = maker.lineMatching(/^EVENT \S+ OFFLINE \* \S+ stalled$/, 60000).then(() => { offline = true; });
+    // At most 10,000 x 4 KB = 40 MB: far beyond 1 MiB plus what the kernel buffers on loopback.
+    let sent = 0;
+    while (!offline && sent < 10000) {
+      sender.write(`SEND ${text}\n`.repeat(100));
+      sent += 100;
+      sender.send(`PING ${sent}`);
+      assert.equal(await sender.line(10000), `PONG ${sent}`);
+    }
+    await watch;
+    assert.ok(offline, `still connected after ${sent} messages`);
+    sender.close();
+    stalled.close();
+    maker.close();
+  } finally {
+    await plain.stop();
+  }
+});

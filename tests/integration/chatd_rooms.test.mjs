@@ -168,3 +168,24 @@ test('ROOMS, USERS and MEMBERS work before logging in', async () => {
   await expectMembers(anonymous, '#open', '#open', ['alice']);
   await succeedsSilently(alice, 'DESTROY #open');
 });
+
+test('a renamed owner keeps its rooms: members see the new name, and only it may destroy them', async () => {
+  const { maya, nils } = await pool.users({ maya: 'rich', nils: 'rich' });
+  maya.send('CREATE #atelier');
+  await maya.lineMatching(/^OK CREATE #atelier$/);
+  for (const user of [maya, nils]) {
+    user.send('JOIN #atelier');
+    await user.lineMatching(/^OK JOIN #atelier$/);
+  }
+  await maya.login('mayra');
+  await nils.lineMatching(/^EVENT \S+ RENAME \* \S+ mayra maya$/);
+  await expectMembers(nils, '#atelier', '#atelier', ['mayra', 'nils']);
+  nils.send('DESTROY #atelier');
+  assert.match(await nils.lineMatching(/^(OK|ERROR) DESTROY/), /^ERROR DESTROY not-room-owner /);
+  // A newcomer under the old name owns nothing.
+  const impostor = await pool.rich('maya');
+  impostor.send('DESTROY #atelier');
+  assert.match(await impostor.lineMatching(/^(OK|ERROR) DESTROY/), /^ERROR DESTROY not-room-owner /);
+  maya.send('DESTROY #atelier');
+  assert.equal(await maya.lineMatching(/^(OK|ERROR) DESTROY/), 'OK DESTROY #atelier');
+});
