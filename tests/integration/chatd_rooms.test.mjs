@@ -177,6 +177,7 @@ test('a renamed owner keeps its rooms: members see the new name, and only it may
     user.send('JOIN #atelier');
     await user.lineMatching(/^OK JOIN #atelier$/);
   }
+  await maya.lineMatching(/^EVENT \S+ JOIN #atelier \S+ nils$/);
   await maya.login('mayra');
   await nils.lineMatching(/^EVENT \S+ RENAME \* \S+ mayra maya$/);
   await expectMembers(nils, '#atelier', '#atelier', ['mayra', 'nils']);
