@@ -1,6 +1,9 @@
 #include "chatd/delivery.hpp"
 
+#include <optional>
 #include <utility>
+
+#include "protocol/irc_lines.hpp"
 
 namespace chat {
 
@@ -11,17 +14,28 @@ Delivery::Delivery(protocol::Event event) : content_(std::move(event)) {}
 std::shared_ptr<const std::string> Delivery::line(Dialect dialect) const {
   auto& cached = lines_[static_cast<std::size_t>(dialect)];
   if (cached) return cached;
-  std::string text;
-  if (const auto* message = std::get_if<protocol::ChatMessage>(&content_)) {
-    text = dialect == Dialect::plain ? protocol::format_plain_message(*message)
-                                     : protocol::format_rich_message(*message);
-  } else if (dialect == Dialect::rich) {
-    text = protocol::format_rich_event(std::get<protocol::Event>(content_));
-  } else {
-    return nullptr;
+  std::optional<std::string> text;
+  const auto* message = std::get_if<protocol::ChatMessage>(&content_);
+  const auto* event = std::get_if<protocol::Event>(&content_);
+  switch (dialect) {
+    case Dialect::plain:
+      if (message) text = protocol::format_plain_message(*message);  // plain mode has no events
+      break;
+    case Dialect::rich:
+      text =
+          message ? protocol::format_rich_message(*message) : protocol::format_rich_event(*event);
+      break;
+    case Dialect::irc:
+    case Dialect::irc_tagged: {
+      const bool tags = dialect == Dialect::irc_tagged;
+      text = message ? protocol::irc::format_message(*message, tags)
+                     : protocol::irc::format_event(*event, tags);
+      break;
+    }
   }
-  text += '\n';
-  cached = std::make_shared<const std::string>(std::move(text));
+  if (!text) return nullptr;
+  *text += dialect == Dialect::irc || dialect == Dialect::irc_tagged ? "\r\n" : "\n";
+  cached = std::make_shared<const std::string>(std::move(*text));
   return cached;
 }
 

@@ -10,7 +10,7 @@
 namespace chat {
 
 // The line dialects a session can speak; each front picks one per connection.
-enum class Dialect { plain, rich };
+enum class Dialect { plain, rich, irc, irc_tagged };
 
 // One message or event on its way to many recipients. Each dialect's line is formatted once, on
 // first use, and the same buffer is queued on every recipient's session.
@@ -24,6 +24,8 @@ class Delivery {
 
   // The connection the message was sent from; nullptr for events. Compared, never used.
   const Client* origin() const { return origin_; }
+  // The event, for a front whose line depends on who receives it; nullptr for a message.
+  const protocol::Event* event() const { return std::get_if<protocol::Event>(&content_); }
   // The newline-terminated line in a dialect; nullptr where the dialect does not carry it
   // (plain mode has no events).
   std::shared_ptr<const std::string> line(Dialect dialect) const;
@@ -31,7 +33,7 @@ class Delivery {
  private:
   std::variant<protocol::ChatMessage, protocol::Event> content_;
   const Client* origin_ = nullptr;
-  mutable std::array<std::shared_ptr<const std::string>, 2> lines_;
+  mutable std::array<std::shared_ptr<const std::string>, 4> lines_;
 };
 
 }  // namespace chat

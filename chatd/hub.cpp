@@ -424,6 +424,14 @@ std::variant<std::vector<std::string>, Hub::Error> Hub::members(std::string_view
   return nicknames;
 }
 
+std::optional<std::string> Hub::owner_nickname(std::string_view room_name) const {
+  const auto* room = find_room(room_name);
+  if (!room) return std::nullopt;
+  const auto owner = users_.find(room->owner_id);
+  if (owner == users_.end()) return std::nullopt;
+  return owner->second.nickname;
+}
+
 Event Hub::make_event(Event::Kind kind, const std::string& room, const std::string& user_id) const {
   return Event{kind, now(), room, user_id, users_.at(user_id).nickname, {}};
 }

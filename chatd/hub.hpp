@@ -99,6 +99,8 @@ class Hub {
   std::vector<std::string> nicknames() const;
   // The rooms a user is in.
   std::vector<std::string> joined_rooms(const std::string& user_id) const;
+  // The nickname of the room's owner, while the owner exists (a guest owner may have left).
+  std::optional<std::string> owner_nickname(std::string_view room) const;
   // The room's name as created, then its members' nicknames (accounts' even while offline).
   std::variant<std::vector<std::string>, Error> members(std::string_view room) const;
 

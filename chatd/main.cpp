@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/accounts/password_hasher.hpp"
 #include "chatd/hub.hpp"
 #include "chatd/id_generator.hpp"
+#include "chatd/irc_front.hpp"
 #include "chatd/native_front.hpp"
 #include "chatd/options.hpp"
 #include "chatd/server.hpp"
@@ -45,13 +47,29 @@ int main(int argc, char** argv) {
                           return std::make_unique<chat::NativeFront>(hub, accounts, sink);
                         });
 
+    std::optional<chat::Server> irc;
+    if (options.irc_port) {
+      irc.emplace(io, asio::ip::tcp::endpoint(endpoint.address(), *options.irc_port),
+                  options.session_limits, [&hub, &accounts](chat::LineSink& sink) {
+                    return std::make_unique<chat::IrcFront>(hub, accounts, sink);
+                  });
+    }
+
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&server](asio::error_code, int) { server.stop(); });
+    signals.async_wait([&server, &irc](asio::error_code, int) {
+      server.stop();
+      if (irc) irc->stop();
+    });
 
     const auto local = server.local_endpoint();
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")
                                   : "store " + options.database);
+    if (irc) {
+      // Before the "listening on" line that tells a test the server is up: it is all there then.
+      const auto irc_local = irc->local_endpoint();
+      fmt::print("chatd IRC on {}:{}\n", irc_local.address().to_string(), irc_local.port());
+    }
     fmt::print("chatd listening on {}:{}\n", local.address().to_string(), local.port());
     fmt::print("connect with: nc localhost {}\n", local.port());
     std::fflush(stdout);

@@ -10,9 +10,13 @@
 namespace chat {
 
 std::string usage() {
-  return "Usage: chatd [--bind ADDRESS] [--port PORT] [--db PATH | --no-store] [--max-line BYTES]\n"
-         "             [--max-sendq BYTES] [--max-rooms N] [--max-rooms-per-user N]\n"
+  return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
+         "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
+         "             [--max-rooms N] [--max-rooms-per-user N]\n"
          "\n"
+         "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
+         "                     (default 6667)\n"
+         "  --no-irc           no IRC listener\n"
          "  --db PATH          SQLite database of accounts, rooms and history, created if missing\n"
          "                     (default chatd.db in the working directory; :memory: for one that\n"
          "                     lasts as long as the process)\n"
@@ -36,11 +40,19 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       options.database.clear();
       continue;
     }
+    if (flag == "--no-irc") {
+      options.irc_port.reset();
+      continue;
+    }
     if (i + 1 >= argc)
       return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
     const std::string_view value = argv[++i];
     if (flag == "--bind") {
       options.bind_address = value;
+    } else if (flag == "--irc-port") {
+      const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
+      if (!port) return OptionsError{fmt::format("invalid --irc-port: {}", value)};
+      options.irc_port = *port;
     } else if (flag == "--db") {
       if (value.empty()) return OptionsError{"--db needs a path"};
       options.database = value;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -11,7 +12,8 @@ namespace chat {
 
 struct Options {
   std::string bind_address = "0.0.0.0";
-  std::uint16_t port = 8080;  // seed 002
+  std::uint16_t port = 8080;                     // seed 002
+  std::optional<std::uint16_t> irc_port = 6667;  // nullopt: no IRC listener (--no-irc)
   SessionLimits session_limits;
   HubLimits hub_limits;
   // The SQLite database file; empty: no store at all (--no-store), everything in memory.

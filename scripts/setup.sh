@@ -9,7 +9,7 @@ packages=(
   cmake g++ make pkg-config
   libasio-dev libwebsocketpp-dev libfmt-dev doctest-dev nlohmann-json3-dev libedit-dev
   libsqlite3-dev libsodium-dev sqlite3
-  chromium tmux netcat-openbsd docker-compose
+  chromium tmux netcat-openbsd docker-compose irssi
 )
 command -v node >/dev/null || packages+=(nodejs npm)
 

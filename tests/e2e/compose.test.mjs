@@ -45,7 +45,7 @@ describe('docker-compose.yml', { skip }, () => {
     assert.equal(result.status, 0, `docker-compose config -q failed:\n${result.stderr}`);
   });
 
-  it('defines chatd on 8080 and wsproxy on 8000, pointed at chatd and the web app', () => {
+  it('defines chatd on 8080 and 6667 (IRC) and wsproxy on 8000, pointed at chatd and the web app', () => {
     const result = run('docker-compose', ['-f', 'docker-compose.yml', 'config']);
     assert.equal(result.status, 0, result.stderr);
     const config = yamlToObject(result.stdout);
@@ -53,7 +53,7 @@ describe('docker-compose.yml', { skip }, () => {
     assert.ok(chatd, 'a chatd service');
     assert.ok(wsproxy, 'a wsproxy service');
 
-    assert.deepEqual(portPairs(chatd), [[8080, 8080]]);
+    assert.deepEqual(portPairs(chatd), [[8080, 8080], [6667, 6667]]);
     assert.deepEqual(portPairs(wsproxy), [[8000, 8000]]);
 
     const command = [].concat(wsproxy.command).join(' ');
@@ -61,6 +61,10 @@ describe('docker-compose.yml', { skip }, () => {
     assert.match(command, /--webroot \/srv\/webapp/);
     assert.match(command, /--port 8000/);
     assert.match([].concat(chatd.command).join(' '), /--port 8080/);
+    // Its database in a volume, so that accounts and history outlive the container.
+    assert.match([].concat(chatd.command).join(' '), /--db \/data\/chatd\.db/);
+    assert.ok((chatd.volumes ?? []).some((volume) => String(volume.target ?? volume).includes('/data')),
+      JSON.stringify(chatd.volumes));
     const dependsOn = Array.isArray(wsproxy.depends_on) ? wsproxy.depends_on : Object.keys(wsproxy.depends_on ?? {});
     assert.deepEqual(dependsOn, ['chatd']);
 

@@ -4,86 +4,12 @@
 // line; Ctrl-D leaves, with the terminal as it was.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { binaries, startChatd } from '../lib/processes.mjs';
 import { ChatPool, parseMessage } from '../lib/chat_client.mjs';
-
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { Screen, hasTmux } from '../lib/tmux_screen.mjs';
 
 // A missing tool must turn the suite red, not skip it quietly.
 test('tmux is installed (apt-get install -y tmux)', () => assert.ok(hasTmux, 'tmux is missing'));
-
-// One tmux server of our own (its own socket, no user configuration) per test.
-class Screen {
-  static count = 0;
-
-  constructor(command) {
-    this.socket = path.join(tmpdir(), `chat-cli-test-${process.pid}-${++Screen.count}.sock`);
-    this.tmux('new-session', '-d', '-x', '120', '-y', '30', command);
-  }
-
-  tmux(...args) {
-    return execFileSync('tmux', ['-S', this.socket, '-f', '/dev/null', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  }
-
-  type(text) { this.tmux('send-keys', '-l', text); }
-  press(...keys) { this.tmux('send-keys', ...keys); }
-
-  // The visible lines, without the empty ones below the prompt; with `escapes`, as the terminal
-  // was told to show them (colours included).
-  lines({ escapes = false } = {}) {
-    const lines = this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : [])).split('\n');
-    while (lines.length && lines.at(-1).trim() === '') lines.pop();
-    return lines;
-  }
-
-  async until(check, what, timeoutMs = 5000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const lines = this.linesIfAlive();
-      if (check(lines)) return lines;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${lines.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  // The lines, or none once the session has ended (it may end between asking and capturing).
-  linesIfAlive() {
-    try {
-      return this.lines();
-    } catch (error) {
-      if (this.alive()) throw error;
-      return [];
-    }
-  }
-
-  alive() {
-    try {
-      this.tmux('has-session');
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  close() {
-    if (this.alive()) this.tmux('kill-server');
-    rmSync(this.socket, { force: true });
-  }
-}
 
 let chatd;
 let pool;

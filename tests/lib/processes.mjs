@@ -78,6 +78,8 @@ export async function startChatd(extraArgs = []) {
   const dir = ownsStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-test-')) : null;
   const args = ['--bind', '127.0.0.1', '--port', '0', ...extraArgs];
   if (dir) args.push('--db', path.join(dir, 'chatd.db'));
+  // IRC on a free port too, unless the caller says: several chatds run at once.
+  if (!extraArgs.includes('--irc-port') && !extraArgs.includes('--no-irc')) args.push('--irc-port', '0');
   let server;
   try {
     server = await startListening(binaries.chatd, args, 'chatd');
@@ -85,6 +87,7 @@ export async function startChatd(extraArgs = []) {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  server.ircPort = Number(/IRC on \S+:(\d+)/.exec(server.stderr())?.[1]) || undefined;
   if (!dir) return server;
   const stop = server.stop;
   server.stop = async () => {

@@ -50,6 +50,7 @@ TEST_CASE("chatd's defaults are the documented ones") {
   CHECK(options.hub_limits.max_rooms == 10000);
   CHECK(options.hub_limits.max_rooms_per_owner == 100);
   CHECK(options.database == "chatd.db");
+  CHECK(options.irc_port == 6667);
 }
 
 TEST_CASE("chatd's flags") {
@@ -64,6 +65,8 @@ TEST_CASE("chatd's flags") {
   CHECK(options.hub_limits.max_rooms_per_owner == 2);
   CHECK(options.database == "/tmp/x.db");
   CHECK(chatd({"--db", "x.db", "--no-store"}).database.empty());
+  CHECK(chatd({"--irc-port", "0"}).irc_port == 0);
+  CHECK_FALSE(chatd({"--no-irc"}).irc_port);
   CHECK(
       std::holds_alternative<chat::ShowHelp>(parse_with(chat::parse_options, "chatd", {"--help"})));
 }
@@ -78,6 +81,7 @@ TEST_CASE("chatd refuses what it cannot honour") {
         "--max-sendq must be at least 4 times --max-line");
   CHECK(chatd_error({"--max-rooms", "0"}) == "invalid --max-rooms: 0");
   CHECK(chatd_error({"--db", ""}) == "--db needs a path");
+  CHECK(chatd_error({"--irc-port", "6667x"}) == "invalid --irc-port: 6667x");
   CHECK(chatd_error({"--colour", "on"}) == "unknown option: --colour");
 }
 

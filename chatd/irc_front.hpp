@@ -1,0 +1,77 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chatd/accounts/accounts.hpp"
+#include "chatd/client.hpp"
+#include "chatd/hub.hpp"
+#include "chatd/line_handler.hpp"
+#include "chatd/line_sink.hpp"
+#include "protocol/irc_message.hpp"
+
+namespace chat {
+
+// IRC (RFC 1459/2812 with the IRCv3 capabilities listed in docs/protocol.md) for one
+// connection, on the same hub as the native front: a standard IRC client shares the rooms, the
+// private messages and the nicknames with nc, the console client and browsers. It translates
+// and keeps only what IRC needs per connection (registration, capabilities, the channels this
+// client was told it is in); everything else is the hub's. A command that waits for the store
+// pauses the connection's input until it is answered, so answers stay in order.
+class IrcFront final : public LineHandler, public Client {
+ public:
+  IrcFront(Hub& hub, Accounts& accounts, LineSink& sink);
+
+  void on_line(std::string_view line) override;
+  void on_line_too_long() override;
+  void on_input_end() override;
+  void on_close() override;
+  void deliver(const Delivery& delivery) override;
+
+ private:
+  using Params = std::vector<std::string>;
+
+  void execute(const protocol::irc::Message& message);
+  void execute_registered(const protocol::irc::Message& message);
+  void capability(const Params& params);
+  void try_register();
+  void welcome(const std::string& user_id, const std::string& nickname);
+  void join(const std::string& channels);
+  void part(const std::string& channels, const std::string& reason);
+  void message(const protocol::irc::Message& message, bool notice);
+  void names(const std::string& channel);
+  void who(const std::string& mask);
+  void whois(const std::string& nickname);
+  void list();
+  void rename(const std::string& nickname);
+  void quit(const std::string& reason);
+
+  // ":chatd <numeric> <nick> params..."
+  void reply(std::string_view numeric, Params params);
+  void send(const protocol::irc::Message& message);
+  void send_line(std::string line);
+  std::string nick_or_star() const;
+  // A callback that runs only while the connection is open; input resumes after it.
+  template <typename Value, typename Handler>
+  std::function<void(Value)> answer(Handler handler);
+
+  Hub& hub_;
+  Accounts& accounts_;
+  LineSink& sink_;
+  std::optional<std::string> user_id_;
+  std::string nickname_;  // as given with NICK, then as logged in
+  std::string password_;  // PASS, for a registered nickname
+  bool got_user_ = false;
+  bool negotiating_ = false;  // between CAP LS/REQ and CAP END
+  bool server_time_ = false;  // server-time + message-tags: lines carry @time and @msgid
+  bool echo_message_ = false;
+  bool quitting_ = false;
+  std::set<std::string> channels_;  // folded names of the rooms this client knows it is in
+  std::shared_ptr<int> open_ = std::make_shared<int>();
+};
+
+}  // namespace chat

@@ -1,0 +1,69 @@
+#include "protocol/irc_lines.hpp"
+
+#include "protocol/irc_message.hpp"
+
+namespace chat::protocol::irc {
+namespace {
+
+Message from(std::string_view nickname, std::string command, std::string_view time, bool tags) {
+  Message message;
+  if (tags) message.tags.emplace_back("time", std::string(time));
+  message.source = user_source(nickname);
+  message.command = std::move(command);
+  return message;
+}
+
+}  // namespace
+
+std::string user_source(std::string_view nickname) {
+  return std::string(nickname) + "!" + std::string(nickname) + "@chat";
+}
+
+std::string format_message(const ChatMessage& chat_message, bool tags) {
+  auto message = from(chat_message.sender, "PRIVMSG", chat_message.time, tags);
+  if (tags) message.tags.emplace_back("msgid", chat_message.id);
+  const auto& target = chat_message.target;
+  if (target == "*") {
+    message.params.emplace_back(everyone_channel);
+  } else if (target.front() == '@') {
+    message.params.emplace_back(target.substr(1));
+  } else {
+    message.params.push_back(target);
+  }
+  message.params.push_back(chat_message.text);
+  return format(message);
+}
+
+std::optional<std::string> format_event(const Event& event, bool tags) {
+  switch (event.kind) {
+    case Event::Kind::online: {
+      auto message = from(event.nickname, "JOIN", event.time, tags);
+      message.params.emplace_back(everyone_channel);
+      return format(message);
+    }
+    case Event::Kind::offline: {
+      auto message = from(event.nickname, "QUIT", event.time, tags);
+      message.params.emplace_back("Quit");
+      return format(message);
+    }
+    case Event::Kind::rename: {
+      auto message = from(event.detail, "NICK", event.time, tags);
+      message.params.push_back(event.nickname);
+      return format(message);
+    }
+    case Event::Kind::join:
+    case Event::Kind::leave: {
+      auto message =
+          from(event.nickname, event.kind == Event::Kind::join ? "JOIN" : "PART", event.time, tags);
+      message.params.push_back(event.room);
+      return format(message);
+    }
+    case Event::Kind::create:
+    case Event::Kind::destroy:
+    case Event::Kind::read:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace chat::protocol::irc

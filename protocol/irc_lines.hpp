@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/server_line.hpp"
+
+namespace chat::protocol::irc {
+
+// How chat's conversations look to an IRC client. Rooms are channels as they are; "everyone"
+// (seed 002's SEND, MSG *) is the local channel &everyone, which every IRC user is in; a private
+// message is addressed to the recipient's nickname.
+inline constexpr std::string_view everyone_channel = "&everyone";
+inline constexpr std::string_view server_name = "chatd";
+
+// "alice!alice@chat": chat has no user names or hosts of its own to show.
+std::string user_source(std::string_view nickname);
+
+// With `tags`, the line carries IRCv3 server-time and msgid (for clients that asked for them).
+std::string format_message(const ChatMessage& message, bool tags);
+// The IRC line for a presence or room event, or nullopt for those IRC has no line for (room
+// creation, read markers) or that depend on who receives them (a destroyed room).
+std::optional<std::string> format_event(const Event& event, bool tags);
+
+}  // namespace chat::protocol::irc

@@ -1,0 +1,90 @@
+#include "protocol/irc_message.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace irc = chat::protocol::irc;
+
+namespace {
+
+irc::Message parsed(std::string_view line) {
+  auto message = irc::parse(line);
+  REQUIRE(message);
+  return *message;
+}
+
+}  // namespace
+
+TEST_CASE("IRC: command, middle parameters and a trailing one") {
+  const auto message = parsed("privmsg #main :Hello guys!  two spaces");
+  CHECK(message.command == "PRIVMSG");
+  CHECK(message.source.empty());
+  CHECK(message.params == std::vector<std::string>{"#main", "Hello guys!  two spaces"});
+
+  CHECK(parsed("NICK alice").params == std::vector<std::string>{"alice"});
+  CHECK(parsed("USER alice 0 * :Alice Liddell").params ==
+        std::vector<std::string>{"alice", "0", "*", "Alice Liddell"});
+  CHECK(parsed("PING").params.empty());
+  CHECK(parsed("TOPIC #main :").params == std::vector<std::string>{"#main", ""});
+  CHECK(parsed("JOIN   #a,#b    key").params == std::vector<std::string>{"#a,#b", "key"});
+  CHECK(parsed("PRIVMSG bob ::-)").params == std::vector<std::string>{"bob", ":-)"});
+}
+
+TEST_CASE("IRC: a source and tags, escaped values unescaped") {
+  const auto message = parsed(
+      "@time=2026-11-23T15:32:54.691Z;msgid=abc;+draft/x=a\\sb\\:c\\\\d\\r\\ne;flag "
+      ":alice!alice@chat PRIVMSG #main :hi");
+  CHECK(message.source == "alice!alice@chat");
+  CHECK(message.tag("time") == "2026-11-23T15:32:54.691Z");
+  CHECK(message.tag("msgid") == "abc");
+  CHECK(message.tag("+draft/x") == "a b;c\\d\r\ne");
+  CHECK(message.tag("flag") == "");
+  CHECK_FALSE(message.tag("missing"));
+  CHECK(parsed("@a=1;a=2 PING").tag("a") == "2");
+  CHECK(irc::unescape_tag_value("trailing\\") == "trailing");
+  CHECK(irc::unescape_tag_value("\\q") == "q");
+}
+
+TEST_CASE("IRC: lines without a command are not messages") {
+  CHECK_FALSE(irc::parse(""));
+  CHECK_FALSE(irc::parse("   "));
+  CHECK_FALSE(irc::parse(":source.only"));
+  CHECK_FALSE(irc::parse("@tag=1"));
+  CHECK_FALSE(irc::parse("@tag=1 :source"));
+}
+
+TEST_CASE("IRC: more than 15 parameters: the 15th takes the rest") {
+  const auto message = parsed("CMD 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17");
+  REQUIRE(message.params.size() == 15);
+  CHECK(message.params.back() == "15 16 17");
+}
+
+TEST_CASE("IRC: formatting writes the trailing parameter only where needed, and round-trips") {
+  irc::Message message;
+  message.source = "chatd";
+  message.command = "001";
+  message.params = {"alice", "Welcome to chat, alice"};
+  CHECK(irc::format(message) == ":chatd 001 alice :Welcome to chat, alice");
+  message.params = {"alice", "one"};
+  CHECK(irc::format(message) == ":chatd 001 alice one");
+  message.params = {"alice", ""};
+  CHECK(irc::format(message) == ":chatd 001 alice :");
+  message.params = {"alice", ":)"};
+  CHECK(irc::format(message) == ":chatd 001 alice ::)");
+
+  irc::Message tagged;
+  tagged.tags = {{"time", "2026-11-23T15:32:54.691Z"}, {"x", "a b;c"}, {"flag", ""}};
+  tagged.source = "bob!bob@chat";
+  tagged.command = "PRIVMSG";
+  tagged.params = {"#main", "hello there"};
+  const auto line = irc::format(tagged);
+  CHECK(line ==
+        "@time=2026-11-23T15:32:54.691Z;x=a\\sb\\:c;flag :bob!bob@chat PRIVMSG #main :hello there");
+  const auto again = parsed(line);
+  CHECK(again.tags == tagged.tags);
+  CHECK(again.source == tagged.source);
+  CHECK(again.params == tagged.params);
+  CHECK(irc::escape_tag_value("\\\r\n") == "\\\\\\r\\n");
+}
