@@ -14,11 +14,6 @@ namespace {
 // queue. A longer line than this is taken for a broken server: skipping it would leave its
 // command unanswered and every later answer matched to the wrong command.
 constexpr std::size_t max_server_line = 16 * 1024 * 1024;
-constexpr std::chrono::milliseconds first_retry{500};
-constexpr std::chrono::milliseconds longest_retry{15'000};
-// A connection that lasts this long is a working one: the delays and the count of failures
-// start again from the beginning.
-constexpr std::chrono::seconds stable_after{10};
 
 std::string describe(const asio::error_code& error) {
   if (error == asio::error::eof) return "closed by the server";
@@ -36,7 +31,7 @@ Connection::Connection(asio::io_context& io, std::string host, std::string port,
       socket_(io),
       retry_timer_(io),
       stable_timer_(io),
-      backoff_(first_retry, longest_retry, std::random_device{}()),
+      backoff_(first_reconnect_delay, longest_reconnect_delay, std::random_device{}()),
       reader_(max_server_line) {}
 
 void Connection::start() { connect(); }
@@ -96,7 +91,7 @@ void Connection::read() {
 }
 
 void Connection::wait_until_stable() {
-  stable_timer_.expires_after(stable_after);
+  stable_timer_.expires_after(stable_connection);
   stable_timer_.async_wait([this, attempt = attempt_](asio::error_code error) {
     if (error || stale(attempt)) return;
     backoff_.reset();

@@ -39,11 +39,19 @@ class WebSocketLink final : public BrowserLink {
     const auto connection = find();
     return connection ? connection->get_buffered_amount() : 0;
   }
+  // Two things websocketpp leaves to its user. Its pause_reading() only posts the pause, so the
+  // read it issues at the end of the current buffer stays pending, and a resume before that read
+  // completes starts a second one beside it; and a connection with no read or write pending is
+  // owned by nobody and destroyed, closing the browser's socket without a word. Both were seen
+  // under load (the browser got 1006). Everything runs on the io_context's one thread, so the
+  // pause and resume handlers are called directly, and the link owns its connection while it
+  // has stopped reading.
   void pause_reading() override {
-    if (const auto connection = find()) connection->pause_reading();
+    held_ = find();
+    if (held_) held_->handle_pause_reading();
   }
   void resume_reading() override {
-    if (const auto connection = find()) connection->resume_reading();
+    if (const auto connection = std::exchange(held_, nullptr)) connection->handle_resume_reading();
   }
 
  private:
@@ -54,6 +62,7 @@ class WebSocketLink final : public BrowserLink {
 
   WebSocketServer& server_;
   connection_hdl handle_;
+  WebSocketServer::connection_ptr held_;  // while reading is paused
 };
 
 std::string_view path_of(std::string_view resource) {

@@ -186,3 +186,46 @@ test('a WebSocket frame over 1 MiB closes the connection with 1009; others carry
   assert.equal((await other.frame()).command, 'rooms');
   other.close();
 });
+
+test('a chatd that stops reading holds the browser back instead of growing the proxy', async (t) => {
+  const ownChatd = await startChatd();
+  const ownProxy = await startWsproxy(ownChatd.port);
+  try {
+    const browser = await WsClient.connect(ownProxy.port);
+    browser.send({ type: 'login', nickname: 'pusher' });
+    assert.equal((await browser.frame()).command, 'login');
+    // A frozen chatd reads nothing: wsproxy must stop reading the browser, not buffer for it.
+    ownChatd.process.kill('SIGSTOP');
+    const before = rssKiB(ownProxy.process.pid);
+    const frame = Buffer.from(JSON.stringify({ type: 'message', target: '*', message: 'p'.repeat(8000) }));
+    const header = Buffer.from([0x81, 0xfe, frame.length >> 8, frame.length & 0xff, 0, 0, 0, 0]);
+    // 2,500 frames of 8 KB (masked with 0): 20 MB offered while chatd is frozen.
+    const raw = browser.socket._socket;
+    let offered = 0;
+    for (let i = 0; i < 2500; i += 1) {
+      raw.write(Buffer.concat([header, frame]));
+      offered += frame.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const grownKiB = rssKiB(ownProxy.process.pid) - before;
+    t.diagnostic(`wsproxy RSS grew by ${grownKiB} KiB while a browser offered ${offered >> 20} MiB to a frozen chatd`);
+    // The browser's own socket is what holds the rest: its writes were not all taken.
+    assert.ok(raw.writableLength > 10 * 1024 * 1024, `only ${raw.writableLength} bytes held back`);
+    if (process.env.CHAT_SANITIZED !== '1') {
+      assert.ok(grownKiB < 12 * 1024, `wsproxy grew by ${grownKiB} KiB`);
+    }
+    ownChatd.process.kill('SIGCONT');
+    // Once chatd reads again, everything goes through: the acknowledgements all come back.
+    let acknowledged = 0;
+    while (acknowledged < 2500) {
+      const reply = await browser.frameMatching((f) => f.type === 'reply' || f.type === 'error', 20000);
+      assert.equal(reply.command, 'message', JSON.stringify(reply));
+      acknowledged += 1;
+    }
+    browser.close();
+  } finally {
+    ownChatd.process.kill('SIGCONT');
+    await ownProxy.stop();
+    await ownChatd.stop();
+  }
+});
