@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "protocol/names.hpp"
+#include "protocol/text.hpp"
 #include "protocol/timestamp.hpp"
 
 namespace chat {
@@ -22,6 +23,14 @@ std::string private_conversation(const std::string& a, const std::string& b) {
 // For writes whose failure the client is not waiting for: say so where the operator sees it.
 void report(bool ok) {
   if (!ok) std::fprintf(stderr, "chatd: a change could not be stored\n");
+}
+
+// One write of a change made of several: `stored` stays true only if every one of them is.
+store::Store::Done noting(const std::shared_ptr<bool>& stored) {
+  return [stored](bool ok) {
+    report(ok);
+    *stored = *stored && ok;
+  };
 }
 
 }  // namespace
@@ -171,6 +180,9 @@ std::variant<Hub::Conversation, Hub::Error> Hub::conversation(
 
 void Hub::send(const std::string& user_id, const Client& origin, const protocol::Target& target,
                std::string_view text, Reply<MessageResult> done) {
+  // Fronts parse and check text, but every front's: a control character from one would forge
+  // lines on another's clients.
+  if (const auto error = protocol::check_message_text(text)) return done(*error);
   auto found = conversation(user_id, target);
   if (const auto* error = std::get_if<Error>(&found)) return done(*error);
   auto& [conversation, name] = std::get<Conversation>(found);
@@ -299,22 +311,24 @@ void Hub::create_room(const std::string& user_id, std::string_view room, Reply<R
   if (const auto error = protocol::check_room_name(room)) return done(*error);
   auto folded = protocol::fold_case(room);
   if (rooms_.contains(folded)) return done(Error::room_exists);
-  auto added = add_room(user_id, room, std::move(folded));
+  auto stored = std::make_shared<bool>(true);
+  auto added = add_room(user_id, room, std::move(folded), stored);
   if (const auto* error = std::get_if<Error>(&added)) return done(*error);
   const auto& name = std::get<Room*>(added)->name;
-  announce_when_stored({{make_event(Event::Kind::create, name, user_id), {}}}, name,
+  announce_when_stored({{make_event(Event::Kind::create, name, user_id), {}}}, name, stored,
                        std::move(done));
 }
 
 std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::string_view name,
-                                              std::string folded) {
+                                              std::string folded,
+                                              const std::shared_ptr<bool>& stored) {
   auto& owned = rooms_owned_[user_id];
   if (rooms_.size() >= limits_.max_rooms || owned >= limits_.max_rooms_per_owner) {
     return Error::room_limit;
   }
   ++owned;
   auto& room = rooms_.emplace(folded, Room{std::string(name), user_id, {}}).first->second;
-  if (store_) store_->save_room(std::move(folded), {room.name, user_id, {}}, report);
+  if (store_) store_->save_room(std::move(folded), {room.name, user_id, {}}, noting(stored));
   return &room;
 }
 
@@ -328,15 +342,16 @@ void Hub::destroy_room(const std::string& user_id, std::string_view room_name,
   const bool allowed =
       room.owner_id == user_id || (!owner_present && room.member_ids.contains(user_id));
   if (!allowed) return done(Error::not_room_owner);
+  auto stored = std::make_shared<bool>(true);
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
   if (const auto owned = rooms_owned_.find(room.owner_id); owned != rooms_owned_.end()) {
     if (--owned->second == 0) rooms_owned_.erase(owned);
   }
   auto name = std::move(room.name);
   auto destroyed = make_event(Event::Kind::destroy, name, user_id);
-  if (store_) store_->delete_room(it->first, report);
+  if (store_) store_->delete_room(it->first, noting(stored));
   rooms_.erase(it);
-  announce_when_stored({{std::move(destroyed), {}}}, std::move(name), std::move(done));
+  announce_when_stored({{std::move(destroyed), {}}}, std::move(name), stored, std::move(done));
 }
 
 void Hub::join_room(const std::string& user_id, std::string_view room_name,
@@ -344,11 +359,12 @@ void Hub::join_room(const std::string& user_id, std::string_view room_name,
   if (const auto error = protocol::check_room_name(room_name)) return done(*error);
   auto folded = protocol::fold_case(room_name);
   std::vector<Announcement> announcements;
+  auto stored = std::make_shared<bool>(true);
   Room* room = nullptr;
   if (const auto it = rooms_.find(folded); it != rooms_.end()) {
     room = &it->second;
   } else {
-    auto added = add_room(user_id, room_name, folded);
+    auto added = add_room(user_id, room_name, folded, stored);
     if (const auto* error = std::get_if<Error>(&added)) return done(*error);
     room = std::get<Room*>(added);
     announcements.push_back({make_event(Event::Kind::create, room->name, user_id), {}});
@@ -356,9 +372,9 @@ void Hub::join_room(const std::string& user_id, std::string_view room_name,
   if (!room->member_ids.insert(user_id).second) return done(Error::already_member);
   auto& user = users_.at(user_id);
   user.rooms.insert(folded);
-  if (store_ && user.registered) store_->add_member(folded, user_id, report);
+  if (store_ && user.registered) store_->add_member(folded, user_id, noting(stored));
   announcements.push_back({make_event(Event::Kind::join, room->name, user_id), folded});
-  announce_when_stored(std::move(announcements), room->name, std::move(done));
+  announce_when_stored(std::move(announcements), room->name, stored, std::move(done));
 }
 
 void Hub::leave_room(const std::string& user_id, std::string_view room_name,
@@ -367,18 +383,19 @@ void Hub::leave_room(const std::string& user_id, std::string_view room_name,
   if (!room) return done(Error::no_such_room);
   if (!room->member_ids.erase(user_id)) return done(Error::not_member);
   auto folded = protocol::fold_case(room_name);
+  auto stored = std::make_shared<bool>(true);
   auto& user = users_.at(user_id);
   user.rooms.erase(folded);
-  if (store_ && user.registered) store_->remove_member(folded, user_id, report);
+  if (store_ && user.registered) store_->remove_member(folded, user_id, noting(stored));
   announce_when_stored({{make_event(Event::Kind::leave, room->name, user_id), folded}}, room->name,
-                       std::move(done));
+                       stored, std::move(done));
 }
 
 void Hub::announce_when_stored(std::vector<Announcement> announcements, std::string name,
-                               Reply<RoomResult> done) {
+                               std::shared_ptr<bool> stored, Reply<RoomResult> done) {
   after_stored([this, announcements = std::move(announcements), name = std::move(name),
-                done = std::move(done)](bool ok) mutable {
-    if (!ok) return done(Error::store_failed);
+                stored = std::move(stored), done = std::move(done)](bool ok) mutable {
+    if (!ok || !*stored) return done(Error::store_failed);
     for (auto& announcement : announcements) {
       const Delivery delivery(std::move(announcement.event));
       if (announcement.room.empty()) {

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -120,13 +121,14 @@ class Hub {
 
   // Answers a room command once its change is stored, announcing its events then: nobody hears
   // of a room or a membership that a crash could still undo.
+  // `stored` is false once any write of the change has failed.
   void announce_when_stored(std::vector<Announcement> announcements, std::string name,
-                            Reply<RoomResult> done);
+                            std::shared_ptr<bool> stored, Reply<RoomResult> done);
   // A guest's last connection is gone: it leaves its rooms (telling them) and its nickname.
   void remove_guest(std::unordered_map<std::string, User>::iterator guest);
   // Creates a room whose name is valid and free, within the limits (the caller announces it).
   std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
-                                      std::string folded);
+                                      std::string folded, const std::shared_ptr<bool>& stored);
   protocol::Event make_event(protocol::Event::Kind kind, const std::string& room,
                              const std::string& user_id) const;
   // A conversation a user may read: its store key and its name as shown.

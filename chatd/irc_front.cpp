@@ -276,7 +276,9 @@ void IrcFront::execute_registered(const irc::Message& message) {
     return reply("302", {found_hosts});
   }
   if (command == "MODE") {
-    if (params.empty()) return reply("461", {"MODE", "Not enough parameters"});
+    if (params.empty() || params.front().empty()) {
+      return reply("461", {"MODE", "Not enough parameters"});
+    }
     const auto& target = params.front();
     if (target.front() == '#' || target.front() == '&') {
       if (params.size() > 1) return reply("482", {target, "Channel modes cannot be changed here"});
@@ -384,6 +386,9 @@ void IrcFront::message(const irc::Message& message, bool notice) {
                     return reply("403", {to, "No such channel"});
                   case Error::not_member:
                     return reply("404", {to, "Cannot send to channel (join it first)"});
+                  case Error::message_control_characters:
+                  case Error::message_invalid_utf8:
+                    return reply("404", {to, std::string(protocol::error_text(*error))});
                   default:
                     return reply("404", {to, std::string(protocol::error_text(*error))});
                 }

@@ -288,6 +288,7 @@ void NativeFront::log_in_to_account(const protocol::Command& command) {
             id, answer<std::variant<std::string, protocol::Error>>(
                     [this, logged_in](std::variant<std::string, protocol::Error> token) {
                       if (const auto* error = std::get_if<protocol::Error>(&token)) {
+                        log_out();  // the login failed after all: no half-logged-in state
                         reply_error(Verb::login, *error);
                         return;
                       }

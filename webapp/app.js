@@ -2,15 +2,15 @@
 // (view.js) together and speaks wsproxy's JSON protocol (docs/protocol.md, last section).
 
 import { Connection, requestOnce } from './connection.js';
-import { ChatState, EVERYONE, dmKey, fold, keyForTarget, roomKey } from './state.js';
+import { ChatState, EVERYONE, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
 const TOKEN_STORAGE_KEY = 'chat.token';
-// The people an account has private conversations with, per account: chatd has no list of them,
-// and a private message kept while the account was offline reaches only the first tab to log in.
-const DMS_STORAGE_PREFIX = 'chat.dms.';
+// Earlier versions kept an account's private conversation partners under this prefix; chatd
+// lists them now (CONVERSATIONS), so whatever is left there is removed as the page loads.
+const LEGACY_DMS_PREFIX = 'chat.dms.';
 const MAX_RELOGIN_ATTEMPTS = 8;
 const HISTORY_PAGE = 50;
 
@@ -33,7 +33,8 @@ const session = {
   reloginAttempts: 0,
   rejoining: new Set(), // roomKeys re-joined after a reconnect: "already a member" is not an error
   selectAfterJoin: null, // roomKey to open once its join is confirmed
-  entered: new Set(), // roomKeys whose members and messages were asked for on this connection
+  // Conversations whose messages (and a room's members) were asked for on this connection.
+  entered: new Set(),
   storeDisabled: false, // chatd keeps no history (--no-store)
   abandoned: 0, // answers still to come to a resume given up on and the logout behind it
 };
@@ -45,6 +46,10 @@ const historyRequests = []; // { key, mode: latest | before | after, anchor }
 let historyFrames = [];
 const markersAsked = new Set(); // conversations whose read marker was asked on this connection
 const readSent = new Map(); // key -> the message id last sent as read there
+// READ frames still waiting for their reply, oldest first: { key, id } (id undefined: asking).
+// A marker only moves forward, so the reply to setting one may name a later message than the
+// one sent (another device read further); the message sent is then known to be read.
+const readRequests = [];
 
 const send = (frame) => connection.send(frame);
 const command = (action, target) => send(target === undefined
@@ -73,40 +78,15 @@ function storeToken(token) {
     else storage('local')?.removeItem(TOKEN_STORAGE_KEY);
   } catch { /* private mode */ }
 }
-function dmsStorageKey() {
-  return state.me ? `${DMS_STORAGE_PREFIX}${fold(state.me.nickname)}` : null;
-}
-function storedDms() {
+function removeLegacyDms() {
   try {
-    const list = JSON.parse(storage('local')?.getItem(dmsStorageKey()) ?? '[]');
-    return Array.isArray(list) ? list.filter((nick) => typeof nick === 'string' && nick) : [];
-  } catch {
-    return [];
-  }
-}
-function storeDms(list) {
-  try {
-    if (list.length) storage('local')?.setItem(dmsStorageKey(), JSON.stringify(list));
-    else storage('local')?.removeItem(dmsStorageKey());
+    const local = storage('local');
+    if (!local) return;
+    for (let i = local.length - 1; i >= 0; i -= 1) {
+      const key = local.key(i);
+      if (key?.startsWith(LEGACY_DMS_PREFIX)) local.removeItem(key);
+    }
   } catch { /* private mode */ }
-}
-function rememberDm(nick) {
-  if (!session.account || !state.me) return;
-  const list = storedDms();
-  if (list.some((known) => fold(known) === fold(nick))) return;
-  storeDms([...list, nick]);
-}
-function forgetDm(nick) {
-  if (!session.account || !state.me) return;
-  storeDms(storedDms().filter((known) => fold(known) !== fold(nick)));
-}
-// Shows the account's private conversations that this tab does not have yet, with their history.
-function restoreDms() {
-  if (!session.account || session.phase !== 'in') return;
-  for (const nick of storedDms()) {
-    if (state.conversations.has(dmKey(nick))) continue;
-    syncConversation(state.addDm(nick).key);
-  }
 }
 
 function rememberedNickname() {
@@ -179,7 +159,6 @@ function logout(error = '') {
   session.error = error;
   if (session.account) {
     storeToken(null);
-    storeDms([]);
     session.token = null;
   }
   if (!send({ type: 'command', action: 'logout' })) loggedOut(error);
@@ -210,6 +189,7 @@ function forgetRequests() {
   }
   historyRequests.length = 0;
   historyFrames = [];
+  readRequests.length = 0;
   markersAsked.clear();
   session.entered.clear();
 }
@@ -290,8 +270,6 @@ function onMessage(frame) {
   if (!key) return;
   // A conversation that starts with this message (a private one, say) shows what came before.
   openConversation(key);
-  const conversation = state.conversations.get(key);
-  if (conversation?.kind === 'dm') rememberDm(conversation.name);
 }
 
 function onReply(frame) {
@@ -301,9 +279,9 @@ function onReply(frame) {
     case 'rooms': return state.setRooms(stringList(frame.rooms));
     case 'users': return state.setUsers(stringList(frame.users));
     case 'members': return state.setMembers(frame.target, stringList(frame.members));
-    case 'joined': return onJoinedList(stringList(frame.rooms));
+    case 'conversations': return onConversations(stringList(frame.conversations));
     case 'history': return onHistoryPage(frame);
-    case 'read': return state.setReadMarker(keyForTarget(frame.target), frame.id ?? null);
+    case 'read': return onReadReply(frame);
     case 'create':
       state.roomCreated(frame.target);
       // A room you create is one you want to be in.
@@ -389,29 +367,45 @@ function enter(frame, phase) {
   if (renamed) return;
   command('rooms');
   command('users');
-  if (session.account) {
-    // An account stays in its rooms across disconnects: ask which they are.
-    command('joined');
-  } else if (relogin) {
+  if (!session.account && relogin) {
+    // A guest's rooms went with its previous session: join them again. (An account stays in its
+    // rooms across disconnects; the list below says which they are.)
     for (const [key, name] of session.rooms) {
       session.rejoining.add(key);
       command('join', name);
     }
   }
   // Everyone, and the private conversations already shown; rooms once (re)joined.
-  restoreDms();
   for (const conversation of state.conversations.values()) {
     if (conversation.kind === 'room') continue;
     if (conversation.kind === 'everyone' || conversation.entries.length > 0 || conversation.history.loaded) {
+      session.entered.add(conversation.key);
       syncConversation(conversation.key);
     }
   }
+  // The rooms we are in and the people we have private messages with, on any device (answered
+  // after the re-joins above).
+  command('conversations');
   if (relogin) state.notice(EVERYONE, 'Reconnected.');
   markRead();
 }
 
-// The account's rooms (JOINED): open them, and drop the ones left on another device.
-function onJoinedList(names) {
+// CONVERSATIONS: the rooms we are in, then the people we have private messages with. Shows
+// each with its messages (a private conversation started on another device, or while this one
+// was away, included).
+function onConversations(names) {
+  onRoomList(names.filter((name) => name.startsWith('#')));
+  for (const name of names) {
+    if (!name.startsWith('@') || name.length < 2) continue;
+    const { key } = state.addDm(name.slice(1));
+    if (session.entered.has(key)) continue;
+    session.entered.add(key);
+    syncConversation(key);
+  }
+}
+
+// The rooms we are in: open them, and drop the ones left on another device.
+function onRoomList(names) {
   const keep = new Set(names.map(roomKey));
   for (const [key, room] of [...state.rooms]) {
     if (room.joined && !keep.has(key)) {
@@ -486,7 +480,9 @@ function onError(frame) {
   }
   if (frame.command === 'read') {
     // A marker on a message the server no longer has, say: the next read sets a new one.
-    console.warn('Read marker not available', frame);
+    const request = readRequests.shift();
+    if (request?.id && readSent.get(request.key) === request.id) readSent.delete(request.key);
+    console.warn('Read marker not available', frame, request);
     return;
   }
   if (frame.command === 'join' && session.rejoining.size > 0) {
@@ -516,7 +512,7 @@ function describe(commandName) {
     message: 'send the message', join: 'join the room', leave: 'leave the room',
     create: 'create the room', destroy: 'destroy the room', members: 'list the members',
     rooms: 'list the rooms', users: 'list the users', logout: 'log out', login: 'change nickname',
-    joined: 'list your rooms',
+    joined: 'list your rooms', conversations: 'list your conversations',
   }[commandName] ?? commandName;
 }
 
@@ -616,8 +612,6 @@ function onHistoryPage(reply) {
   }
   const more = reply.more === true;
   state.mergeHistory(request.key, frames, { mode: request.mode, more });
-  const conversation = state.conversations.get(request.key);
-  if (conversation?.kind === 'dm' && frames.length > 0) rememberDm(conversation.name);
   // Catching up: ask again from the newest message until nothing more was missed.
   if (request.mode === 'after' && more && frames.length > 0) {
     requestHistory(request.key, 'after', frames[frames.length - 1].id);
@@ -641,8 +635,8 @@ function onHistoryError(frame) {
   }
   const conversation = state.conversations.get(key);
   if (frame.code === 'no-such-user' && conversation?.kind === 'dm' && conversation.entries.length === 0) {
-    // Someone remembered from before who is gone (a guest who left): drop the empty conversation.
-    forgetDm(conversation.name);
+    // Someone from before who is gone (a guest who left): drop the empty conversation.
+    session.entered.delete(key);
     state.dropDm(key);
     return;
   }
@@ -660,7 +654,21 @@ function onHistoryError(frame) {
 function askMarker(key) {
   if (!session.account || session.phase !== 'in' || markersAsked.has(key)) return;
   const target = targetOf(key);
-  if (target && send({ type: 'read', target })) markersAsked.add(key);
+  if (target && send({ type: 'read', target })) {
+    markersAsked.add(key);
+    readRequests.push({ key, id: undefined });
+  }
+}
+
+// The account's marker as it stands, the answer to asking or to setting it. A reply to setting
+// it may name a later message than the one sent (the marker only moves forward, and another
+// device read further; it may not even be here yet): the message sent is read all the same.
+function onReadReply(frame) {
+  const key = keyForTarget(frame.target);
+  const request = readRequests.shift();
+  if (request && request.key !== key) console.warn('Read reply for another conversation', frame, request);
+  const sent = request?.key === key ? request.id : undefined;
+  state.setReadMarker(key, frame.id ?? null, { readThrough: sent });
 }
 
 // The person is looking at the open conversation: mark it read up to its newest message, so
@@ -673,9 +681,12 @@ function markRead() {
   if (!conversation) return;
   if (conversation.kind === 'room' && !state.rooms.get(key)?.joined) return;
   const newest = state.newestMessage(key);
-  if (!newest || newest.id === conversation.readId || newest.id === readSent.get(key)) return;
+  if (!newest || newest.id === readSent.get(key) || state.isRead(key, newest.id)) return;
   const target = targetOf(key);
-  if (target && send({ type: 'read', target, id: newest.id })) readSent.set(key, newest.id);
+  if (target && send({ type: 'read', target, id: newest.id })) {
+    readSent.set(key, newest.id);
+    readRequests.push({ key, id: newest.id });
+  }
 }
 
 state.addEventListener('active', () => markRead());
@@ -696,17 +707,13 @@ document.addEventListener('visibilitychange', () => {
 window.addEventListener('focus', () => markRead());
 
 window.addEventListener('storage', (event) => {
-  // Another tab of this account learnt of a private conversation: show it here too.
-  if (event.key && event.key === dmsStorageKey()) {
-    restoreDms();
-    return;
-  }
   // Logging out in one tab logs out the others that share its session.
   if (event.key !== TOKEN_STORAGE_KEY || event.newValue !== null) return;
   if (!session.account || !session.token || event.oldValue !== session.token) return;
   if (session.phase === 'in' || session.phase === 'relogin') logout();
 });
 
+removeLegacyDms();
 const token = storedToken();
 if (token) {
   session.phase = 'resume';

@@ -53,8 +53,10 @@ export class ChatState extends EventTarget {
 
   #init() {
     this.me = null; // { nickname, identifier, account }
-    // key -> { key, kind, name, entries, unread, readId, history }
+    // key -> { key, kind, name, entries, unread, readId, readThrough, history }
     //   readId: the account's read marker there (undefined: not known yet, null: none set)
+    //   readThrough: a message known to be at or before the marker, for when the marker's own
+    //     message is not loaded here (another device read further than this tab has got)
     //   history: { loaded, more, loadingOlder, unavailable } (more: older messages exist)
     this.conversations = new Map();
     this.rooms = new Map(); // key -> { name, joined, owner, members: Map<fold, nick> | null }
@@ -172,17 +174,29 @@ export class ChatState extends EventTarget {
     }
   }
 
-  // Unread = messages from others after the read marker. A marker that is not among the loaded
-  // messages lies before them when older ones exist (all loaded ones are unread); otherwise it is
-  // unknown here and the count is left alone. No marker at all: everything loaded is unread.
+  // Where the read messages end in a conversation's entries: the index of the marker's message,
+  // or of a message known to be read when the marker's is not loaded (-1: none is read), or
+  // null when that is unknown here.
+  #readIndex(conversation) {
+    const { entries, readId, readThrough } = conversation;
+    if (!readId) return -1;
+    const at = indexOfId(entries, readId);
+    if (at >= 0) return at;
+    // The marker is later than a message shown here: all up to that one is read (and, messages
+    // arriving in order, the marker's message has not come yet).
+    const through = indexOfId(entries, readThrough);
+    if (through >= 0) return through;
+    // Otherwise a marker not among the loaded messages lies before them when older ones exist.
+    return conversation.history.more ? -1 : null;
+  }
+
+  // Unread = messages from others after the read marker. A marker that is unknown here (see
+  // #readIndex) leaves the count alone. No marker at all: everything loaded is unread.
   #recount(conversation) {
-    const { entries, readId } = conversation;
-    let from = 0;
-    if (readId) {
-      const at = entries.findLastIndex((entry) => entry.id === readId);
-      if (at >= 0) from = at + 1;
-      else if (!conversation.history.more) return;
-    }
+    const { entries } = conversation;
+    const read = this.#readIndex(conversation);
+    if (read === null) return;
+    const from = read + 1;
     let unread = 0;
     if (!this.isInView(conversation.key)) {
       for (let i = from; i < entries.length; i += 1) {
@@ -196,11 +210,35 @@ export class ChatState extends EventTarget {
   }
 
   // The account's read marker in a conversation (a reply to READ, or another device's read).
-  setReadMarker(key, id) {
+  // Markers only move forward, so what was read stays read; `readThrough`: the message this tab
+  // marked as read, when the server answers with the marker as it stands (perhaps later).
+  setReadMarker(key, id, { readThrough } = {}) {
     const conversation = this.conversations.get(key);
     if (!conversation) return;
+    const { entries } = conversation;
+    // The latest loaded message known to be read, in case the new marker's is not loaded.
+    let through = null;
+    let throughAt = -1;
+    for (const known of [conversation.readId, conversation.readThrough, readThrough]) {
+      const at = known ? indexOfId(entries, known) : -1;
+      if (at > throughAt) {
+        through = known;
+        throughAt = at;
+      }
+    }
     conversation.readId = id ?? null;
+    conversation.readThrough = id ? through : null;
     if (this.me?.account) this.#recount(conversation);
+  }
+
+  // Whether the account is known to have read a message here (at or before its marker).
+  isRead(key, id) {
+    const conversation = this.conversations.get(key);
+    if (!conversation || !id) return false;
+    if (id === conversation.readId) return true;
+    const at = indexOfId(conversation.entries, id);
+    const read = this.#readIndex(conversation);
+    return at >= 0 && read !== null && at <= read;
   }
 
   // The newest message with a server id in a conversation.
@@ -450,9 +488,13 @@ export class ChatState extends EventTarget {
   }
 }
 
+function indexOfId(entries, id) {
+  return id ? entries.findLastIndex((entry) => entry.id === id) : -1;
+}
+
 function newConversation(key, kind, name) {
   return {
-    key, kind, name, entries: [], ids: new Set(), unread: 0, readId: undefined,
+    key, kind, name, entries: [], ids: new Set(), unread: 0, readId: undefined, readThrough: null,
     history: { loaded: false, more: undefined, loadingOlder: false, unavailable: false },
   };
 }

@@ -5,20 +5,25 @@
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
 namespace chat {
 namespace {
 
-std::optional<std::string> hash_now(const std::string& password) {
+std::optional<std::string> hash_now(const std::string& password) noexcept {
   char encoded[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(encoded, password.data(), password.size(),
                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return std::nullopt;
   }
-  return std::string(encoded);
+  try {
+    return std::string(encoded);
+  } catch (const std::bad_alloc&) {
+    return std::nullopt;  // out of memory: a failed hash, not a dead process
+  }
 }
 
 }  // namespace

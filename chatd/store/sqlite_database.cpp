@@ -40,6 +40,10 @@ Statement& Database::cached(std::string_view sql) {
   return it->second;
 }
 
+void Database::reset_cached() {
+  for (auto& [sql, statement] : cached_) statement.reset();
+}
+
 std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
 
 Statement::Statement(const Database& db, sqlite3_stmt* statement)

@@ -56,6 +56,9 @@ class Database {
   Statement prepare(std::string_view sql);
   // A statement prepared once and kept, reset for reuse: for the statements run on every message.
   Statement& cached(std::string_view sql);
+  // Resets every cached statement, so that none keeps a read open (which would keep the WAL
+  // from being checkpointed back to its start).
+  void reset_cached();
   std::int64_t changes() const;
 
  private:

@@ -158,14 +158,16 @@ bool SqliteStore::run_in_transaction(std::deque<Job>& batch, std::size_t first, 
     db_.cached("BEGIN IMMEDIATE").run();
     for (auto i = first; i < last; ++i) batch[i].work(db_);
     db_.cached("COMMIT").run();
+    db_.reset_cached();
     return true;
-  } catch (const SqliteError& error) {
+  } catch (const std::exception& error) {  // SqliteError, or out of memory building a result
     std::fprintf(stderr, "chatd: store: %s\n", error.what());
     try {
       db_.exec("ROLLBACK");
     } catch (const SqliteError&) {
       // Already rolled back by SQLite itself (it does on I/O errors and a full disk).
     }
+    db_.reset_cached();
     return false;
   }
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
-import { ChatClient } from '../lib/chat_client.mjs';
+import { ChatClient, parseMessage } from '../lib/chat_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'tests/artifacts');
@@ -286,6 +286,143 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     await waitForUnread(tab2, 'dm-seeder', '');
     await tab2.getByTestId('conv-dm-seeder').click();
     await expectMessage(tab2, 'dm-seeder', 'seeder', 'private while away');
+  });
+
+  it('a second browser with nothing stored lists the account\'s private conversations from the server, with their history and unread count', async () => {
+    const { alice, tab2 } = pages;
+    for (const page of [alice, tab2]) await page.getByTestId('conv-everyone').click();
+    await seed('@alice', ['private for the new browser']);
+    for (const page of [alice, tab2]) await waitForUnread(page, 'dm-seeder', '1');
+
+    const laptop = await browser.newContext({ viewport: DESKTOP });
+    try {
+      const page = await openTab(laptop, 'laptop');
+      await page.getByTestId('login-form').waitFor();
+      // What an earlier version kept about private conversations is removed as the page loads.
+      await page.evaluate(() => localStorage.setItem('chat.dms.alice', JSON.stringify(['ghost'])));
+      await page.reload();
+      await page.getByTestId('login-form').waitFor();
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+
+      await page.getByTestId('login-nickname').fill('alice');
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('chat-screen').waitFor();
+      // The conversation with seeder, started before this browser existed, is listed by chatd;
+      // its unread count comes from the read marker (the earlier message was read in a tab).
+      await waitForUnread(page, 'dm-seeder', '1');
+      assert.equal(await page.getByTestId('conv-dm-ghost').count(), 0);
+      await page.getByTestId('conv-dm-seeder').click();
+      await expectMessage(page, 'dm-seeder', 'seeder', 'private while away');
+      await expectMessage(page, 'dm-seeder', 'seeder', 'private for the new browser');
+      assert.deepEqual(await page.getByTestId('messages-dm-seeder').getByTestId('message-text').allTextContents(),
+        ['private while away', 'private for the new browser']);
+      // Reading it here clears the count in the other browser's tabs.
+      for (const other of [alice, tab2]) await waitForUnread(other, 'dm-seeder', '');
+      // Nothing about conversations is kept in the browser: only the session token.
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), ['chat.token']);
+    } finally {
+      await laptop.close();
+    }
+  });
+
+  it('a tab that was behind does not move the read marker back; the counts follow the marker as it stands', async () => {
+    const { alice, tab2 } = pages;
+    // Another device of alice's, on chatd directly: it stays connected while the proxy is down.
+    const device = await ChatClient.connect(chatd.port);
+    try {
+      await device.becomeRich();
+      device.send(`LOGIN alice ${PASSWORD}`);
+      await device.lineMatching(/^OK LOGIN alice /, 5000);
+
+      await alice.getByTestId('conv-room-main').click();
+      await tab2.getByTestId('conv-everyone').click();
+      await waitForUnread(tab2, 'room-main', '');
+      // The first tab shows the next message but, without focus, does not mark it read.
+      await alice.evaluate(() => {
+        window.realHasFocus = document.hasFocus.bind(document);
+        document.hasFocus = () => false;
+      });
+      await seed('#main', ['behind one']);
+      const one = parseMessage(await device.lineMatching(/^MESSAGE .* behind one$/, 5000));
+      await expectMessage(alice, 'room-main', 'seeder', 'behind one');
+      await waitForUnread(tab2, 'room-main', '1');
+
+      // While the browser is away the other device reads further.
+      await proxy.stop();
+      for (const page of [alice, tab2]) await page.getByTestId('connection-banner').waitFor();
+      await seed('#main', ['behind two']);
+      const two = parseMessage(await device.lineMatching(/^MESSAGE .* behind two$/, 5000));
+      device.send(`READ #main ${two.msgid}`);
+      assert.equal(await device.lineMatching(/^(OK|ERROR) READ /), `OK READ #main ${two.msgid}`);
+
+      // Back with focus, the first tab marks what it has seen ("behind one"): chatd keeps the
+      // later marker, answers with it and tells nobody.
+      const sent = [];
+      const received = [];
+      alice.on('websocket', (socket) => {
+        socket.on('framesent', ({ payload }) => sent.push(JSON.parse(payload)));
+        socket.on('framereceived', ({ payload }) => received.push(JSON.parse(payload)));
+      });
+      await alice.evaluate(() => { document.hasFocus = window.realHasFocus; });
+      proxy = await retry(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
+      for (const page of [alice, tab2]) {
+        await page.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
+        await message(page, 'room-main', 'behind two').waitFor({ state: 'attached' });
+        assert.equal(await message(page, 'room-main', 'behind two').count(), 1);
+      }
+      assert.deepEqual(sent.filter((frame) => frame.type === 'read' && frame.id),
+        [{ type: 'read', target: '#main', id: one.msgid }]);
+      // The answer to that, and to asking for the marker after re-joining.
+      const replies = received.filter((frame) => frame.command === 'read' && frame.target === '#main');
+      assert.ok(replies.length > 0);
+      for (const reply of replies) assert.deepEqual(reply, { type: 'reply', command: 'read', target: '#main', id: two.msgid });
+      await waitForUnread(alice, 'room-main', '');
+      await waitForUnread(tab2, 'room-main', '');
+      await alice.getByTestId('conv-everyone').click();
+      await waitForUnread(alice, 'room-main', '');
+
+      device.send('PING behind');
+      const lines = [];
+      for (let line = await device.line(5000); line !== 'OK PING behind'; line = await device.line(5000)) lines.push(line);
+      assert.deepEqual(lines.filter((line) => / READ #main /.test(line)), [], 'no read event for an older message');
+      device.send('READ #main');
+      assert.equal(await device.lineMatching(/^(OK|ERROR) READ /), `OK READ #main ${two.msgid}`);
+    } finally {
+      device.close();
+    }
+  });
+
+  it('counts unread from a read marker whose message is not loaded yet', async () => {
+    const { alice } = pages;
+    const counts = await alice.evaluate(async () => {
+      const { ChatState } = await import('./state.js');
+      const state = new ChatState();
+      state.setMe('alice', 'alice-id', true);
+      let n = 0;
+      const receive = (text) => {
+        n += 1;
+        state.addMessage({ target: '#t', nickname: 'bob', message: text, id: `m${n}`, time: new Date(Date.UTC(2030, 0, 1, 0, 0, n)).toISOString() });
+      };
+      const unread = () => state.conversations.get('#t').unread;
+      const seen = [];
+      for (const text of ['a', 'b', 'c']) receive(text); // m1..m3, not in view (Everyone is)
+      state.setReadMarker('#t', 'm1');
+      seen.push(unread()); // b, c
+      // The reply to marking m3 read names m9, later and not here yet: all three are read.
+      state.setReadMarker('#t', 'm9', { readThrough: 'm3' });
+      seen.push(unread(), state.isRead('#t', 'm3'));
+      receive('d'); // m4: after m3, and (messages arriving in order) after m9 too
+      seen.push(unread(), state.isRead('#t', 'm4'));
+      // Another device reads further still: what was known read stays read.
+      state.setReadMarker('#t', 'm10');
+      seen.push(unread());
+      // The marker's message arrives (a page caught up after a reconnect) and the count follows it.
+      state.mergeHistory('#t', [{ target: '#t', nickname: 'bob', message: 'j', id: 'm10', time: new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toISOString() }], { mode: 'after', more: false });
+      seen.push(unread(), state.isRead('#t', 'm4'));
+      return seen;
+    });
+    assert.deepEqual(counts, [2, 0, true, 1, false, 1, 0, true]);
   });
 
   it('logging out forgets the session in every tab; a reload shows the login form', async () => {

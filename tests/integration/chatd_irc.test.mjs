@@ -234,6 +234,16 @@ test('the error numerics', async () => {
   await expectNumeric('PRIVMSG #closed :let me in', '404');
   await expectNumeric('PART #closed', '442');
   await expectNumeric('NICK inroom', '433');
+  // A bare CR inside a message would forge a line on other IRC clients: refused, not relayed.
+  member.send('JOIN #forge');
+  await member.lineMatching(/^OK JOIN #forge$/);
+  await expectNumeric('JOIN #forge', 'JOIN');
+  await client.lineMatching(/ 366 erring #forge /);
+  client.send('PRIVMSG #forge :hi\r:chatd 001 inroom :forged');
+  const refused = parse(await client.line());
+  assert.deepEqual([refused.command, refused.params[1]], ['404', '#forge']);
+  member.send('PING after-forge');
+  assert.equal(await member.lineMatching(/^(MESSAGE|OK PING)/), 'OK PING after-forge');
   // NOTICE never gets an error back.
   client.send('NOTICE nobody-at-all :hi');
   await expectNumeric('PING :after-notice', 'PONG');
