@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
+import { expectMessage, message, say } from '../lib/webapp_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'tests/artifacts');
@@ -53,26 +54,6 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
   async function login(page, nickname) {
     await page.getByTestId('login-nickname').fill(nickname);
     await page.getByTestId('login-submit').click();
-  }
-
-  async function say(page, text) {
-    const input = page.getByTestId('message-input');
-    await input.fill(text);
-    await input.press('Enter');
-  }
-
-  // The message whose text is exactly `text` in a conversation's pane ("room-main", "dm-bob", ...).
-  function message(page, pane, text) {
-    return page.getByTestId(`messages-${pane}`).getByTestId('message')
-      .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
-  }
-
-  async function expectMessage(page, pane, sender, text) {
-    const item = message(page, pane, text);
-    await item.waitFor();
-    assert.equal(await item.count(), 1, `one "${text}" in ${pane}`);
-    assert.equal(await item.getByTestId('message-sender').textContent(), sender);
-    return item;
   }
 
   async function unread(page, conversation) {

@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { ChatClient, parseMessage } from '../lib/chat_client.mjs';
+import { expectMessage, message, say } from '../lib/webapp_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'tests/artifacts');
@@ -54,26 +55,6 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     const page = watch(await ctx.newPage(), name);
     await page.goto(`http://127.0.0.1:${proxyPort}/`);
     return page;
-  }
-
-  async function say(page, text) {
-    const input = page.getByTestId('message-input');
-    await input.fill(text);
-    await input.press('Enter');
-  }
-
-  // The messages whose text is exactly `text` in a conversation's pane ("room-main", "dm-bob"...).
-  function message(page, pane, text) {
-    return page.getByTestId(`messages-${pane}`).getByTestId('message')
-      .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
-  }
-
-  async function expectMessage(page, pane, sender, text) {
-    const item = message(page, pane, text);
-    await item.waitFor();
-    assert.equal(await item.count(), 1, `one "${text}" in ${pane}`);
-    assert.equal(await item.getByTestId('message-sender').textContent(), sender);
-    return item;
   }
 
   function badge(page, conversation) {
