@@ -120,14 +120,7 @@ export class ChatState extends EventTarget {
 
   // Drops a private conversation (with a user the server no longer knows).
   dropDm(key) {
-    if (!key.startsWith('@') || !this.conversations.delete(key)) return;
-    if (this.activeKey === key) {
-      this.activeKey = EVERYONE;
-      this.#emit('active');
-      this.#emit('header');
-    }
-    this.#emit('removed', { key });
-    this.#emit('conversations');
+    if (key.startsWith('@')) this.#removeConversation(key);
   }
 
   select(key) {
@@ -396,15 +389,19 @@ export class ChatState extends EventTarget {
 
   #dropRoom(key) {
     this.rooms.delete(key);
-    if (this.conversations.delete(key)) {
-      if (this.activeKey === key) {
-        this.activeKey = EVERYONE;
-        this.#emit('active');
-        this.#emit('header');
-      }
-      this.#emit('removed', { key });
-      this.#emit('conversations');
+    this.#removeConversation(key);
+  }
+
+  // Forgets a conversation; if it was open, everyone's is open instead.
+  #removeConversation(key) {
+    if (!this.conversations.delete(key)) return;
+    if (this.activeKey === key) {
+      this.activeKey = EVERYONE;
+      this.#emit('active');
+      this.#emit('header');
     }
+    this.#emit('removed', { key });
+    this.#emit('conversations');
   }
 
   setJoined(name, joined) {
