@@ -10,12 +10,12 @@
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/accounts/password_hasher.hpp"
-#include "chatd/hub.hpp"
-#include "chatd/id_generator.hpp"
-#include "chatd/irc_front.hpp"
-#include "chatd/native_front.hpp"
+#include "chatd/hub/hub.hpp"
+#include "chatd/hub/id_generator.hpp"
+#include "chatd/fronts/irc_front.hpp"
+#include "chatd/fronts/native_front.hpp"
 #include "chatd/options.hpp"
-#include "chatd/server.hpp"
+#include "chatd/net/server.hpp"
 #include "chatd/store/sqlite_store.hpp"
 
 int main(int argc, char** argv) {

@@ -5,8 +5,8 @@
 #include <string>
 #include <variant>
 
-#include "chatd/hub_limits.hpp"
-#include "chatd/session_limits.hpp"
+#include "chatd/hub/hub_limits.hpp"
+#include "chatd/net/session_limits.hpp"
 
 namespace chat {
 

@@ -8,7 +8,7 @@
 
 #include "chatd/accounts/login_throttle.hpp"
 #include "chatd/accounts/password_hasher.hpp"
-#include "chatd/hub.hpp"
+#include "chatd/hub/hub.hpp"
 #include "chatd/store/store.hpp"
 #include "protocol/error.hpp"
 

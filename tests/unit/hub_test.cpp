@@ -1,7 +1,7 @@
 // The hub on its own, against clients that record what they are handed: routing, events and
 // who gets them, ownership, limits, several connections per account, and (with a real SQLite
 // store in memory) that nothing is announced before it is stored.
-#include "chatd/hub.hpp"
+#include "chatd/hub/hub.hpp"
 
 #include <doctest/doctest.h>
 

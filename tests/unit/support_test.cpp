@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "chatd/id_generator.hpp"
+#include "chatd/hub/id_generator.hpp"
 #include "protocol/timestamp.hpp"
 
 TEST_CASE("timestamps are UTC ISO 8601 with milliseconds") {

@@ -1,4 +1,4 @@
-#include "chatd/session.hpp"
+#include "chatd/net/session.hpp"
 
 #include <algorithm>
 #include <asio/post.hpp>

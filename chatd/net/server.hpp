@@ -6,8 +6,8 @@
 #include <memory>
 #include <unordered_map>
 
-#include "chatd/session.hpp"
-#include "chatd/session_limits.hpp"
+#include "chatd/net/session.hpp"
+#include "chatd/net/session_limits.hpp"
 
 namespace chat {
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "chatd/accounts/accounts.hpp"
-#include "chatd/client.hpp"
-#include "chatd/hub.hpp"
-#include "chatd/line_handler.hpp"
-#include "chatd/line_sink.hpp"
+#include "chatd/hub/client.hpp"
+#include "chatd/hub/hub.hpp"
+#include "chatd/net/line_handler.hpp"
+#include "chatd/net/line_sink.hpp"
 #include "protocol/irc_message.hpp"
 
 namespace chat {

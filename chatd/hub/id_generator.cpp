@@ -1,4 +1,4 @@
-#include "chatd/id_generator.hpp"
+#include "chatd/hub/id_generator.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "chatd/delivery.hpp"
+#include "chatd/hub/delivery.hpp"
 
 #include <optional>
 #include <utility>

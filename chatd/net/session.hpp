@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "chatd/line_handler.hpp"
-#include "chatd/line_sink.hpp"
-#include "chatd/session_limits.hpp"
+#include "chatd/net/line_handler.hpp"
+#include "chatd/net/line_sink.hpp"
+#include "chatd/net/session_limits.hpp"
 #include "protocol/line_reader.hpp"
 
 namespace chat {

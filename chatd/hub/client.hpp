@@ -1,6 +1,6 @@
 #pragma once
 
-#include "chatd/delivery.hpp"
+#include "chatd/hub/delivery.hpp"
 
 namespace chat {
 

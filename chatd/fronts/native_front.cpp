@@ -1,4 +1,4 @@
-#include "chatd/native_front.hpp"
+#include "chatd/fronts/native_front.hpp"
 
 #include <memory>
 #include <utility>

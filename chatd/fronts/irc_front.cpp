@@ -1,4 +1,4 @@
-#include "chatd/irc_front.hpp"
+#include "chatd/fronts/irc_front.hpp"
 
 #include <algorithm>
 #include <utility>

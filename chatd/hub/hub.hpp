@@ -11,10 +11,10 @@
 #include <variant>
 #include <vector>
 
-#include "chatd/client.hpp"
-#include "chatd/hub_limits.hpp"
-#include "chatd/id_generator.hpp"
-#include "chatd/room.hpp"
+#include "chatd/hub/client.hpp"
+#include "chatd/hub/hub_limits.hpp"
+#include "chatd/hub/id_generator.hpp"
+#include "chatd/hub/room.hpp"
 #include "chatd/store/store.hpp"
 #include "protocol/command.hpp"
 #include "protocol/error.hpp"

@@ -1,4 +1,4 @@
-#include "chatd/server.hpp"
+#include "chatd/net/server.hpp"
 
 #include <fmt/format.h>
 

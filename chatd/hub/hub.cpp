@@ -1,4 +1,4 @@
-#include "chatd/hub.hpp"
+#include "chatd/hub/hub.hpp"
 
 #include <algorithm>
 #include <chrono>
