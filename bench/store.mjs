@@ -34,7 +34,7 @@ if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 
 
 function startChatd(args) {
   const command = pinned ? ['taskset', '-c', '0', chatdBin] : [chatdBin];
-  const child = spawn(command[0], [...command.slice(1), '--bind', '127.0.0.1', '--port', '0', ...args],
+  const child = spawn(command[0], [...command.slice(1), '--bind', '127.0.0.1', '--port', '0', '--no-flood-control', ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';

@@ -10,12 +10,12 @@
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/accounts/password_hasher.hpp"
-#include "chatd/hub/hub.hpp"
-#include "chatd/hub/id_generator.hpp"
 #include "chatd/fronts/irc_front.hpp"
 #include "chatd/fronts/native_front.hpp"
-#include "chatd/options.hpp"
+#include "chatd/hub/hub.hpp"
+#include "chatd/hub/id_generator.hpp"
 #include "chatd/net/server.hpp"
+#include "chatd/options.hpp"
 #include "chatd/store/sqlite_store.hpp"
 
 int main(int argc, char** argv) {
@@ -42,16 +42,17 @@ int main(int argc, char** argv) {
     chat::Accounts accounts(hub, store.get(), hasher);
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
                                            options.port);
-    chat::Server server(io, endpoint, options.session_limits,
-                        [&hub, &accounts](chat::LineSink& sink) {
-                          return std::make_unique<chat::NativeFront>(hub, accounts, sink);
-                        });
+    chat::Server server(
+        io, endpoint, options.session_limits, [&hub, &accounts, &options](chat::LineSink& sink) {
+          return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
+        });
 
     std::optional<chat::Server> irc;
     if (options.irc_port) {
       irc.emplace(io, asio::ip::tcp::endpoint(endpoint.address(), *options.irc_port),
-                  options.session_limits, [&hub, &accounts](chat::LineSink& sink) {
-                    return std::make_unique<chat::IrcFront>(hub, accounts, sink);
+                  options.session_limits, [&hub, &accounts, &options](chat::LineSink& sink) {
+                    return std::make_unique<chat::IrcFront>(hub, accounts, sink,
+                                                            options.flood_limits);
                   });
     }
 

@@ -2,17 +2,43 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <optional>
 #include <string_view>
 
 #include "protocol/decimal.hpp"
 
 namespace chat {
+namespace {
+
+// "CLASS=RATE/BURST", e.g. "message=10/50": a steady RATE a second after a BURST.
+bool parse_flood(std::string_view value, FloodLimits& limits) {
+  const auto equals = value.find('=');
+  const auto slash = value.find('/');
+  if (equals == std::string_view::npos || slash == std::string_view::npos || slash < equals) {
+    return false;
+  }
+  const auto kind = parse_command_class(value.substr(0, equals));
+  if (!kind) return false;
+  const auto number = [](std::string_view text, double& out) {
+    const auto end = text.data() + text.size();
+    const auto [last, error] = std::from_chars(text.data(), end, out);
+    return error == std::errc() && last == end && out > 0 && out <= 1e6;
+  };
+  Rate rate;
+  if (!number(value.substr(equals + 1, slash - equals - 1), rate.per_second)) return false;
+  if (!number(value.substr(slash + 1), rate.burst) || rate.burst < 1) return false;
+  limits.rates[static_cast<std::size_t>(*kind)] = rate;
+  return true;
+}
+
+}  // namespace
 
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
          "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
          "             [--max-rooms N] [--max-rooms-per-user N]\n"
+         "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
          "                     (default 6667)\n"
@@ -28,6 +54,11 @@ std::string usage() {
          "                     at least 4 times --max-line\n"
          "  --max-rooms N      rooms on the server (default 10000)\n"
          "  --max-rooms-per-user N  rooms one user may have created (default 100)\n"
+         "  --flood CLASS=RATE/BURST  commands of a class one connection may send: BURST at once,\n"
+         "                     then RATE a second; past that its input waits (repeatable).\n"
+         "                     Classes and defaults: message=10/50 nickname=0.5/5\n"
+         "                     membership=5/50 room=1/10 account=0.5/5 query=10/100 other=20/100\n"
+         "  --no-flood-control no command rate limits (benchmarks)\n"
          "  --help             show this help\n";
 }
 
@@ -38,6 +69,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     if (flag == "--help" || flag == "-h") return ShowHelp{};
     if (flag == "--no-store") {
       options.database.clear();
+      continue;
+    }
+    if (flag == "--no-flood-control") {
+      options.flood_limits.enabled = false;
       continue;
     }
     if (flag == "--no-irc") {
@@ -73,6 +108,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--max-rooms" ? options.hub_limits.max_rooms
                              : options.hub_limits.max_rooms_per_owner) = *count;
+    } else if (flag == "--flood") {
+      if (!parse_flood(value, options.flood_limits)) {
+        return OptionsError{fmt::format("invalid --flood (CLASS=RATE/BURST): {}", value)};
+      }
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }

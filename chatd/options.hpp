@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "chatd/hub/flood_control.hpp"
 #include "chatd/hub/hub_limits.hpp"
 #include "chatd/net/session_limits.hpp"
 
@@ -16,6 +17,7 @@ struct Options {
   std::optional<std::uint16_t> irc_port = 6667;  // nullopt: no IRC listener (--no-irc)
   SessionLimits session_limits;
   HubLimits hub_limits;
+  FloodLimits flood_limits;
   // The SQLite database file; empty: no store at all (--no-store), everything in memory.
   std::string database = "chatd.db";
 };

@@ -33,10 +33,28 @@ bool is_everyone(std::string_view channel) {
   return protocol::fold_case(channel) == irc::everyone_channel;
 }
 
+CommandClass command_class(std::string_view command) {
+  if (command == "PRIVMSG" || command == "NOTICE") return CommandClass::message;
+  if (command == "NICK") return CommandClass::nickname;
+  if (command == "JOIN" || command == "PART" || command == "KICK") return CommandClass::membership;
+  if (command == "PASS" || command == "AUTHENTICATE") return CommandClass::account;
+  if (command == "NAMES" || command == "LIST" || command == "WHO" || command == "WHOIS" ||
+      command == "ISON" || command == "USERHOST" || command == "MODE" || command == "TOPIC" ||
+      command == "CHATHISTORY") {
+    return CommandClass::query;
+  }
+  return CommandClass::other;
+}
+
 }  // namespace
 
-IrcFront::IrcFront(Hub& hub, Accounts& accounts, LineSink& sink)
-    : hub_(hub), accounts_(accounts), sink_(sink) {}
+IrcFront::IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits)
+    : hub_(hub), accounts_(accounts), sink_(sink), flood_(flood_limits) {}
+
+void IrcFront::charge(CommandClass kind, double cost) {
+  const auto wait = flood_.charge(kind, FloodControl::Clock::now(), cost);
+  if (wait > FloodControl::Clock::duration::zero()) sink_.hold_input(wait);
+}
 
 template <typename Value, typename Handler>
 std::function<void(Value)> IrcFront::answer(Handler handler) {
@@ -56,7 +74,9 @@ void IrcFront::on_line(std::string_view line) {
 }
 
 void IrcFront::on_line_too_long() {
-  if (!quitting_) reply("417", {"Input line was too long"});
+  if (quitting_) return;
+  charge(CommandClass::other);
+  reply("417", {"Input line was too long"});
 }
 
 void IrcFront::on_input_end() {
@@ -98,6 +118,9 @@ void IrcFront::deliver(const Delivery& delivery) {
 void IrcFront::execute(const irc::Message& message) {
   const auto& command = message.command;
   const auto& params = message.params;
+  // A command with several targets ("JOIN #a,#b") costs one token a target.
+  const auto targets = params.empty() ? 0 : std::count(params[0].begin(), params[0].end(), ',');
+  charge(command_class(command), 1.0 + static_cast<double>(targets));
   if (command == "CAP") return capability(params);
   if (command == "PING") {
     if (params.empty()) return reply("409", {"No origin specified"});

@@ -9,6 +9,7 @@
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/hub/client.hpp"
+#include "chatd/hub/flood_control.hpp"
 #include "chatd/hub/hub.hpp"
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
@@ -24,7 +25,7 @@ namespace chat {
 // pauses the connection's input until it is answered, so answers stay in order.
 class IrcFront final : public LineHandler, public Client {
  public:
-  IrcFront(Hub& hub, Accounts& accounts, LineSink& sink);
+  IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits);
 
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
@@ -59,9 +60,13 @@ class IrcFront final : public LineHandler, public Client {
   template <typename Value, typename Handler>
   std::function<void(Value)> answer(Handler handler);
 
+  // Flood control: a command that overdraws its class's bucket holds this connection's input.
+  void charge(CommandClass kind, double cost = 1);
+
   Hub& hub_;
   Accounts& accounts_;
   LineSink& sink_;
+  FloodControl flood_;
   std::optional<std::string> user_id_;
   std::string nickname_;  // as given with NICK, then as logged in
   std::string password_;  // PASS, for a registered nickname

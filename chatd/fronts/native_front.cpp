@@ -24,10 +24,47 @@ bool answers_in_plain_mode(Verb verb) {
          verb == Verb::conversations;
 }
 
+CommandClass command_class(std::optional<Verb> verb) {
+  if (!verb) return CommandClass::other;
+  switch (*verb) {
+    case Verb::send:
+    case Verb::msg:
+      return CommandClass::message;
+    case Verb::username:
+      return CommandClass::nickname;
+    case Verb::join:
+    case Verb::leave:
+      return CommandClass::membership;
+    case Verb::create:
+    case Verb::destroy:
+      return CommandClass::room;
+    case Verb::register_account:
+    case Verb::login:
+    case Verb::resume:
+    case Verb::password:
+      return CommandClass::account;
+    case Verb::rooms:
+    case Verb::users:
+    case Verb::members:
+    case Verb::history:
+    case Verb::joined:
+    case Verb::conversations:
+      return CommandClass::query;
+    default:
+      return CommandClass::other;
+  }
+}
+
 }  // namespace
 
-NativeFront::NativeFront(Hub& hub, Accounts& accounts, LineSink& sink)
-    : hub_(hub), accounts_(accounts), sink_(sink) {}
+NativeFront::NativeFront(Hub& hub, Accounts& accounts, LineSink& sink,
+                         const FloodLimits& flood_limits)
+    : hub_(hub), accounts_(accounts), sink_(sink), flood_(flood_limits) {}
+
+void NativeFront::charge(CommandClass kind, double cost) {
+  const auto wait = flood_.charge(kind, FloodControl::Clock::now(), cost);
+  if (wait > FloodControl::Clock::duration::zero()) sink_.hold_input(wait);
+}
 
 template <typename Value, typename Handler>
 std::function<void(Value)> NativeFront::answer(Handler handler, bool pause) {
@@ -52,15 +89,19 @@ void NativeFront::on_line(std::string_view line) {
   begin_answer();
   auto parsed = protocol::parse_command(line);
   if (const auto* failure = std::get_if<protocol::CommandError>(&parsed)) {
+    charge(command_class(failure->verb));
     reply_error(failure->verb, failure->error);
   } else {
-    execute(std::get<protocol::Command>(parsed));
+    const auto& command = std::get<protocol::Command>(parsed);
+    charge(command_class(command.verb));
+    execute(command);
   }
   end_answer();
 }
 
 void NativeFront::on_line_too_long() {
   if (quitting_) return;
+  charge(CommandClass::other);
   begin_answer();
   reply_error(std::nullopt, protocol::Error::line_too_long);
   end_answer();

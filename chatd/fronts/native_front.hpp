@@ -10,6 +10,7 @@
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/hub/client.hpp"
+#include "chatd/hub/flood_control.hpp"
 #include "chatd/hub/hub.hpp"
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
@@ -22,7 +23,7 @@ namespace chat {
 // that waits (for the store or a password hash) pauses the connection's input until answered.
 class NativeFront final : public LineHandler, public Client {
  public:
-  NativeFront(Hub& hub, Accounts& accounts, LineSink& sink);
+  NativeFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits);
 
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
@@ -59,9 +60,13 @@ class NativeFront final : public LineHandler, public Client {
   template <typename Value, typename Handler>
   std::function<void(Value)> answer(Handler handler, bool pause = true);
 
+  // Flood control: a command that overdraws its class's bucket holds this connection's input.
+  void charge(CommandClass kind, double cost = 1);
+
   Hub& hub_;
   Accounts& accounts_;
   LineSink& sink_;
+  FloodControl flood_;
   Dialect dialect_ = Dialect::plain;
   std::optional<std::string> user_id_;
   std::string token_;  // the session token this connection logged in with, if any

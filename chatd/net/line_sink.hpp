@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ class LineSink {
   virtual void pause_input() = 0;
   // Hands the waiting lines on, after the current call returns.
   virtual void resume_input() = 0;
+  // Flood control: hands on no more lines for `wait` (the client's bytes wait in the socket).
+  virtual void hold_input(std::chrono::steady_clock::duration wait) = 0;
   // The client's address, for limits per address.
   virtual const std::string& remote_address() const = 0;
 

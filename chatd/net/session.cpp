@@ -16,6 +16,8 @@ constexpr std::size_t max_buffers_per_write = 64;
 // block), so that a flood of tiny lines is held to the limit too.
 constexpr std::size_t queued_line_overhead = 64;
 constexpr auto linger_limit = std::chrono::seconds(10);
+// Lines handed on before other connections get a turn: one read may hold hundreds.
+constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
@@ -24,6 +26,7 @@ Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, Clos
       limits_(limits),
       on_closed_(std::move(on_closed)),
       linger_timer_(socket_.get_executor()),
+      hold_timer_(socket_.get_executor()),
       reader_(limits.max_line_length) {}
 
 void Session::start(const FrontFactory& make_front) {
@@ -42,6 +45,7 @@ void Session::close() {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   linger_timer_.cancel();
+  hold_timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -98,7 +102,15 @@ void Session::read() {
 
 void Session::dispatch_lines() {
   dispatching_ = true;
-  while (pauses_ == 0 && !closing_ && !closed_) {
+  for (unsigned handled = 0; pauses_ == 0 && !closing_ && !closed_; ++handled) {
+    if (handled == max_lines_per_turn) {
+      // The rest of the batch after the other connections' ready handlers: paused meanwhile,
+      // so that neither a read nor a resume starts a second loop.
+      dispatching_ = false;
+      pause_input();
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume_input(); });
+      return;
+    }
     auto event = reader_.next();
     if (!event) break;
     if (event->kind == protocol::LineEvent::Kind::too_long) {
@@ -124,6 +136,16 @@ void Session::resume_input() {
   if (dispatching_ || closed_) return;
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->pauses_ == 0 && !self->dispatching_ && !self->closed_) self->dispatch_lines();
+  });
+}
+
+void Session::hold_input(std::chrono::steady_clock::duration wait) {
+  if (!std::exchange(holding_, true)) pause_input();
+  hold_timer_.expires_after(wait);  // a later hold replaces the earlier one's wait
+  hold_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error) return;
+    self->holding_ = false;
+    self->resume_input();
   });
 }
 

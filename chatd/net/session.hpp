@@ -36,6 +36,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   void close_after_flush() override;
   void pause_input() override;
   void resume_input() override;
+  void hold_input(std::chrono::steady_clock::duration wait) override;
   const std::string& remote_address() const override { return remote_address_; }
 
  private:
@@ -49,6 +50,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   SessionLimits limits_;
   ClosedHandler on_closed_;
   asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
+  asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
   std::unique_ptr<LineHandler> front_;
   protocol::LineReader reader_;
   std::array<char, 16 * 1024> read_buffer_;
@@ -60,6 +62,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   bool reading_ = false;
   unsigned pauses_ = 0;  // commands of the front still waiting; input flows at 0
   bool dispatching_ = false;
+  bool holding_ = false;  // hold_timer_ is running, and counted in pauses_
   bool eof_ = false;
   bool input_ended_ = false;  // the client half-closed; its remaining lines are still answered
   bool closing_ = false;      // reads and queues nothing more; close() follows (after the queue

@@ -9,7 +9,8 @@ import { errorLine } from '../lib/chat_client.mjs';
 
 let chatd;
 before(async () => {
-  chatd = await startChatd(['--max-rooms', '5', '--max-rooms-per-user', '3']);
+  // Flood control off: these tests flood on purpose to reach the other limits.
+  chatd = await startChatd(['--max-rooms', '5', '--max-rooms-per-user', '3', '--no-flood-control']);
 });
 after(() => chatd.stop());
 
@@ -82,7 +83,7 @@ test('limits that contradict each other are refused at start', () => {
 });
 
 test('a client that quits but never reads its answers is closed within seconds', async () => {
-  const roomy = await startChatd(['--max-sendq', String(32 * 1024 * 1024)]);
+  const roomy = await startChatd(['--max-sendq', String(32 * 1024 * 1024), '--no-flood-control']);
   const sockets = () => readdirSync(`/proc/${roomy.process.pid}/fd`)
     .filter((fd) => { try { return readlinkSync(`/proc/${roomy.process.pid}/fd/${fd}`).startsWith('socket:'); } catch { return false; } })
     .length;
@@ -105,7 +106,7 @@ test('a client that quits but never reads its answers is closed within seconds',
 
 test('one answer longer than the whole send queue still goes out whole on an empty queue', async () => {
   // The smallest queue chatd allows for its line length: 4 x 1,024 bytes.
-  const small = await startChatd(['--max-line', '1024', '--max-sendq', '4096', '--max-rooms-per-user', '200']);
+  const small = await startChatd(['--max-line', '1024', '--max-sendq', '4096', '--max-rooms-per-user', '200', '--no-flood-control']);
   try {
     const maker = await LineClient.connect(small.port);
     maker.send('RICH');
@@ -129,8 +130,9 @@ test('one answer longer than the whole send queue still goes out whole on an emp
   }
 });
 
-test('with no flags at all: 100 rooms per user, and a reader that stalls is dropped', async () => {
-  const plain = await startChatd();
+test('with the default limits: 100 rooms per user, and a reader that stalls is dropped', async () => {
+  // Flood control off only so that the test need not wait out the room-creation rate.
+  const plain = await startChatd(['--no-flood-control']);
   try {
     const maker = await LineClient.connect(plain.port);
     maker.send('RICH');

@@ -7,7 +7,8 @@ import { chatdWithProxy, startChatd, startWsproxy, stopProcess, webroot } from '
 import { WsClient } from '../lib/ws_client.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 
-const servers = chatdWithProxy();
+// Flood control off: these tests push more through than any user would, on purpose.
+const servers = chatdWithProxy(['--no-flood-control']);
 
 function get(port, path, method = 'GET') {
   return new Promise((resolve, reject) => {
@@ -188,7 +189,7 @@ test('a WebSocket frame over 1 MiB closes the connection with 1009; others carry
 });
 
 test('a chatd that stops reading holds the browser back instead of growing the proxy', async (t) => {
-  const ownChatd = await startChatd();
+  const ownChatd = await startChatd(['--no-flood-control']);
   const ownProxy = await startWsproxy(ownChatd.port);
   try {
     const browser = await WsClient.connect(ownProxy.port);

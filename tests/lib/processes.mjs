@@ -113,10 +113,10 @@ export function startWsproxy(upstreamPort, extraArgs = []) {
 
 // Starts a chatd and a wsproxy in front of it for the calling test file; the returned object's
 // `chatd` and `proxy` are set once they listen. Call at the top level of a test file.
-export function chatdWithProxy() {
+export function chatdWithProxy(chatdArgs = []) {
   const servers = { chatd: null, proxy: null };
   before(async () => {
-    servers.chatd = await startChatd();
+    servers.chatd = await startChatd(chatdArgs);
     servers.proxy = await startWsproxy(servers.chatd.port);
   });
   after(async () => {

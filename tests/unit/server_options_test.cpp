@@ -1,5 +1,6 @@
 // chatd's and wsproxy's command lines: the documented defaults, every flag, and refusals.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
@@ -51,6 +52,29 @@ TEST_CASE("chatd's defaults are the documented ones") {
   CHECK(options.hub_limits.max_rooms_per_owner == 100);
   CHECK(options.database == "chatd.db");
   CHECK(options.irc_port == 6667);
+  CHECK(options.flood_limits.enabled);
+  const auto message =
+      options.flood_limits.rates[static_cast<std::size_t>(chat::CommandClass::message)];
+  CHECK(message.per_second == 10);
+  CHECK(message.burst == 50);
+}
+
+TEST_CASE("chatd's flood control flags") {
+  const auto options = chatd({"--flood", "message=2.5/7", "--flood", "room=100/1000"});
+  const auto rate = [&](chat::CommandClass kind) {
+    return options.flood_limits.rates[static_cast<std::size_t>(kind)];
+  };
+  CHECK(rate(chat::CommandClass::message).per_second == 2.5);
+  CHECK(rate(chat::CommandClass::message).burst == 7);
+  CHECK(rate(chat::CommandClass::room).per_second == 100);
+  CHECK(rate(chat::CommandClass::nickname).per_second == chat::FloodLimits{}.rates[1].per_second);
+  CHECK_FALSE(chatd({"--no-flood-control"}).flood_limits.enabled);
+  for (const char* bad :
+       {"message", "message=", "=1/1", "bogus=1/1", "message=0/5", "message=5/0.5", "message=x/5",
+        "message=5/5/5", "message=1e9/5", "message/1=2"}) {
+    CHECK(chatd_error({"--flood", bad}) ==
+          fmt::format("invalid --flood (CLASS=RATE/BURST): {}", bad));
+  }
 }
 
 TEST_CASE("chatd's flags") {
