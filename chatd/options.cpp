@@ -23,7 +23,7 @@ bool parse_flood(std::string_view value, FloodLimits& limits) {
   const auto number = [](std::string_view text, double& out) {
     const auto end = text.data() + text.size();
     const auto [last, error] = std::from_chars(text.data(), end, out);
-    return error == std::errc() && last == end && out > 0 && out <= 1e6;
+    return error == std::errc() && last == end && out >= 0.01 && out <= 1e6;
   };
   Rate rate;
   if (!number(value.substr(equals + 1, slash - equals - 1), rate.per_second)) return false;
@@ -37,7 +37,7 @@ bool parse_flood(std::string_view value, FloodLimits& limits) {
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
          "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
-         "             [--max-rooms N] [--max-rooms-per-user N]\n"
+         "             [--max-rooms N] [--max-rooms-per-user N] [--idle-timeout SECONDS]\n"
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
@@ -54,6 +54,8 @@ std::string usage() {
          "                     at least 4 times --max-line\n"
          "  --max-rooms N      rooms on the server (default 10000)\n"
          "  --max-rooms-per-user N  rooms one user may have created (default 100)\n"
+         "  --idle-timeout SECONDS  an IRC client silent this long is sent a PING, and closed if\n"
+         "                     silent as long again (default 120)\n"
          "  --flood CLASS=RATE/BURST  commands of a class one connection may send: BURST at once,\n"
          "                     then RATE a second; past that its input waits (repeatable).\n"
          "                     Classes and defaults: message=10/50 nickname=0.5/5\n"
@@ -108,6 +110,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--max-rooms" ? options.hub_limits.max_rooms
                              : options.hub_limits.max_rooms_per_owner) = *count;
+    } else if (flag == "--idle-timeout") {
+      const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 86400);
+      if (!seconds) return OptionsError{fmt::format("invalid --idle-timeout: {}", value)};
+      options.session_limits.idle_timeout = std::chrono::seconds(*seconds);
     } else if (flag == "--flood") {
       if (!parse_flood(value, options.flood_limits)) {
         return OptionsError{fmt::format("invalid --flood (CLASS=RATE/BURST): {}", value)};

@@ -19,8 +19,9 @@ std::string user_source(std::string_view nickname) {
   return std::string(nickname) + "!" + std::string(nickname) + "@chat";
 }
 
-std::string format_message(const ChatMessage& chat_message, bool tags) {
+std::string format_message(const ChatMessage& chat_message, bool tags, std::string_view batch) {
   auto message = from(chat_message.sender, "PRIVMSG", chat_message.time, tags);
+  if (!batch.empty()) message.tags.emplace(message.tags.begin(), "batch", std::string(batch));
   if (tags) message.tags.emplace_back("msgid", chat_message.id);
   const auto& target = chat_message.target;
   if (target == "*") {

@@ -1,8 +1,15 @@
 #include "chatd/fronts/irc_front.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
+#include "chatd/fronts/sasl_plain.hpp"
+#include "protocol/decimal.hpp"
 #include "protocol/irc_lines.hpp"
 #include "protocol/names.hpp"
 
@@ -12,11 +19,13 @@ namespace {
 namespace irc = protocol::irc;
 using protocol::Error;
 
-constexpr std::string_view capabilities = "server-time message-tags echo-message";
-
-bool supported_capability(std::string_view name) {
-  return name == "server-time" || name == "message-tags" || name == "echo-message";
-}
+constexpr std::array<std::string_view, 7> capability_names = {
+    "server-time", "message-tags",      "echo-message", "multi-prefix",
+    "batch",       "draft/chathistory", "sasl"};
+// What a channel just joined plays back to a client that does not fetch history itself.
+constexpr std::size_t playback_messages = 20;
+// AUTHENTICATE's payload comes in chunks of 400 bytes; PLAIN needs far less than this.
+constexpr std::size_t max_sasl_payload = 2048;
 
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> parts;
@@ -33,11 +42,32 @@ bool is_everyone(std::string_view channel) {
   return protocol::fold_case(channel) == irc::everyone_channel;
 }
 
+protocol::Target to_target(const std::string& to) {
+  if (is_everyone(to)) return {protocol::Target::Kind::everyone, {}};
+  if (to.front() == '#') return {protocol::Target::Kind::room, to};
+  return {protocol::Target::Kind::user, to};
+}
+
+// A conversation as the hub names it ("*", "#Room", "@Nick") as an IRC target.
+std::string irc_target(const std::string& conversation) {
+  if (conversation == "*") return std::string(irc::everyone_channel);
+  if (conversation.front() == '@') return conversation.substr(1);
+  return conversation;
+}
+
+// TARGMAX for JOIN, PART, PRIVMSG, NOTICE and NAMES.
+constexpr std::size_t max_targets = 10;
+
+std::size_t target_count(std::string_view list) {
+  return 1 + static_cast<std::size_t>(std::count(list.begin(), list.end(), ','));
+}
+
 CommandClass command_class(std::string_view command) {
   if (command == "PRIVMSG" || command == "NOTICE") return CommandClass::message;
   if (command == "NICK") return CommandClass::nickname;
   if (command == "JOIN" || command == "PART" || command == "KICK") return CommandClass::membership;
-  if (command == "PASS" || command == "AUTHENTICATE") return CommandClass::account;
+  // AUTHENTICATE's chunks are not: the account token is taken when the password is checked.
+  if (command == "PASS") return CommandClass::account;
   if (command == "NAMES" || command == "LIST" || command == "WHO" || command == "WHOIS" ||
       command == "ISON" || command == "USERHOST" || command == "MODE" || command == "TOPIC" ||
       command == "CHATHISTORY") {
@@ -67,9 +97,13 @@ std::function<void(Value)> IrcFront::answer(Handler handler) {
 }
 
 void IrcFront::on_line(std::string_view line) {
+  ping_sent_ = false;
   if (quitting_) return;
   auto message = irc::parse(line);
-  if (!message) return;  // blank: IRC ignores it
+  if (!message) {
+    charge(CommandClass::other);  // blank or tags only: ignored, as IRC does, but not free
+    return;
+  }
   execute(*message);
 }
 
@@ -82,6 +116,17 @@ void IrcFront::on_line_too_long() {
 void IrcFront::on_input_end() {
   quitting_ = true;
   sink_.close_after_flush();
+}
+
+void IrcFront::on_idle() {
+  if (quitting_) return;
+  if (ping_sent_) return quit("Ping timeout");
+  ping_sent_ = true;
+  irc::Message ping;
+  ping.source = irc::server_name;
+  ping.command = "PING";
+  ping.params = {std::string(irc::server_name)};
+  send(ping);
 }
 
 void IrcFront::on_close() {
@@ -118,10 +163,15 @@ void IrcFront::deliver(const Delivery& delivery) {
 void IrcFront::execute(const irc::Message& message) {
   const auto& command = message.command;
   const auto& params = message.params;
-  // A command with several targets ("JOIN #a,#b") costs one token a target.
-  const auto targets = params.empty() ? 0 : std::count(params[0].begin(), params[0].end(), ',');
-  charge(command_class(command), 1.0 + static_cast<double>(targets));
+  // A command with several targets ("JOIN #a,#b") costs one token a target; more than
+  // max_targets (ISUPPORT TARGMAX) are refused.
+  const bool has_targets = command == "JOIN" || command == "PART" || command == "PRIVMSG" ||
+                           command == "NOTICE" || command == "NAMES";
+  const auto targets = has_targets && !params.empty() ? target_count(params[0]) : 1;
+  charge(command_class(command), static_cast<double>(std::min(targets, max_targets)));
+  if (targets > max_targets) return reply("407", {params[0], "Too many targets"});
   if (command == "CAP") return capability(params);
+  if (command == "AUTHENTICATE") return authenticate(params);
   if (command == "PING") {
     if (params.empty()) return reply("409", {"No origin specified"});
     irc::Message pong;
@@ -161,27 +211,34 @@ void IrcFront::capability(const Params& params) {
   cap.params = {nick_or_star()};
   if (sub == "LS") {
     if (!user_id_) negotiating_ = true;
-    cap.params.insert(cap.params.end(), {"LS", std::string(capabilities)});
+    // Values (sasl=PLAIN) only for clients of version 302, as the spec says.
+    const bool values = params.size() > 1 && params[1] >= "302";
+    std::string offered;
+    for (const auto name : capability_names) {
+      if (!offers(name)) continue;
+      offered += (offered.empty() ? "" : " ") + std::string(name);
+      if (name == "sasl" && values) offered += "=PLAIN";
+    }
+    cap.params.insert(cap.params.end(), {"LS", offered});
   } else if (sub == "LIST") {
-    std::string enabled;
-    if (server_time_) enabled += "server-time message-tags ";
-    if (echo_message_) enabled += "echo-message";
-    while (!enabled.empty() && enabled.back() == ' ') enabled.pop_back();
-    cap.params.insert(cap.params.end(), {"LIST", enabled});
+    const std::array<bool, capability_names.size()> enabled = {
+        server_time_, server_time_, echo_message_, multi_prefix_, batch_, chathistory_, sasl_};
+    std::string listed;
+    for (std::size_t i = 0; i < capability_names.size(); ++i) {
+      if (enabled[i]) listed += (listed.empty() ? "" : " ") + std::string(capability_names[i]);
+    }
+    cap.params.insert(cap.params.end(), {"LIST", listed});
   } else if (sub == "REQ" && params.size() >= 2) {
     if (!user_id_) negotiating_ = true;
     const auto wanted = split(params[1], ' ');
+    const auto name_of = [](const std::string& name) {
+      return name.front() == '-' ? std::string_view(name).substr(1) : std::string_view(name);
+    };
     // All or nothing, as the spec says.
-    const bool all = std::all_of(wanted.begin(), wanted.end(), [](const std::string& name) {
-      return supported_capability(name.front() == '-' ? std::string_view(name).substr(1) : name);
-    });
+    const bool all = std::all_of(wanted.begin(), wanted.end(),
+                                 [&](const std::string& name) { return offers(name_of(name)); });
     if (all) {
-      for (const auto& name : wanted) {
-        const bool on = name.front() != '-';
-        const auto plain = on ? std::string_view(name) : std::string_view(name).substr(1);
-        if (plain == "echo-message") echo_message_ = on;
-        if (plain == "server-time" || plain == "message-tags") server_time_ = on;
-      }
+      for (const auto& name : wanted) set_capability(name_of(name), name.front() != '-');
     }
     cap.params.insert(cap.params.end(), {all ? "ACK" : "NAK", params[1]});
   } else if (sub == "END") {
@@ -193,8 +250,74 @@ void IrcFront::capability(const Params& params) {
   send(cap);
 }
 
+bool IrcFront::offers(std::string_view capability) const {
+  if (capability == "sasl" || capability == "draft/chathistory") return hub_.has_store();
+  return std::find(capability_names.begin(), capability_names.end(), capability) !=
+         capability_names.end();
+}
+
+void IrcFront::set_capability(std::string_view capability, bool on) {
+  // message-tags comes with server-time: every tagged line carries both @time and @msgid.
+  if (capability == "server-time" || capability == "message-tags") server_time_ = on;
+  if (capability == "echo-message") echo_message_ = on;
+  if (capability == "multi-prefix") multi_prefix_ = on;
+  if (capability == "batch") batch_ = on;
+  if (capability == "draft/chathistory") chathistory_ = on;
+  if (capability == "sasl") sasl_ = on;
+}
+
+void IrcFront::authenticate(const Params& params) {
+  if (user_id_ || sasl_account_) return reply("907", {"You have already authenticated"});
+  if (!sasl_ || params.empty()) return reply("904", {"SASL authentication failed"});
+  const auto& argument = params.front();
+  if (argument == "*") {
+    sasl_plain_ = false;
+    sasl_payload_.clear();
+    return reply("906", {"SASL authentication aborted"});
+  }
+  if (!sasl_plain_) {
+    if (protocol::fold_case(argument) != "plain") {
+      reply("908", {"PLAIN", "are available SASL mechanisms"});
+      return reply("904", {"SASL authentication failed"});
+    }
+    sasl_plain_ = true;
+    irc::Message go_on;
+    go_on.command = "AUTHENTICATE";
+    go_on.params = {"+"};
+    return send(go_on);
+  }
+  if (argument != "+") sasl_payload_ += argument;
+  if (sasl_payload_.size() > max_sasl_payload) {
+    sasl_plain_ = false;
+    sasl_payload_.clear();
+    return reply("905", {"SASL message too long"});
+  }
+  if (argument.size() == 400) return;  // a full chunk: more follow
+  sasl_plain_ = false;
+  const auto credentials = decode_sasl_plain(std::exchange(sasl_payload_, {}));
+  // Acting as someone else (an authorization identity of another account) is not offered.
+  if (!credentials || (!credentials->authorization.empty() &&
+                       protocol::fold_case(credentials->authorization) !=
+                           protocol::fold_case(credentials->authentication))) {
+    return reply("904", {"SASL authentication failed"});
+  }
+  charge(CommandClass::account);
+  accounts_.verify_password(
+      credentials->authentication, credentials->password, sink_.remote_address(),
+      answer<Accounts::Verified>([this](Accounts::Verified verified) {
+        if (std::holds_alternative<Error>(verified)) {
+          return reply("904", {"SASL authentication failed"});
+        }
+        sasl_account_ = std::get<std::string>(verified);
+        const auto& account = hub_.nickname(*sasl_account_);
+        reply("900", {irc::user_source(account), account, "You are now logged in as " + account});
+        reply("903", {"SASL authentication successful"});
+      }));
+}
+
 void IrcFront::try_register() {
   if (user_id_ || negotiating_ || !got_user_ || nickname_.empty()) return;
+  if (sasl_account_) return welcome_account(*sasl_account_);
   if (protocol::check_nickname(nickname_)) return reply("432", {nickname_, "Erroneous nickname"});
   auto result = hub_.login(*this, nickname_);
   if (const auto* id = std::get_if<std::string>(&result)) return welcome(*id, nickname_);
@@ -211,10 +334,16 @@ void IrcFront::try_register() {
                                 reply("464", {std::string(protocol::error_text(*failed))});
                                 return;
                               }
-                              const auto& id = std::get<std::string>(verified);
-                              welcome(id, hub_.attach(*this, id));
-                              for (const auto& room : hub_.joined_rooms(id)) names(room);
+                              welcome_account(std::get<std::string>(verified));
                             }));
+}
+
+void IrcFront::welcome_account(const std::string& account_id) {
+  welcome(account_id, hub_.attach(*this, account_id));
+  for (const auto& room : hub_.joined_rooms(account_id)) {
+    names(room);
+    play_back(room);
+  }
 }
 
 void IrcFront::welcome(const std::string& user_id, const std::string& nickname) {
@@ -227,7 +356,14 @@ void IrcFront::welcome(const std::string& user_id, const std::string& nickname) 
   reply("005", {"CASEMAPPING=ascii", "CHANTYPES=#&",
                 "NICKLEN=" + std::to_string(protocol::max_nickname_length),
                 "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
-                "CHANMODES=,,,nt", "NETWORK=chat", "are supported by this server"});
+                "CHANMODES=,,,nt", "NETWORK=chat",
+                fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0}",
+                            max_targets),
+                "are supported by this server"});
+  if (hub_.has_store()) {
+    reply("005", {"CHATHISTORY=" + std::to_string(protocol::HistoryRange::max_limit),
+                  "MSGREFTYPES=msgid,timestamp", "are supported by this server"});
+  }
   reply("422", {"MOTD File is missing"});
   // Everyone on the server is in &everyone: seed 002's broadcast conversation.
   irc::Message joined;
@@ -268,20 +404,20 @@ void IrcFront::execute_registered(const irc::Message& message) {
     return;
   }
   if (command == "LIST") return list();
+  if (command == "CHATHISTORY") return chathistory(params);
   if (command == "WHO") return who(param(0));
   if (command == "WHOIS") {
     if (params.empty()) return reply("431", {"No nickname given"});
     return whois(params.back());
   }
   if (command == "ISON") {
-    const auto online = hub_.nicknames();
+    std::unordered_map<std::string, std::string> online;  // folded -> as spelt
+    for (const auto& nick : hub_.nicknames()) online.emplace(protocol::fold_case(nick), nick);
     std::string present;
     for (const auto& asked : params) {
       for (const auto& name : split(asked, ' ')) {
-        const auto found = std::find_if(online.begin(), online.end(), [&](const auto& nick) {
-          return protocol::fold_case(nick) == protocol::fold_case(name);
-        });
-        if (found != online.end()) present += (present.empty() ? "" : " ") + *found;
+        const auto found = online.find(protocol::fold_case(name));
+        if (found != online.end()) present += (present.empty() ? "" : " ") + found->second;
       }
     }
     return reply("303", {present});
@@ -348,6 +484,7 @@ void IrcFront::join(const std::string& channels) {
                      // The JOIN line itself came with the room's event, before this answer.
                      reply("331", {std::get<std::string>(result), "No topic is set"});
                      names(std::get<std::string>(result));
+                     play_back(std::get<std::string>(result));
                    }));
   }
 }
@@ -389,15 +526,7 @@ void IrcFront::message(const irc::Message& message, bool notice) {
     return;
   }
   for (const auto& to : split(params[0], ',')) {
-    protocol::Target target;
-    if (is_everyone(to)) {
-      target = {protocol::Target::Kind::everyone, {}};
-    } else if (to.front() == '#') {
-      target = {protocol::Target::Kind::room, to};
-    } else {
-      target = {protocol::Target::Kind::user, to};
-    }
-    hub_.send(*user_id_, *this, target, params[1],
+    hub_.send(*user_id_, *this, to_target(to), params[1],
               answer<Hub::MessageResult>([this, to, notice](Hub::MessageResult sent) {
                 const auto* error = std::get_if<Error>(&sent);
                 if (!error || notice) return;
@@ -416,6 +545,96 @@ void IrcFront::message(const irc::Message& message, bool notice) {
                     return reply("404", {to, std::string(protocol::error_text(*error))});
                 }
               }));
+  }
+}
+
+void IrcFront::chathistory(const Params& params) {
+  const auto fail = [this](std::string code, Params context, std::string text) {
+    irc::Message failure;
+    failure.source = irc::server_name;
+    failure.command = "FAIL";
+    failure.params = {"CHATHISTORY", std::move(code)};
+    failure.params.insert(failure.params.end(), context.begin(), context.end());
+    failure.params.push_back(std::move(text));
+    send(failure);
+  };
+  if (!hub_.has_store()) return fail("INVALID_PARAMS", {}, "This server keeps no history");
+  if (params.size() < 4) return fail("NEED_MORE_PARAMS", {}, "Missing parameters");
+  const auto sub = protocol::fold_case(params[0]);
+  protocol::HistoryRange range;
+  if (sub == "latest") {
+    range.kind = protocol::HistoryRange::Kind::latest;
+  } else if (sub == "before") {
+    range.kind = protocol::HistoryRange::Kind::before;
+  } else if (sub == "after") {
+    range.kind = protocol::HistoryRange::Kind::after;
+  } else {
+    return fail("INVALID_PARAMS", {params[0]}, "Supported: LATEST, BEFORE, AFTER");
+  }
+  const auto& reference = params[2];
+  if (reference != "*") {
+    const auto equals = reference.find('=');
+    const auto type = reference.substr(0, equals);
+    if (equals == std::string::npos || (type != "msgid" && type != "timestamp")) {
+      return fail("INVALID_PARAMS", {params[0], reference}, "Invalid message reference");
+    }
+    range.anchor = reference.substr(equals + 1);
+    // LATEST after a reference: the messages since it (the oldest first, up to the limit).
+    if (range.kind == protocol::HistoryRange::Kind::latest) {
+      range.kind = protocol::HistoryRange::Kind::after;
+    }
+  } else if (range.kind != protocol::HistoryRange::Kind::latest) {
+    return fail("INVALID_PARAMS", {params[0], reference}, "Invalid message reference");
+  }
+  const auto limit =
+      protocol::parse_decimal<std::size_t>(params[3], 1, protocol::HistoryRange::max_limit);
+  if (!limit) return fail("INVALID_PARAMS", {params[0], params[3]}, "Invalid limit");
+  range.limit = *limit;
+  const auto target = params[1];
+  hub_.history(*user_id_, to_target(target), range,
+               answer<Hub::HistoryResult>([this, target, fail](Hub::HistoryResult result) {
+                 if (const auto* error = std::get_if<Error>(&result)) {
+                   const bool unknown =
+                       *error == Error::no_such_room || *error == Error::no_such_user ||
+                       *error == Error::not_member || *error == Error::room_name_invalid;
+                   return fail(unknown ? "INVALID_TARGET" : "MESSAGE_ERROR", {"*", target},
+                               std::string(protocol::error_text(*error)));
+                 }
+                 const auto& history = std::get<Hub::History>(result);
+                 send_history(irc_target(history.target), history.page.messages);
+               }));
+}
+
+void IrcFront::play_back(const std::string& room) {
+  // A client without server-time would show old messages as new ones.
+  if (!hub_.has_store() || chathistory_ || !server_time_) return;
+  protocol::HistoryRange range;
+  range.limit = playback_messages;
+  hub_.history(*user_id_, {protocol::Target::Kind::room, room}, range,
+               answer<Hub::HistoryResult>([this](Hub::HistoryResult result) {
+                 const auto* history = std::get_if<Hub::History>(&result);
+                 if (history && !history->page.messages.empty()) {
+                   send_history(irc_target(history->target), history->page.messages);
+                 }
+               }));
+}
+
+void IrcFront::send_history(const std::string& target,
+                            const std::vector<protocol::ChatMessage>& messages) {
+  std::string reference;
+  irc::Message batch;
+  batch.source = irc::server_name;
+  batch.command = "BATCH";
+  if (batch_) {
+    reference = "history" + std::to_string(++batches_);
+    batch.params = {"+" + reference, "chathistory", target};
+    send(batch);
+  }
+  for (const auto& message : messages)
+    send_line(irc::format_message(message, server_time_, reference));
+  if (batch_) {
+    batch.params = {"-" + reference};
+    send(batch);
   }
 }
 
@@ -463,9 +682,10 @@ void IrcFront::who(const std::string& mask) {
       if (protocol::fold_case(nick) == protocol::fold_case(mask)) people.push_back(nick);
     }
   }
-  const auto online = hub_.nicknames();
+  const auto nicknames = hub_.nicknames();
+  const std::unordered_set<std::string> online(nicknames.begin(), nicknames.end());
   for (const auto& nick : people) {
-    const bool here = std::find(online.begin(), online.end(), nick) != online.end();
+    const bool here = online.count(nick) > 0;
     reply("352", {mask.empty() ? "*" : mask, nick, "chat", std::string(irc::server_name), nick,
                   here ? "H" : "G", "0 " + nick});
   }

@@ -14,6 +14,7 @@
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "protocol/irc_message.hpp"
+#include "protocol/server_line.hpp"
 
 namespace chat {
 
@@ -30,6 +31,7 @@ class IrcFront final : public LineHandler, public Client {
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
   void on_input_end() override;
+  void on_idle() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
 
@@ -39,8 +41,20 @@ class IrcFront final : public LineHandler, public Client {
   void execute(const protocol::irc::Message& message);
   void execute_registered(const protocol::irc::Message& message);
   void capability(const Params& params);
+  // The capabilities this server offers (sasl only where there are accounts).
+  bool offers(std::string_view capability) const;
+  void set_capability(std::string_view capability, bool on);
+  // SASL PLAIN before registration, against the accounts.
+  void authenticate(const Params& params);
+  void chathistory(const Params& params);
+  // The latest messages of a channel just joined, for a client that will not ask itself.
+  void play_back(const std::string& room);
+  // History as a chathistory batch (or plain lines for a client without batch).
+  void send_history(const std::string& target, const std::vector<protocol::ChatMessage>& messages);
   void try_register();
   void welcome(const std::string& user_id, const std::string& nickname);
+  // Registration completes as one more connection of an account.
+  void welcome_account(const std::string& account_id);
   void join(const std::string& channels);
   void part(const std::string& channels, const std::string& reason);
   void message(const protocol::irc::Message& message, bool notice);
@@ -74,7 +88,16 @@ class IrcFront final : public LineHandler, public Client {
   bool negotiating_ = false;  // between CAP LS/REQ and CAP END
   bool server_time_ = false;  // server-time + message-tags: lines carry @time and @msgid
   bool echo_message_ = false;
+  bool multi_prefix_ = false;  // chat has one channel prefix (@), so this changes nothing shown
+  bool batch_ = false;
+  bool chathistory_ = false;  // draft/chathistory: the client asks for history itself
+  bool sasl_ = false;
+  bool sasl_plain_ = false;   // AUTHENTICATE PLAIN was accepted; credentials come next
+  std::string sasl_payload_;  // base64 chunks so far
+  std::optional<std::string> sasl_account_;  // authenticated, registration still to come
+  unsigned batches_ = 0;
   bool quitting_ = false;
+  bool ping_sent_ = false;          // the connection went idle and was PINGed; nothing since
   std::set<std::string> channels_;  // folded names of the rooms this client knows it is in
   std::shared_ptr<int> open_ = std::make_shared<int>();
 };

@@ -29,6 +29,7 @@ CommandClass command_class(std::optional<Verb> verb) {
   switch (*verb) {
     case Verb::send:
     case Verb::msg:
+    case Verb::read:  // a write to the store and an event to the account's other connections
       return CommandClass::message;
     case Verb::username:
       return CommandClass::nickname;
@@ -42,6 +43,7 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::login:
     case Verb::resume:
     case Verb::password:
+    case Verb::logout:
       return CommandClass::account;
     case Verb::rooms:
     case Verb::users:
@@ -85,7 +87,11 @@ std::function<void(Value)> NativeFront::answer(Handler handler, bool pause) {
 }
 
 void NativeFront::on_line(std::string_view line) {
-  if (quitting_ || line.empty()) return;
+  if (quitting_) return;
+  if (line.empty()) {
+    charge(CommandClass::other);  // ignored, but not free
+    return;
+  }
   begin_answer();
   auto parsed = protocol::parse_command(line);
   if (const auto* failure = std::get_if<protocol::CommandError>(&parsed)) {
@@ -111,6 +117,10 @@ void NativeFront::on_input_end() {
   quitting_ = true;  // without logging out: closing does that
   flush_answers();
 }
+
+// chatd's protocol has no server PING (seed 002's nc users would see it): an idle connection
+// stays, and TCP tells when it is gone.
+void NativeFront::on_idle() {}
 
 void NativeFront::begin_answer() {
   writing_ = first_answer_ + answers_.size();

@@ -28,6 +28,7 @@ class NativeFront final : public LineHandler, public Client {
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
   void on_input_end() override;
+  void on_idle() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
 

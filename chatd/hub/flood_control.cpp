@@ -38,6 +38,7 @@ FloodControl::Clock::duration FloodControl::charge(CommandClass kind, Clock::tim
   bucket.updated = now;
   bucket.tokens -= cost;
   if (bucket.tokens >= 0) return Clock::duration::zero();
+  // Rates are at least 0.01 a second (options), so the wait fits a duration with room to spare.
   return std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(-bucket.tokens / rate.per_second));
 }

@@ -14,6 +14,8 @@ class LineHandler {
   // The client half-closed and every line before has been handed on: the front closes the
   // connection (close_after_flush) once it has answered them all.
   virtual void on_input_end() = 0;
+  // Nothing came from the client for the idle timeout; called again each further timeout.
+  virtual void on_idle() = 0;
   // The connection is gone; called once.
   virtual void on_close() = 0;
 };

@@ -27,6 +27,7 @@ Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, Clos
       on_closed_(std::move(on_closed)),
       linger_timer_(socket_.get_executor()),
       hold_timer_(socket_.get_executor()),
+      idle_timer_(socket_.get_executor()),
       reader_(limits.max_line_length) {}
 
 void Session::start(const FrontFactory& make_front) {
@@ -35,6 +36,8 @@ void Session::start(const FrontFactory& make_front) {
   const auto peer = socket_.remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
+  last_input_ = std::chrono::steady_clock::now();
+  watch_idle(limits_.idle_timeout);
   read();
 }
 
@@ -46,6 +49,7 @@ void Session::close() {
   socket_.close(ignored);
   linger_timer_.cancel();
   hold_timer_.cancel();
+  idle_timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -94,6 +98,7 @@ void Session::read() {
         } else if (error) {
           self->close();
         } else {
+          self->last_input_ = std::chrono::steady_clock::now();
           self->reader_.append(std::string_view(self->read_buffer_.data(), length));
           self->dispatch_lines();
         }
@@ -145,7 +150,21 @@ void Session::hold_input(std::chrono::steady_clock::duration wait) {
   hold_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error) return;
     self->holding_ = false;
+    self->last_input_ = std::chrono::steady_clock::now();
     self->resume_input();
+  });
+}
+
+void Session::watch_idle(std::chrono::steady_clock::duration wait) {
+  // One timer a connection, re-armed per timeout rather than per read.
+  idle_timer_.expires_after(wait);
+  idle_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    const auto silent = std::chrono::steady_clock::now() - self->last_input_;
+    const auto timeout = self->limits_.idle_timeout;
+    if (silent < timeout) return self->watch_idle(timeout - silent);
+    self->front_->on_idle();
+    if (!self->closed_) self->watch_idle(timeout);
   });
 }
 

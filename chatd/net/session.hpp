@@ -44,6 +44,8 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   void write();
   // Hands buffered lines to the front until it pauses, then reads more.
   void dispatch_lines();
+  // Tells the front each time the client has been silent for the idle timeout.
+  void watch_idle(std::chrono::steady_clock::duration wait);
 
   asio::ip::tcp::socket socket_;
   std::string remote_address_;
@@ -51,6 +53,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   ClosedHandler on_closed_;
   asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
   asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
+  asio::steady_timer idle_timer_;
+  // The last read, or the end of a hold (the client's answers may have waited in the socket).
+  std::chrono::steady_clock::time_point last_input_;
   std::unique_ptr<LineHandler> front_;
   protocol::LineReader reader_;
   std::array<char, 16 * 1024> read_buffer_;

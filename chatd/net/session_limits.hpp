@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace chat {
@@ -9,6 +10,9 @@ struct SessionLimits {
   // A client whose unsent output exceeds this is disconnected (InspIRCd's hardsendq, Redis's
   // client-output-buffer-limit): a reader that stalls must not grow the server without bound.
   std::size_t max_send_queue = 1024 * 1024;
+  // A connection silent this long is asked whether it is still there (the front decides how:
+  // IRC sends a PING and closes one silent for as long again).
+  std::chrono::seconds idle_timeout{120};
 };
 
 }  // namespace chat

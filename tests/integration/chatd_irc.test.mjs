@@ -44,7 +44,8 @@ test('registration: the welcome numerics, a truthful ISUPPORT, no MOTD, and &eve
     ['welcomed', 'Welcome to chat, welcomed']);
   const isupport = lines.find((line) => line.command === '005').params;
   for (const token of ['CASEMAPPING=ascii', 'CHANTYPES=#&', 'NICKLEN=32', 'CHANNELLEN=51',
-    'PREFIX=(o)@', 'CHANMODES=,,,nt', 'NETWORK=chat']) {
+    'PREFIX=(o)@', 'CHANMODES=,,,nt', 'NETWORK=chat',
+    'TARGMAX=JOIN:10,PART:10,PRIVMSG:10,NOTICE:10,NAMES:10']) {
     assert.ok(isupport.includes(token), `${token} missing from ${isupport}`);
   }
   const join = lines.find((line) => line.command === 'JOIN');
@@ -60,7 +61,8 @@ test('CAP: LS, REQ with ACK and NAK, LIST; server-time and msgid tags; echo-mess
   client.send('USER tagged 0 * :t');
   const ls = parse(await client.line());
   assert.deepEqual(ls.params.slice(0, 2), ['*', 'LS']);
-  assert.deepEqual(ls.params[2].split(' ').sort(), ['echo-message', 'message-tags', 'server-time']);
+  assert.deepEqual(ls.params[2].split(' ').sort(), ['batch', 'draft/chathistory', 'echo-message',
+    'message-tags', 'multi-prefix', 'sasl=PLAIN', 'server-time']);
   client.send('CAP REQ :server-time unknown-cap');
   assert.deepEqual(parse(await client.line()).params, ['tagged', 'NAK', 'server-time unknown-cap']);
   client.send('CAP REQ :server-time message-tags echo-message');
@@ -227,6 +229,7 @@ test('the error numerics', async () => {
   await expectNumeric('JOIN #bad!room', '403');
   await expectNumeric('NICK', '431');
   await expectNumeric('NICK 9starts-with-digit', '432');
+  await expectNumeric(`PRIVMSG ${Array.from({ length: 11 }, (_, i) => `n${i}`).join(',')} :hi`, '407');
   const member = await pool.rich('inroom');
   member.send('JOIN #closed');
   await member.lineMatching(/^OK JOIN #closed$/);

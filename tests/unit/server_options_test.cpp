@@ -70,8 +70,8 @@ TEST_CASE("chatd's flood control flags") {
   CHECK(rate(chat::CommandClass::nickname).per_second == chat::FloodLimits{}.rates[1].per_second);
   CHECK_FALSE(chatd({"--no-flood-control"}).flood_limits.enabled);
   for (const char* bad :
-       {"message", "message=", "=1/1", "bogus=1/1", "message=0/5", "message=5/0.5", "message=x/5",
-        "message=5/5/5", "message=1e9/5", "message/1=2"}) {
+       {"message", "message=", "=1/1", "bogus=1/1", "message=0/5", "message=0.001/5",
+        "message=5/0.5", "message=x/5", "message=5/5/5", "message=1e9/5", "message/1=2"}) {
     CHECK(chatd_error({"--flood", bad}) ==
           fmt::format("invalid --flood (CLASS=RATE/BURST): {}", bad));
   }
