@@ -155,6 +155,14 @@ std::string Display::event(const Event& event) const {
     case Event::Kind::read:
       what = fmt::format("read up to here in {} on another device", event.room);
       break;
+    case Event::Kind::topic:
+      what = event.detail.empty() ? fmt::format("{} cleared the topic of {}", who, room(event.room))
+                                  : fmt::format("{} set the topic of {}: {}", who, room(event.room),
+                                                printable(event.detail));
+      break;
+    case Event::Kind::kick:
+      what = fmt::format("{} was removed from {} by {}", who, room(event.room), nick(event.detail));
+      break;
   }
   return fmt::format("{} {}", stamp(event.time), marked(what));
 }

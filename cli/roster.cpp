@@ -49,6 +49,8 @@ void Roster::apply(const Event& event) {
       break;
     case Event::Kind::leave:
     case Event::Kind::read:
+    case Event::Kind::topic:
+    case Event::Kind::kick:
       break;
   }
 }

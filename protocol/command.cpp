@@ -12,7 +12,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 23> verb_names{{
+constexpr std::array<std::pair<Verb, std::string_view>, 25> verb_names{{
     {Verb::username, "USERNAME"},
     {Verb::send, "SEND"},
     {Verb::msg, "MSG"},
@@ -36,6 +36,8 @@ constexpr std::array<std::pair<Verb, std::string_view>, 23> verb_names{{
     {Verb::read, "READ"},
     {Verb::joined, "JOINED"},
     {Verb::conversations, "CONVERSATIONS"},
+    {Verb::topic, "TOPIC"},
+    {Verb::kick, "KICK"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -127,6 +129,13 @@ std::string format_command(const Command& command) {
       line += ' ' + command.target.to_string();
       if (!command.name.empty()) line += ' ' + command.name;
       break;
+    case Verb::topic:
+      line += ' ' + command.name;
+      if (command.topic) line += ' ' + *command.topic;
+      break;
+    case Verb::kick:
+      line += ' ' + command.name + ' ' + command.target.name;
+      break;
     default:
       if (!command.name.empty()) line += ' ' + command.name;
   }
@@ -180,7 +189,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
   if (!verb) return CommandError{std::nullopt, Error::unknown_command};
   const auto fail = [&](Error error) { return CommandError{verb, error}; };
 
-  Command command{*verb, {}, {}, {}, {}, {}, {}};
+  Command command{*verb, {}, {}, {}, {}, {}, {}, {}};
   const auto words = split_words(rest);
   switch (*verb) {
     case Verb::username:
@@ -259,6 +268,32 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
         if (!is_anchor(words[1])) return fail(Error::invalid_argument);
         command.name = words[1];
       }
+      break;
+    }
+    case Verb::topic: {
+      // "TOPIC #room" asks; "TOPIC #room text" sets; "TOPIC #room " (nothing after) clears.
+      const auto gap = rest.find(' ');
+      auto room = parse_room_name(rest.substr(0, gap));
+      if (auto* error = std::get_if<Error>(&room)) return fail(*error);
+      command.name = std::move(std::get<std::string>(room));
+      if (gap != std::string_view::npos) {
+        const auto text = rest.substr(gap + 1);
+        if (text.size() > max_topic_length) return fail(Error::invalid_argument);
+        if (!text.empty()) {
+          if (const auto error = check_message_text(text)) return fail(*error);
+        }
+        command.topic = std::string(text);
+      }
+      break;
+    }
+    case Verb::kick: {
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (words.size() > 2) return fail(Error::invalid_argument);
+      auto room = parse_room_name(words[0]);
+      if (auto* error = std::get_if<Error>(&room)) return fail(*error);
+      if (check_nickname(words[1])) return fail(Error::no_such_user);
+      command.name = std::move(std::get<std::string>(room));
+      command.target = {Target::Kind::user, std::string(words[1])};
       break;
     }
     case Verb::rooms:

@@ -34,6 +34,8 @@ enum class Verb {
   read,
   joined,
   conversations,
+  topic,
+  kick,
 };
 
 // "USERNAME", "SEND", ...
@@ -66,14 +68,16 @@ struct HistoryRange {
 // A client command with its arguments already validated.
 struct Command {
   Verb verb;
-  // USERNAME's and LOGIN's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS, PING's
-  // token, RESUME's session token, READ's message id (empty: the query form).
+  // USERNAME's and LOGIN's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS/TOPIC/KICK,
+  // PING's token, RESUME's session token, READ's message id (empty: the query form).
   std::string name;
-  Target target;             // SEND (everyone), MSG, HISTORY and READ
+  Target target;             // SEND (everyone), MSG, HISTORY, READ; KICK's user
   std::string text;          // SEND and MSG
   std::string password;      // REGISTER, LOGIN; PASSWORD's current one
   std::string new_password;  // PASSWORD
   HistoryRange range;        // HISTORY
+  // TOPIC's new topic (empty: none); unset for the query form.
+  std::optional<std::string> topic = std::nullopt;
 };
 
 struct CommandError {

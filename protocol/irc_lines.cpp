@@ -59,6 +59,17 @@ std::optional<std::string> format_event(const Event& event, bool tags) {
       message.params.push_back(event.room);
       return format(message);
     }
+    case Event::Kind::topic: {
+      auto message = from(event.nickname, "TOPIC", event.time, tags);
+      message.params = {event.room, event.detail};
+      return format(message);
+    }
+    case Event::Kind::kick: {
+      // chat's KICK has no reason: the kicker's nickname stands in, as IRC clients do.
+      auto message = from(event.detail, "KICK", event.time, tags);
+      message.params = {event.room, event.nickname, event.detail};
+      return format(message);
+    }
     case Event::Kind::create:
     case Event::Kind::destroy:
     case Event::Kind::read:

@@ -151,6 +151,12 @@ std::optional<Json> reply_frame(const Reply& reply) {
   } else if (reply.verb == "READ") {
     frame["target"] = field(0);
     frame["id"] = field(1) == "-" ? Json() : Json(field(1));
+  } else if (reply.verb == "TOPIC") {
+    frame["target"] = field(0);
+    frame["topic"] = field(1);
+  } else if (reply.verb == "KICK") {
+    frame["target"] = field(0);
+    frame["nickname"] = field(1);
   } else if (reply.verb == "MEMBERS") {
     frame["target"] = field(0);
     frame["members"] = Json::array();
@@ -195,6 +201,14 @@ Json event_frame(const Event& event) {
       return Json{{"type", "event"},    {"emitter", "user"},    {"identifier", event.user_id},
                   {"event", "read"},    {"target", event.room}, {"nickname", event.nickname},
                   {"id", event.detail}, {"time", event.time}};
+    case Event::Kind::topic:
+      return Json{{"type", "event"},   {"emitter", "channel"},       {"identifier", event.room},
+                  {"event", "topic"},  {"nickname", event.nickname}, {"topic", event.detail},
+                  {"time", event.time}};
+    case Event::Kind::kick:
+      return Json{{"type", "event"},    {"emitter", "participant"}, {"identifier", event.user_id},
+                  {"event", "kick"},    {"target", event.room},     {"nickname", event.nickname},
+                  {"by", event.detail}, {"time", event.time}};
     case Event::Kind::online:
     case Event::Kind::offline:
     case Event::Kind::rename:
@@ -232,6 +246,15 @@ std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
   if (*type == "resume") return with_words("RESUME", frame, {"token"});
   if (*type == "password") return with_words("PASSWORD", frame, {"old", "new"});
   if (*type == "history") return history_line(frame);
+  if (*type == "topic") {
+    auto line = with_words("TOPIC", frame, {"target"});
+    if (!frame.contains("topic") || std::holds_alternative<FrameError>(line)) return line;
+    const auto topic = string_field(frame, "topic");
+    if (!topic) return missing("topic");
+    if (has_line_break(*topic)) return FrameError{"invalid-frame", "Topic contains a line break."};
+    return std::get<std::string>(line) + " " + *topic;
+  }
+  if (*type == "kick") return with_words("KICK", frame, {"target", "nickname"});
   if (*type == "read") {
     if (frame.contains("id")) return with_words("READ", frame, {"target", "id"});
     return with_words("READ", frame, {"target"});

@@ -11,6 +11,7 @@ namespace chat::protocol {
 
 inline constexpr std::size_t max_nickname_length = 32;
 inline constexpr std::size_t max_room_name_length = 50;  // not counting the '#'
+inline constexpr std::size_t max_topic_length = 300;     // bytes (IRC's TOPICLEN)
 
 // Nicknames: 1..32 of [A-Za-z0-9_-], starting with a letter or '_' (so they never look like a
 // room '#', a user '@' or everyone '*' where a target is expected).

@@ -8,7 +8,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Event::Kind, std::string_view>, 8> event_kind_names{{
+constexpr std::array<std::pair<Event::Kind, std::string_view>, 10> event_kind_names{{
     {Event::Kind::online, "ONLINE"},
     {Event::Kind::offline, "OFFLINE"},
     {Event::Kind::rename, "RENAME"},
@@ -17,10 +17,13 @@ constexpr std::array<std::pair<Event::Kind, std::string_view>, 8> event_kind_nam
     {Event::Kind::join, "JOIN"},
     {Event::Kind::leave, "LEAVE"},
     {Event::Kind::read, "READ"},
+    {Event::Kind::topic, "TOPIC"},
+    {Event::Kind::kick, "KICK"},
 }};
 
+// A last word after the nickname; TOPIC's detail is the rest of the line instead.
 bool has_detail(Event::Kind kind) {
-  return kind == Event::Kind::rename || kind == Event::Kind::read;
+  return kind == Event::Kind::rename || kind == Event::Kind::read || kind == Event::Kind::kick;
 }
 
 // Reads space-separated words off the front of a line; rest() is the trailing free text.
@@ -77,6 +80,8 @@ std::optional<ServerLine> parse_event(Words& words) {
     auto detail = words.next();
     if (!detail) return std::nullopt;
     event.detail = std::move(*detail);
+  } else if (event.kind == Event::Kind::topic) {
+    event.detail = words.rest();
   }
   return event;
 }
@@ -108,7 +113,9 @@ std::string format_history_message(const ChatMessage& message) {
 std::string format_rich_event(const Event& event) {
   auto line = fmt::format("EVENT {} {} {} {} {}", event.time, event_kind_name(event.kind),
                           event.room, event.user_id, event.nickname);
-  if (has_detail(event.kind)) fmt::format_to(std::back_inserter(line), " {}", event.detail);
+  if (has_detail(event.kind) || event.kind == Event::Kind::topic) {
+    fmt::format_to(std::back_inserter(line), " {}", event.detail);
+  }
   return line;
 }
 
@@ -142,6 +149,13 @@ std::optional<ServerLine> parse_server_line(std::string_view line) {
     auto verb = words.next();
     if (!verb) return std::nullopt;
     Reply reply{std::move(*verb), {}};
+    if (reply.verb == "TOPIC") {
+      // The room, then the topic as it is: free text, spaces and all.
+      auto room = words.next();
+      if (!room) return std::nullopt;
+      reply.fields = {std::move(*room), words.rest()};
+      return reply;
+    }
     while (auto field = words.next()) reply.fields.push_back(std::move(*field));
     return reply;
   }

@@ -34,13 +34,15 @@ struct HistoryMessage {
 // A presence or room event. room is "*" for events that concern no room; for READ it is the
 // conversation ("#room", "@nick" or "*") whose read marker moved.
 struct Event {
-  enum class Kind { online, offline, rename, create, destroy, join, leave, read };
+  enum class Kind { online, offline, rename, create, destroy, join, leave, read, topic, kick };
   Kind kind;
   std::string time;
   std::string room;
   std::string user_id;
   std::string nickname;
-  std::string detail;  // rename: the previous nickname; read: the last message id read
+  // rename: the previous nickname; read: the last message id read; topic: the new topic (the
+  // user set it; empty: cleared); kick: who kicked (the user is the one kicked)
+  std::string detail;
 };
 
 // "OK <VERB> [fields...]": a rich-mode command succeeded.

@@ -14,4 +14,7 @@ std::string format_timestamp(std::chrono::system_clock::time_point time);
 // in time order.
 bool is_timestamp(std::string_view text);
 
+// Seconds since the Unix epoch of such a timestamp (IRC's 333 wants them); 0 if it is not one.
+long long unix_seconds(std::string_view timestamp);
+
 }  // namespace chat::protocol

@@ -12,6 +12,7 @@
 #include "protocol/decimal.hpp"
 #include "protocol/irc_lines.hpp"
 #include "protocol/names.hpp"
+#include "protocol/timestamp.hpp"
 
 namespace chat {
 namespace {
@@ -65,12 +66,12 @@ std::size_t target_count(std::string_view list) {
 CommandClass command_class(std::string_view command) {
   if (command == "PRIVMSG" || command == "NOTICE") return CommandClass::message;
   if (command == "NICK") return CommandClass::nickname;
+  if (command == "TOPIC") return CommandClass::room;
   if (command == "JOIN" || command == "PART" || command == "KICK") return CommandClass::membership;
   // AUTHENTICATE's chunks are not: the account token is taken when the password is checked.
   if (command == "PASS") return CommandClass::account;
   if (command == "NAMES" || command == "LIST" || command == "WHO" || command == "WHOIS" ||
-      command == "ISON" || command == "USERHOST" || command == "MODE" || command == "TOPIC" ||
-      command == "CHATHISTORY") {
+      command == "ISON" || command == "USERHOST" || command == "MODE" || command == "CHATHISTORY") {
     return CommandClass::query;
   }
   return CommandClass::other;
@@ -152,7 +153,10 @@ void IrcFront::deliver(const Delivery& delivery) {
     if (event->user_id == *user_id_) {
       // Its own joins and departures are this client's to keep track of.
       if (event->kind == protocol::Event::Kind::join) channels_.insert(folded);
-      if (event->kind == protocol::Event::Kind::leave) channels_.erase(folded);
+      if (event->kind == protocol::Event::Kind::leave ||
+          event->kind == protocol::Event::Kind::kick) {
+        channels_.erase(folded);
+      }
     }
   }
   if (auto line = delivery.line(server_time_ ? Dialect::irc_tagged : Dialect::irc)) {
@@ -353,13 +357,14 @@ void IrcFront::welcome(const std::string& user_id, const std::string& nickname) 
   reply("002", {"Your host is chatd, running chat 0.1"});
   reply("003", {"This server has no creation date to tell"});
   reply("004", {"chatd", "chat-0.1", "i", "nt"});
-  reply("005", {"CASEMAPPING=ascii", "CHANTYPES=#&",
-                "NICKLEN=" + std::to_string(protocol::max_nickname_length),
-                "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
-                "CHANMODES=,,,nt", "NETWORK=chat",
-                fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0}",
-                            max_targets),
-                "are supported by this server"});
+  reply(
+      "005",
+      {"CASEMAPPING=ascii", "CHANTYPES=#&",
+       "NICKLEN=" + std::to_string(protocol::max_nickname_length),
+       "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
+       "CHANMODES=,,,nt", "NETWORK=chat", "TOPICLEN=" + std::to_string(protocol::max_topic_length),
+       fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0}", max_targets),
+       "are supported by this server"});
   if (hub_.has_store()) {
     reply("005", {"CHATHISTORY=" + std::to_string(protocol::HistoryRange::max_limit),
                   "MSGREFTYPES=msgid,timestamp", "are supported by this server"});
@@ -449,11 +454,8 @@ void IrcFront::execute_registered(const irc::Message& message) {
     if (params.size() > 1) return reply("501", {"Unknown MODE flag"});
     return reply("221", {"+i"});
   }
-  if (command == "TOPIC") {
-    if (params.empty()) return reply("461", {"TOPIC", "Not enough parameters"});
-    if (params.size() > 1) return reply("482", {params.front(), "Topics cannot be set here"});
-    return reply("331", {params.front(), "No topic is set"});
-  }
+  if (command == "TOPIC") return topic(params);
+  if (command == "KICK") return kick(params);
   if (command == "AWAY") {
     return params.empty() || params.front().empty()
                ? reply("305", {"You are no longer marked as being away"})
@@ -482,7 +484,7 @@ void IrcFront::join(const std::string& channels) {
                        return;
                      }
                      // The JOIN line itself came with the room's event, before this answer.
-                     reply("331", {std::get<std::string>(result), "No topic is set"});
+                     show_topic(std::get<std::string>(result));
                      names(std::get<std::string>(result));
                      play_back(std::get<std::string>(result));
                    }));
@@ -636,6 +638,67 @@ void IrcFront::send_history(const std::string& target,
     batch.params = {"-" + reference};
     send(batch);
   }
+}
+
+void IrcFront::show_topic(const std::string& channel) {
+  const auto topic = hub_.topic(channel);
+  if (!topic || topic->text.empty()) return reply("331", {channel, "No topic is set"});
+  reply("332", {channel, topic->text});
+  reply("333", {channel, topic->set_by, std::to_string(protocol::unix_seconds(topic->time))});
+}
+
+void IrcFront::topic(const Params& params) {
+  if (params.empty()) return reply("461", {"TOPIC", "Not enough parameters"});
+  const auto& channel = params[0];
+  if (is_everyone(channel)) {
+    if (params.size() > 1) return reply("482", {channel, "Everyone's channel has no topic"});
+    return reply("331", {channel, "No topic is set"});
+  }
+  if (!hub_.topic(channel)) return reply("403", {channel, "No such channel"});
+  if (params.size() == 1) return show_topic(channel);
+  // A change shows as the TOPIC line that every member, this client too, gets from the hub.
+  if (!channels_.contains(protocol::fold_case(channel))) {
+    return reply("442", {channel, "You're not on that channel"});
+  }
+  hub_.set_topic(*user_id_, channel, params[1],
+                 answer<Hub::RoomResult>([this, channel](Hub::RoomResult result) {
+                   const auto* error = std::get_if<Error>(&result);
+                   if (!error) return;
+                   if (*error == Error::not_room_owner) {
+                     return reply("482", {channel, "You're not channel operator"});
+                   }
+                   irc::Message failure;
+                   failure.source = irc::server_name;
+                   failure.command = "FAIL";
+                   failure.params = {"TOPIC", "INVALID_TOPIC", channel,
+                                     std::string(protocol::error_text(*error))};
+                   send(failure);
+                 }));
+}
+
+void IrcFront::kick(const Params& params) {
+  if (params.size() < 2) return reply("461", {"KICK", "Not enough parameters"});
+  const auto& channel = params[0];
+  const auto& nickname = params[1];
+  if (is_everyone(channel)) return reply("482", {channel, "Nobody can be kicked from here"});
+  // The reason is not kept: the KICK line everyone gets gives the kicker's name instead.
+  hub_.kick(*user_id_, channel, nickname,
+            answer<Hub::RoomResult>([this, channel, nickname](Hub::RoomResult result) {
+              const auto* error = std::get_if<Error>(&result);
+              if (!error) return;
+              switch (*error) {
+                case Error::no_such_room:
+                  return reply("403", {channel, "No such channel"});
+                case Error::not_room_owner:
+                  return reply("482", {channel, "You're not channel operator"});
+                case Error::no_such_user:
+                  return reply("401", {nickname, "No such nick/channel"});
+                case Error::not_member:
+                  return reply("441", {nickname, channel, "They aren't on that channel"});
+                default:
+                  return reply("482", {channel, std::string(protocol::error_text(*error))});
+              }
+            }));
 }
 
 void IrcFront::names(const std::string& channel) {

@@ -59,6 +59,10 @@ class IrcFront final : public LineHandler, public Client {
   void part(const std::string& channels, const std::string& reason);
   void message(const protocol::irc::Message& message, bool notice);
   void names(const std::string& channel);
+  // 332 and 333, or 331 when the room has no topic.
+  void show_topic(const std::string& channel);
+  void topic(const Params& params);
+  void kick(const Params& params);
   void who(const std::string& mask);
   void whois(const std::string& nickname);
   void list();

@@ -12,7 +12,8 @@ using protocol::Verb;
 
 constexpr std::string_view help_text =
     "Commands: USERNAME <name> | SEND <text> | MSG <*|#room|@user> <text> | JOIN <#room> | "
-    "LEAVE <#room> | CREATE <#room> | DESTROY <#room> | ROOMS | USERS | MEMBERS <#room> | "
+    "LEAVE <#room> | CREATE <#room> | DESTROY <#room> | TOPIC <#room> [text] | "
+    "KICK <#room> <user> | ROOMS | USERS | MEMBERS <#room> | "
     "JOINED | CONVERSATIONS | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
     "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
     "READ <target> [id] | LOGOUT | QUIT | PING [token] | RICH | HELP";
@@ -35,9 +36,11 @@ CommandClass command_class(std::optional<Verb> verb) {
       return CommandClass::nickname;
     case Verb::join:
     case Verb::leave:
+    case Verb::kick:
       return CommandClass::membership;
     case Verb::create:
     case Verb::destroy:
+    case Verb::topic:
       return CommandClass::room;
     case Verb::register_account:
     case Verb::login:
@@ -250,6 +253,35 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       return;
     case Verb::create:
       hub_.create_room(user_id, command.name, room_answer());
+      return;
+    case Verb::topic: {
+      if (!command.topic) {
+        const auto topic = hub_.topic(command.name);
+        if (!topic) return reply_error(verb, protocol::Error::no_such_room);
+        // A question, so plain mode answers it too.
+        if (dialect_ == Dialect::plain)
+          return send_line("TOPIC " + command.name + " " + topic->text);
+        return reply(verb, {command.name, topic->text});
+      }
+      hub_.set_topic(
+          user_id, command.name, *command.topic,
+          answer<Hub::RoomResult>([this, topic = *command.topic](Hub::RoomResult result) {
+            if (const auto* error = std::get_if<protocol::Error>(&result)) {
+              return reply_error(Verb::topic, *error);
+            }
+            reply(Verb::topic, {std::get<std::string>(result), topic});
+          }));
+      return;
+    }
+    case Verb::kick:
+      hub_.kick(
+          user_id, command.name, command.target.name,
+          answer<Hub::RoomResult>([this, nickname = command.target.name](Hub::RoomResult result) {
+            if (const auto* error = std::get_if<protocol::Error>(&result)) {
+              return reply_error(Verb::kick, *error);
+            }
+            reply(Verb::kick, {std::get<std::string>(result), nickname});
+          }));
       return;
     case Verb::destroy:
       hub_.destroy_room(user_id, command.name, room_answer());

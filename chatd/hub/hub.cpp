@@ -46,7 +46,7 @@ Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
   for (auto& record : snapshot.rooms) {
     auto folded = protocol::fold_case(record.name);
     ++rooms_owned_[record.owner_id];
-    Room room{std::move(record.name), std::move(record.owner_id), {}};
+    Room room{std::move(record.name), std::move(record.owner_id), {}, std::move(record.topic)};
     for (auto& member_id : record.member_ids) {
       users_.at(member_id).rooms.insert(folded);
       room.member_ids.insert(std::move(member_id));
@@ -337,11 +337,7 @@ void Hub::destroy_room(const std::string& user_id, std::string_view room_name,
   const auto it = rooms_.find(protocol::fold_case(room_name));
   if (it == rooms_.end()) return done(Error::no_such_room);
   auto& room = it->second;
-  // An account's room is its own; a guest's outlives the guest, and then any member may.
-  const bool owner_present = users_.contains(room.owner_id);
-  const bool allowed =
-      room.owner_id == user_id || (!owner_present && room.member_ids.contains(user_id));
-  if (!allowed) return done(Error::not_room_owner);
+  if (!may_moderate(room, user_id)) return done(Error::not_room_owner);
   auto stored = std::make_shared<bool>(true);
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
   if (const auto owned = rooms_owned_.find(room.owner_id); owned != rooms_owned_.end()) {
@@ -391,6 +387,57 @@ void Hub::leave_room(const std::string& user_id, std::string_view room_name,
                        stored, std::move(done));
 }
 
+bool Hub::may_moderate(const Room& room, const std::string& user_id) const {
+  // An account's room is its own; a guest's outlives the guest, and then any member may.
+  return room.owner_id == user_id ||
+         (!users_.contains(room.owner_id) && room.member_ids.contains(user_id));
+}
+
+void Hub::set_topic(const std::string& user_id, std::string_view room_name, std::string text,
+                    Reply<RoomResult> done) {
+  if (text.size() > protocol::max_topic_length) return done(Error::invalid_argument);
+  if (!text.empty()) {
+    if (const auto error = protocol::check_message_text(text)) return done(*error);
+  }
+  auto* room = find_room(room_name);
+  if (!room) return done(Error::no_such_room);
+  if (!may_moderate(*room, user_id)) return done(Error::not_room_owner);
+  auto event = make_event(Event::Kind::topic, room->name, user_id);
+  room->topic = {std::move(text), event.nickname, event.time};
+  event.detail = room->topic.text;
+  auto folded = protocol::fold_case(room_name);
+  auto stored = std::make_shared<bool>(true);
+  if (store_) store_->set_topic(folded, room->topic, noting(stored));
+  announce_when_stored({{std::move(event), std::move(folded)}}, room->name, stored,
+                       std::move(done));
+}
+
+void Hub::kick(const std::string& user_id, std::string_view room_name, std::string_view nickname,
+               Reply<RoomResult> done) {
+  auto* room = find_room(room_name);
+  if (!room) return done(Error::no_such_room);
+  if (!may_moderate(*room, user_id)) return done(Error::not_room_owner);
+  const auto target = ids_by_nickname_.find(protocol::fold_case(nickname));
+  if (target == ids_by_nickname_.end()) return done(Error::no_such_user);
+  const auto kicked_id = target->second;
+  if (!room->member_ids.erase(kicked_id)) return done(Error::not_member);
+  auto folded = protocol::fold_case(room_name);
+  auto& kicked = users_.at(kicked_id);
+  kicked.rooms.erase(folded);
+  auto stored = std::make_shared<bool>(true);
+  if (store_ && kicked.registered) store_->remove_member(folded, kicked_id, noting(stored));
+  auto event = make_event(Event::Kind::kick, room->name, kicked_id);
+  event.detail = users_.at(user_id).nickname;
+  announce_when_stored({{std::move(event), std::move(folded), kicked_id}}, room->name, stored,
+                       std::move(done));
+}
+
+std::optional<store::Topic> Hub::topic(std::string_view room_name) const {
+  const auto* room = find_room(room_name);
+  if (!room) return std::nullopt;
+  return room->topic;
+}
+
 void Hub::announce_when_stored(std::vector<Announcement> announcements, std::string name,
                                std::shared_ptr<bool> stored, Reply<RoomResult> done) {
   after_stored([this, announcements = std::move(announcements), name = std::move(name),
@@ -403,6 +450,7 @@ void Hub::announce_when_stored(std::vector<Announcement> announcements, std::str
       } else if (const auto room = rooms_.find(announcement.room); room != rooms_.end()) {
         deliver_to_room(room->second, delivery);  // its members by then
       }
+      if (!announcement.also_user_id.empty()) deliver_to_user(announcement.also_user_id, delivery);
     }
     done(std::move(name));
   });

@@ -94,6 +94,12 @@ class Hub {
   // Joining a room that does not exist creates it, as IRC does.
   void join_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
   void leave_room(const std::string& user_id, std::string_view room, Reply<RoomResult> done);
+  // Sets a room's topic (empty: none). Its owner may, or any member once a guest owner is gone.
+  void set_topic(const std::string& user_id, std::string_view room, std::string text,
+                 Reply<RoomResult> done);
+  // The owner removes a member from a room; the room and the one removed are told.
+  void kick(const std::string& user_id, std::string_view room, std::string_view nickname,
+            Reply<RoomResult> done);
 
   std::vector<std::string> room_names() const;
   // Who is online.
@@ -102,6 +108,8 @@ class Hub {
   std::vector<std::string> joined_rooms(const std::string& user_id) const;
   // The nickname of the room's owner, while the owner exists (a guest owner may have left).
   std::optional<std::string> owner_nickname(std::string_view room) const;
+  // A room's topic; nullopt when there is no such room.
+  std::optional<store::Topic> topic(std::string_view room) const;
   // The room's name as created, then its members' nicknames (accounts' even while offline).
   std::variant<std::vector<std::string>, Error> members(std::string_view room) const;
 
@@ -113,10 +121,12 @@ class Hub {
     bool registered = false;
   };
 
-  // An event of a room change, for everyone (room empty) or a room's members (folded name).
+  // An event of a room change, for everyone (room empty) or a room's members (folded name),
+  // and also for one user who is no longer a member (one kicked out).
   struct Announcement {
     protocol::Event event;
     std::string room;
+    std::string also_user_id = {};
   };
 
   // Answers a room command once its change is stored, announcing its events then: nobody hears
@@ -124,6 +134,9 @@ class Hub {
   // `stored` is false once any write of the change has failed.
   void announce_when_stored(std::vector<Announcement> announcements, std::string name,
                             std::shared_ptr<bool> stored, Reply<RoomResult> done);
+  // Whether a user may moderate a room (destroy it, set its topic, kick): its owner, or any
+  // member once a guest owner is gone.
+  bool may_moderate(const Room& room, const std::string& user_id) const;
   // A guest's last connection is gone: it leaves its rooms (telling them) and its nickname.
   void remove_guest(std::unordered_map<std::string, User>::iterator guest);
   // Creates a room whose name is valid and free, within the limits (the caller announces it).

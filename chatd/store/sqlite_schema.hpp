@@ -7,7 +7,7 @@ namespace chat::store {
 
 // Forward migrations, applied in order at start; PRAGMA user_version counts those applied. Never
 // edit a released one: add the next. A database from a newer chatd (a higher version) is refused.
-inline constexpr std::array<std::string_view, 1> sqlite_migrations{
+inline constexpr std::array<std::string_view, 2> sqlite_migrations{
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -64,6 +64,12 @@ CREATE TABLE read_markers (
   message_id TEXT NOT NULL,
   PRIMARY KEY (account_id, conversation)
 ) WITHOUT ROWID;
+)sql",
+    // 2: rooms keep a topic (IRC's TOPIC, chat's TOPIC), with who set it and when.
+    R"sql(
+ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE rooms ADD COLUMN topic_set_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE rooms ADD COLUMN topic_time TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

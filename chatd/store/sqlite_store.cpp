@@ -204,10 +204,12 @@ Snapshot SqliteStore::load() {
   Snapshot snapshot;
   auto accounts = db_.prepare("SELECT id, nickname FROM accounts ORDER BY created, id");
   while (accounts.step()) snapshot.accounts.push_back({accounts.text(0), accounts.text(1)});
-  auto rooms = db_.prepare("SELECT folded, name, owner_id FROM rooms ORDER BY folded");
+  auto rooms = db_.prepare(
+      "SELECT folded, name, owner_id, topic, topic_set_by, topic_time FROM rooms ORDER BY folded");
   auto members = db_.prepare("SELECT account_id FROM room_members WHERE room = ?1");
   while (rooms.step()) {
-    RoomRecord room{rooms.text(1), rooms.text(2), {}};
+    RoomRecord room{
+        rooms.text(1), rooms.text(2), {}, {rooms.text(3), rooms.text(4), rooms.text(5)}};
     members.reset();
     members.bind(1, rooms.text(0));
     while (members.step()) room.member_ids.push_back(members.text(0));
@@ -345,6 +347,20 @@ void SqliteStore::delete_room(std::string folded, Done done) {
         db.cached("DELETE FROM rooms WHERE folded = ?1").bind(1, folded).run();
         db.cached("DELETE FROM messages WHERE conversation = ?1").bind(1, folded).run();
         db.cached("DELETE FROM read_markers WHERE conversation = ?1").bind(1, folded).run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_topic(std::string folded, Topic topic, Done done) {
+  submit(
+      [folded = std::move(folded), topic = std::move(topic)](Database& db) {
+        db.cached(
+              "UPDATE rooms SET topic = ?2, topic_set_by = ?3, topic_time = ?4 WHERE folded = ?1")
+            .bind(1, folded)
+            .bind(2, topic.text)
+            .bind(3, topic.set_by)
+            .bind(4, topic.time)
+            .run();
       },
       std::move(done));
 }

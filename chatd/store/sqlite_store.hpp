@@ -42,6 +42,7 @@ class SqliteStore final : public Store {
 
   void save_room(std::string folded, RoomRecord room, Done done) override;
   void delete_room(std::string folded, Done done) override;
+  void set_topic(std::string folded, Topic topic, Done done) override;
   void add_member(std::string folded, std::string account_id, Done done) override;
   void remove_member(std::string folded, std::string account_id, Done done) override;
 

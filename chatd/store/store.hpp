@@ -16,10 +16,18 @@ struct AccountRecord {
   std::string nickname;
 };
 
+// A room's topic: its text (empty: none), who set it and when (ISO 8601).
+struct Topic {
+  std::string text;
+  std::string set_by;
+  std::string time;
+};
+
 struct RoomRecord {
   std::string name;                     // as created, "#Main"
   std::string owner_id;                 // an account or a guest's (then gone) identifier
   std::vector<std::string> member_ids;  // accounts only: guests' memberships end with them
+  Topic topic = {};
 };
 
 // What chatd loads at start: the hub keeps accounts and rooms in memory.
@@ -71,6 +79,7 @@ class Store {
   virtual void save_room(std::string folded, RoomRecord room, Done done) = 0;
   // The room, its memberships and its messages.
   virtual void delete_room(std::string folded, Done done) = 0;
+  virtual void set_topic(std::string folded, Topic topic, Done done) = 0;
   virtual void add_member(std::string folded, std::string account_id, Done done) = 0;
   virtual void remove_member(std::string folded, std::string account_id, Done done) = 0;
 

@@ -2,10 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <variant>
 
 #include "protocol/credentials.hpp"
+#include "protocol/names.hpp"
 #include "protocol/timestamp.hpp"
 
 using chat::protocol::Command;
@@ -211,6 +213,20 @@ TEST_CASE("READ: a target and an optional message id") {
   CHECK(failed_with("READ #main a b") == Error::invalid_argument);
 }
 
+TEST_CASE("a timestamp's Unix seconds are those of the time it was made from") {
+  using namespace std::chrono;
+  // Days across leap years, century rules and month ends, each at an odd second.
+  for (long long second = 0; second < 86400LL * 366 * 200; second += 86400LL * 7 + 3601) {
+    const auto time =
+        system_clock::time_point(duration_cast<system_clock::duration>(seconds(second)));
+    const auto text = protocol::format_timestamp(time);
+    CAPTURE(text);
+    REQUIRE(protocol::unix_seconds(text) == second);
+  }
+  CHECK(protocol::unix_seconds("1970-01-01T00:00:00.000Z") == 0);
+  CHECK(protocol::unix_seconds("not a time") == 0);
+}
+
 TEST_CASE("timestamps are told from message ids by their shape") {
   CHECK(protocol::is_timestamp("2026-11-23T15:32:54.691Z"));
   CHECK_FALSE(protocol::is_timestamp("2026-11-23T15:32:54Z"));
@@ -218,4 +234,31 @@ TEST_CASE("timestamps are told from message ids by their shape") {
   CHECK_FALSE(protocol::is_timestamp("1f0e0000-0000-4000-8000-000000000000"));
   CHECK(protocol::is_session_token(std::string(64, '0')));
   CHECK_FALSE(protocol::is_session_token(std::string(64, 'g')));
+}
+
+TEST_CASE("TOPIC asks, sets or clears; KICK names a room and a user") {
+  const auto asked = parsed("TOPIC #main");
+  CHECK(asked.verb == Verb::topic);
+  CHECK(asked.name == "#main");
+  CHECK_FALSE(asked.topic);
+  CHECK(parsed("topic main  spaced  out ").topic == " spaced  out ");
+  CHECK(parsed("TOPIC #main ").topic == "");
+  CHECK(failed_with("TOPIC") == Error::missing_argument);
+  CHECK(failed_with("TOPIC #main bell\x07") == Error::message_control_characters);
+  CHECK(failed_with("TOPIC #main " + std::string(protocol::max_topic_length + 1, 'x')) ==
+        Error::invalid_argument);
+  CHECK(parsed("TOPIC #main " + std::string(protocol::max_topic_length, 'x')).topic->size() ==
+        protocol::max_topic_length);
+
+  const auto kick = parsed("KICK main bob");
+  CHECK(kick.verb == Verb::kick);
+  CHECK(kick.name == "#main");
+  CHECK(kick.target.name == "bob");
+  CHECK(failed_with("KICK #main") == Error::missing_argument);
+  CHECK(failed_with("KICK #main bob carol") == Error::invalid_argument);
+  CHECK(failed_with("KICK #main b@d!") == Error::no_such_user);
+
+  for (const auto* line : {"TOPIC #main", "TOPIC #main a  b", "TOPIC #main ", "KICK #main bob"}) {
+    CHECK(protocol::format_command(parsed(line)) == line);
+  }
 }

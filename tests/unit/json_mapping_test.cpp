@@ -156,3 +156,38 @@ TEST_CASE("the conversations query and its answer") {
   CHECK(frame_for("OK CONVERSATIONS #a @bob") ==
         Json::parse(R"({"type":"reply","command":"conversations","conversations":["#a","@bob"]})"));
 }
+
+TEST_CASE("topic and kick frames become chatd lines, and their lines become frames") {
+  CHECK(line_for(R"({"type": "topic", "target": "#main"})") == "TOPIC #main");
+  CHECK(line_for(R"({"type": "topic", "target": "#main", "topic": "a  b"})") == "TOPIC #main a  b");
+  CHECK(line_for(R"({"type": "topic", "target": "#main", "topic": ""})") == "TOPIC #main ");
+  CHECK(error_for(R"({"type": "topic", "target": "#main", "topic": "a\nKICK #main bob"})") ==
+        "invalid-frame");
+  CHECK(error_for(R"({"type": "topic", "target": "#main", "topic": 5})") == "invalid-frame");
+  CHECK(line_for(R"({"type": "kick", "target": "#main", "nickname": "bob"})") == "KICK #main bob");
+  CHECK(error_for(R"({"type": "kick", "target": "#main", "nickname": "bob carol"})") ==
+        "invalid-frame");
+
+  const auto topic = frame_for("OK TOPIC #main a  b");
+  CHECK(topic["command"] == "topic");
+  CHECK(topic["target"] == "#main");
+  CHECK(topic["topic"] == "a  b");
+  CHECK(frame_for("OK TOPIC #main ")["topic"] == "");
+  const auto kicked = frame_for("OK KICK #main bob");
+  CHECK(kicked["command"] == "kick");
+  CHECK(kicked["nickname"] == "bob");
+
+  const auto set = frame_for(
+      "EVENT 2026-11-29T10:00:00.000Z TOPIC #main 9a1f3c52-1f2e-4c3b-8d4e-5f6a7b8c9d0e ann "
+      "new  topic");
+  CHECK(set["event"] == "topic");
+  CHECK(set["identifier"] == "#main");
+  CHECK(set["nickname"] == "ann");
+  CHECK(set["topic"] == "new  topic");
+  const auto kick = frame_for(
+      "EVENT 2026-11-29T10:00:00.000Z KICK #main 9a1f3c52-1f2e-4c3b-8d4e-5f6a7b8c9d0e bob ann");
+  CHECK(kick["event"] == "kick");
+  CHECK(kick["target"] == "#main");
+  CHECK(kick["nickname"] == "bob");
+  CHECK(kick["by"] == "ann");
+}
