@@ -218,6 +218,15 @@ void ChatClient::on_reply(const protocol::Reply& reply, const Pending& pending) 
       terminal_.show(display_.notice(fmt::format("you left {}", first_field)));
       forget_room(first_field);
       break;
+    case Verb::topic:
+      // A change shows as its event; an answer to a question shows here.
+      if (!command.topic) {
+        const auto text = reply.fields.size() > 1 ? reply.fields[1] : std::string();
+        terminal_.show(display_.notice(text.empty()
+                                           ? fmt::format("{} has no topic", first_field)
+                                           : fmt::format("topic of {}: {}", first_field, text)));
+      }
+      break;
     case Verb::rooms:
     case Verb::users:
     case Verb::members:
@@ -280,7 +289,9 @@ void ChatClient::on_error(const protocol::ErrorReply& error, const Pending& pend
 void ChatClient::on_event(const protocol::Event& event) {
   roster_.apply(event);
   terminal_.show(display_.event(event));
-  if (event.kind == protocol::Event::Kind::destroy) {
+  if (event.kind == protocol::Event::Kind::destroy ||
+      (event.kind == protocol::Event::Kind::kick && nickname_ &&
+       same_name(event.nickname, *nickname_))) {
     forget_room(event.room);
   } else if (event.kind == protocol::Event::Kind::rename &&
              conversation_.kind == Target::Kind::user &&

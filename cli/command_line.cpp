@@ -217,9 +217,36 @@ Input parse_history(const Spec& spec, Arguments& arguments, const Target& conver
   return one(std::move(command));
 }
 
+// "/topic" asks the current room's topic; "/topic text" sets it.
+Input parse_topic(const Spec& spec, Arguments& arguments, const Target& conversation) {
+  if (conversation.kind != Target::Kind::room) {
+    return InputError{fmt::format("usage: {} (you are not talking in a room)", usage_of(spec))};
+  }
+  const auto text = arguments.text();
+  auto command = make_command(Verb::topic, conversation.name);
+  if (!text.empty()) {
+    if (const auto error = protocol::check_message_text(text)) {
+      return InputError{std::string(protocol::error_text(*error))};
+    }
+    command.topic = std::string(text);
+  }
+  return one(std::move(command));
+}
+
+Input parse_kick(const Spec& spec, Arguments& arguments, const Target& conversation) {
+  const auto nickname = arguments.word();
+  if (nickname.empty() || !arguments.done()) return usage_error(spec);
+  if (conversation.kind != Target::Kind::room) {
+    return InputError{fmt::format("usage: {} (you are not talking in a room)", usage_of(spec))};
+  }
+  auto command = make_command(Verb::kick, conversation.name);
+  command.target = {Target::Kind::user, std::string(nickname)};
+  return one(std::move(command));
+}
+
 Input parse_help(const Spec&, Arguments&, const Target&) { return ShowHelp{}; }
 
-constexpr std::array<Spec, 16> specs{{
+constexpr std::array<Spec, 18> specs{{
     {"join", "<#room> [nick]", "join a room (made if new) and talk there; log in as nick first",
      parse_join},
     {"leave", "[#room]", "leave a room (default: the current one)",
@@ -227,6 +254,8 @@ constexpr std::array<Spec, 16> specs{{
     {"create", "<#room>", "create a room without joining it", parse_room<Verb::create>},
     {"destroy", "<#room>", "delete a room (its owner; a guest's room, anyone once the guest left)",
      parse_room<Verb::destroy>},
+    {"topic", "[text]", "show the current room's topic, or set it (its owner)", parse_topic},
+    {"kick", "<nick>", "remove someone from the current room (its owner)", parse_kick},
     {"msg", "<nick|#room|*> <text>", "send one message there without switching", parse_msg},
     {"to", "<nick|#room|*>", "talk there from now on (* is everyone)", parse_to},
     {"rooms", "", "list the rooms", parse_no_arguments<Verb::rooms>},

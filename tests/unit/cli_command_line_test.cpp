@@ -134,3 +134,13 @@ TEST_CASE("conversation names") {
   CHECK(cli::conversation_name(main_room) == "#main");
   CHECK(cli::conversation_name(Target{Target::Kind::user, "bob"}) == "@bob");
 }
+
+TEST_CASE("/topic asks or sets the current room's topic; /kick removes someone from it") {
+  CHECK(lines("/topic", main_room) == Lines{"TOPIC #main"});
+  CHECK(lines("/topic  Release on  Friday", main_room) == Lines{"TOPIC #main Release on  Friday"});
+  CHECK(lines("/kick bob", main_room) == Lines{"KICK #main bob"});
+  CHECK(error("/topic hello") == "usage: /topic [text] (you are not talking in a room)");
+  CHECK(error("/kick bob") == "usage: /kick <nick> (you are not talking in a room)");
+  CHECK(error("/kick", main_room) == "usage: /kick <nick>");
+  CHECK(error("/kick bob carol", main_room) == "usage: /kick <nick>");
+}
