@@ -160,6 +160,10 @@ std::string Display::event(const Event& event) const {
                                   : fmt::format("{} set the topic of {}: {}", who, room(event.room),
                                                 printable(event.detail));
       break;
+    case Event::Kind::away:
+      what = event.detail.empty() ? fmt::format("{} is back", who)
+                                  : fmt::format("{} is away: {}", who, printable(event.detail));
+      break;
     case Event::Kind::kick:
       what = fmt::format("{} was removed from {} by {}", who, room(event.room), nick(event.detail));
       break;

@@ -51,6 +51,7 @@ void Roster::apply(const Event& event) {
     case Event::Kind::read:
     case Event::Kind::topic:
     case Event::Kind::kick:
+    case Event::Kind::away:
       break;
   }
 }

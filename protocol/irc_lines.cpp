@@ -19,10 +19,12 @@ std::string user_source(std::string_view nickname) {
   return std::string(nickname) + "!" + std::string(nickname) + "@chat";
 }
 
-std::string format_message(const ChatMessage& chat_message, bool tags, std::string_view batch) {
+std::string format_message(const ChatMessage& chat_message, bool tags, std::string_view batch,
+                           std::string_view account) {
   auto message = from(chat_message.sender, "PRIVMSG", chat_message.time, tags);
   if (!batch.empty()) message.tags.emplace(message.tags.begin(), "batch", std::string(batch));
   if (tags) message.tags.emplace_back("msgid", chat_message.id);
+  if (tags && !account.empty()) message.tags.emplace_back("account", std::string(account));
   const auto& target = chat_message.target;
   if (target == "*") {
     message.params.emplace_back(everyone_channel);
@@ -68,6 +70,11 @@ std::optional<std::string> format_event(const Event& event, bool tags) {
       // chat's KICK has no reason: the kicker's nickname stands in, as IRC clients do.
       auto message = from(event.detail, "KICK", event.time, tags);
       message.params = {event.room, event.nickname, event.detail};
+      return format(message);
+    }
+    case Event::Kind::away: {
+      auto message = from(event.nickname, "AWAY", event.time, tags);
+      if (!event.detail.empty()) message.params.push_back(event.detail);
       return format(message);
     }
     case Event::Kind::create:

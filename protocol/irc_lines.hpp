@@ -17,9 +17,11 @@ inline constexpr std::string_view server_name = "chatd";
 // "alice!alice@chat": chat has no user names or hosts of its own to show.
 std::string user_source(std::string_view nickname);
 
-// With `tags`, the line carries IRCv3 server-time and msgid (for clients that asked for them);
-// with a `batch` reference, it belongs to that batch (history played back).
-std::string format_message(const ChatMessage& message, bool tags, std::string_view batch = {});
+// With `tags`, the line carries IRCv3 server-time and msgid (for clients that asked for them),
+// and account-tag's account when the sender is logged in to one; with a `batch` reference, it
+// belongs to that batch (history played back).
+std::string format_message(const ChatMessage& message, bool tags, std::string_view batch = {},
+                           std::string_view account = {});
 // The IRC line for a presence or room event, or nullopt for those IRC has no line for (room
 // creation, read markers) or that depend on who receives them (a destroyed room).
 std::optional<std::string> format_event(const Event& event, bool tags);

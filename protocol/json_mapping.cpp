@@ -212,6 +212,7 @@ Json event_frame(const Event& event) {
     case Event::Kind::online:
     case Event::Kind::offline:
     case Event::Kind::rename:
+    case Event::Kind::away:
       break;
   }
   Json frame{{"type", "event"},
@@ -220,6 +221,7 @@ Json event_frame(const Event& event) {
              {"event", fold_case(event_kind_name(event.kind))},
              {"nickname", event.nickname}};
   if (event.kind == Event::Kind::rename) frame["previous"] = event.detail;
+  if (event.kind == Event::Kind::away) frame["message"] = event.detail;
   frame["time"] = event.time;
   return frame;
 }

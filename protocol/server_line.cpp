@@ -8,7 +8,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Event::Kind, std::string_view>, 10> event_kind_names{{
+constexpr std::array<std::pair<Event::Kind, std::string_view>, 11> event_kind_names{{
     {Event::Kind::online, "ONLINE"},
     {Event::Kind::offline, "OFFLINE"},
     {Event::Kind::rename, "RENAME"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<Event::Kind, std::string_view>, 10> event_kind_na
     {Event::Kind::read, "READ"},
     {Event::Kind::topic, "TOPIC"},
     {Event::Kind::kick, "KICK"},
+    {Event::Kind::away, "AWAY"},
 }};
 
 // A last word after the nickname; TOPIC's detail is the rest of the line instead.
@@ -80,7 +81,7 @@ std::optional<ServerLine> parse_event(Words& words) {
     auto detail = words.next();
     if (!detail) return std::nullopt;
     event.detail = std::move(*detail);
-  } else if (event.kind == Event::Kind::topic) {
+  } else if (event.kind == Event::Kind::topic || event.kind == Event::Kind::away) {
     event.detail = words.rest();
   }
   return event;
@@ -113,7 +114,8 @@ std::string format_history_message(const ChatMessage& message) {
 std::string format_rich_event(const Event& event) {
   auto line = fmt::format("EVENT {} {} {} {} {}", event.time, event_kind_name(event.kind),
                           event.room, event.user_id, event.nickname);
-  if (has_detail(event.kind) || event.kind == Event::Kind::topic) {
+  if (has_detail(event.kind) || event.kind == Event::Kind::topic ||
+      event.kind == Event::Kind::away) {
     fmt::format_to(std::back_inserter(line), " {}", event.detail);
   }
   return line;

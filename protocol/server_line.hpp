@@ -34,14 +34,27 @@ struct HistoryMessage {
 // A presence or room event. room is "*" for events that concern no room; for READ it is the
 // conversation ("#room", "@nick" or "*") whose read marker moved.
 struct Event {
-  enum class Kind { online, offline, rename, create, destroy, join, leave, read, topic, kick };
+  enum class Kind {
+    online,
+    offline,
+    rename,
+    create,
+    destroy,
+    join,
+    leave,
+    read,
+    topic,
+    kick,
+    away
+  };
   Kind kind;
   std::string time;
   std::string room;
   std::string user_id;
   std::string nickname;
   // rename: the previous nickname; read: the last message id read; topic: the new topic (the
-  // user set it; empty: cleared); kick: who kicked (the user is the one kicked)
+  // user set it; empty: cleared); kick: who kicked (the user is the one kicked); away: the away
+  // message (empty: back)
   std::string detail;
 };
 

@@ -12,6 +12,7 @@
 #include "protocol/decimal.hpp"
 #include "protocol/irc_lines.hpp"
 #include "protocol/names.hpp"
+#include "protocol/text.hpp"
 #include "protocol/timestamp.hpp"
 
 namespace chat {
@@ -20,9 +21,11 @@ namespace {
 namespace irc = protocol::irc;
 using protocol::Error;
 
-constexpr std::array<std::string_view, 7> capability_names = {
-    "server-time", "message-tags",      "echo-message", "multi-prefix",
-    "batch",       "draft/chathistory", "sasl"};
+constexpr std::array<std::string_view, 9> capability_names = {
+    "server-time",       "message-tags", "echo-message", "multi-prefix", "batch",
+    "draft/chathistory", "sasl",         "away-notify",  "account-tag"};
+// ISUPPORT AWAYLEN.
+constexpr std::size_t max_away_length = 300;
 // What a channel just joined plays back to a client that does not fetch history itself.
 constexpr std::size_t playback_messages = 20;
 // AUTHENTICATE's payload comes in chunks of 400 bytes; PLAIN needs far less than this.
@@ -140,6 +143,10 @@ void IrcFront::deliver(const Delivery& delivery) {
   // Its own messages come back only to a client that asked (echo-message).
   if (delivery.origin() == this && !echo_message_) return;
   if (const auto* event = delivery.event()) {
+    if (event->kind == protocol::Event::Kind::away &&
+        (!away_notify_ || event->user_id == *user_id_)) {
+      return;
+    }
     const auto folded = protocol::fold_case(event->room);
     if (event->kind == protocol::Event::Kind::destroy && channels_.erase(folded)) {
       // The room is gone, and this client with it: as if the destroyer had kicked it.
@@ -226,7 +233,8 @@ void IrcFront::capability(const Params& params) {
     cap.params.insert(cap.params.end(), {"LS", offered});
   } else if (sub == "LIST") {
     const std::array<bool, capability_names.size()> enabled = {
-        server_time_, server_time_, echo_message_, multi_prefix_, batch_, chathistory_, sasl_};
+        server_time_, server_time_, echo_message_, multi_prefix_, batch_,
+        chathistory_, sasl_,        away_notify_,  account_tag_};
     std::string listed;
     for (std::size_t i = 0; i < capability_names.size(); ++i) {
       if (enabled[i]) listed += (listed.empty() ? "" : " ") + std::string(capability_names[i]);
@@ -255,14 +263,21 @@ void IrcFront::capability(const Params& params) {
 }
 
 bool IrcFront::offers(std::string_view capability) const {
-  if (capability == "sasl" || capability == "draft/chathistory") return hub_.has_store();
+  if (capability == "sasl" || capability == "draft/chathistory" || capability == "account-tag") {
+    return hub_.has_store();
+  }
   return std::find(capability_names.begin(), capability_names.end(), capability) !=
          capability_names.end();
 }
 
 void IrcFront::set_capability(std::string_view capability, bool on) {
-  // message-tags comes with server-time: every tagged line carries both @time and @msgid.
-  if (capability == "server-time" || capability == "message-tags") server_time_ = on;
+  // message-tags comes with server-time and account-tag: every tagged line carries @time,
+  // @msgid and, from an account, @account.
+  if (capability == "server-time" || capability == "message-tags" || capability == "account-tag") {
+    server_time_ = on;
+  }
+  if (capability == "away-notify") away_notify_ = on;
+  if (capability == "account-tag") account_tag_ = on;
   if (capability == "echo-message") echo_message_ = on;
   if (capability == "multi-prefix") multi_prefix_ = on;
   if (capability == "batch") batch_ = on;
@@ -457,9 +472,14 @@ void IrcFront::execute_registered(const irc::Message& message) {
   if (command == "TOPIC") return topic(params);
   if (command == "KICK") return kick(params);
   if (command == "AWAY") {
-    return params.empty() || params.front().empty()
-               ? reply("305", {"You are no longer marked as being away"})
-               : reply("306", {"You have been marked as being away"});
+    const auto text = params.empty() ? std::string() : params.front();
+    if (text.size() > max_away_length) return reply("417", {"Away message too long"});
+    if (!text.empty() && protocol::check_message_text(text)) {
+      return reply("421", {"AWAY", "Invalid away message"});
+    }
+    hub_.set_away(*user_id_, text);
+    return text.empty() ? reply("305", {"You are no longer marked as being away"})
+                        : reply("306", {"You have been marked as being away"});
   }
   reply("421", {command, "Unknown command"});
 }
@@ -748,7 +768,7 @@ void IrcFront::who(const std::string& mask) {
   const auto nicknames = hub_.nicknames();
   const std::unordered_set<std::string> online(nicknames.begin(), nicknames.end());
   for (const auto& nick : people) {
-    const bool here = online.count(nick) > 0;
+    const bool here = online.count(nick) > 0 && hub_.away_message(nick).empty();
     reply("352", {mask.empty() ? "*" : mask, nick, "chat", std::string(irc::server_name), nick,
                   here ? "H" : "G", "0 " + nick});
   }
@@ -765,6 +785,7 @@ void IrcFront::whois(const std::string& nickname) {
   } else {
     reply("311", {*found, *found, "chat", "*", *found});
     reply("312", {*found, std::string(irc::server_name), "chat"});
+    if (const auto away = hub_.away_message(*found); !away.empty()) reply("301", {*found, away});
   }
   reply("318", {nickname, "End of /WHOIS list"});
 }

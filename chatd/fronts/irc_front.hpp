@@ -92,7 +92,10 @@ class IrcFront final : public LineHandler, public Client {
   bool negotiating_ = false;  // between CAP LS/REQ and CAP END
   bool server_time_ = false;  // server-time + message-tags: lines carry @time and @msgid
   bool echo_message_ = false;
-  bool multi_prefix_ = false;  // chat has one channel prefix (@), so this changes nothing shown
+  bool multi_prefix_ = false;
+  bool away_notify_ = false;
+  bool account_tag_ = false;  // also turns tagged lines on: @account rides with @time and @msgid //
+                              // chat has one channel prefix (@), so this changes nothing shown
   bool batch_ = false;
   bool chathistory_ = false;  // draft/chathistory: the client asks for history itself
   bool sasl_ = false;

@@ -7,8 +7,8 @@
 
 namespace chat {
 
-Delivery::Delivery(protocol::ChatMessage message, const Client* origin)
-    : content_(std::move(message)), origin_(origin) {}
+Delivery::Delivery(protocol::ChatMessage message, const Client* origin, std::string account)
+    : content_(std::move(message)), origin_(origin), account_(std::move(account)) {}
 Delivery::Delivery(protocol::Event event) : content_(std::move(event)) {}
 
 std::shared_ptr<const std::string> Delivery::line(Dialect dialect) const {
@@ -22,13 +22,16 @@ std::shared_ptr<const std::string> Delivery::line(Dialect dialect) const {
       if (message) text = protocol::format_plain_message(*message);  // plain mode has no events
       break;
     case Dialect::rich:
-      text =
-          message ? protocol::format_rich_message(*message) : protocol::format_rich_event(*event);
+      if (message) {
+        text = protocol::format_rich_message(*message);
+      } else if (event->kind != protocol::Event::Kind::away) {
+        text = protocol::format_rich_event(*event);
+      }
       break;
     case Dialect::irc:
     case Dialect::irc_tagged: {
       const bool tags = dialect == Dialect::irc_tagged;
-      text = message ? protocol::irc::format_message(*message, tags)
+      text = message ? protocol::irc::format_message(*message, tags, {}, account_)
                      : protocol::irc::format_event(*event, tags);
       break;
     }

@@ -18,8 +18,9 @@ class Client;
 
 class Delivery {
  public:
-  // `origin`: the connection a message was sent from, if it is still there.
-  Delivery(protocol::ChatMessage message, const Client* origin);
+  // `origin`: the connection a message was sent from, if it is still there; `account`: the
+  // sender's account name (IRC's account-tag), empty for a guest.
+  Delivery(protocol::ChatMessage message, const Client* origin, std::string account = {});
   explicit Delivery(protocol::Event event);
 
   // The connection the message was sent from; nullptr for events. Compared, never used.
@@ -27,12 +28,13 @@ class Delivery {
   // The event, for a front whose line depends on who receives it; nullptr for a message.
   const protocol::Event* event() const { return std::get_if<protocol::Event>(&content_); }
   // The newline-terminated line in a dialect; nullptr where the dialect does not carry it
-  // (plain mode has no events).
+  // (plain mode has no events; only IRC has away changes).
   std::shared_ptr<const std::string> line(Dialect dialect) const;
 
  private:
   std::variant<protocol::ChatMessage, protocol::Event> content_;
   const Client* origin_ = nullptr;
+  std::string account_;
   mutable std::array<std::shared_ptr<const std::string>, 4> lines_;
 };
 

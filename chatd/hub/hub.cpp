@@ -41,7 +41,7 @@ Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
   auto snapshot = store_->load();
   for (auto& account : snapshot.accounts) {
     ids_by_nickname_.emplace(protocol::fold_case(account.nickname), account.id);
-    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true});
+    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true, {}});
   }
   for (auto& record : snapshot.rooms) {
     auto folded = protocol::fold_case(record.name);
@@ -63,7 +63,7 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
   }
   auto user_id = ids_.next();
   ids_by_nickname_.emplace(folded, user_id);
-  users_.emplace(user_id, User{std::string(nickname), {&client}, {}, false});
+  users_.emplace(user_id, User{std::string(nickname), {&client}, {}, false, {}});
   deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
@@ -139,6 +139,7 @@ void Hub::detach(const std::string& user_id, const Client& client) {
   auto& user = it->second;
   std::erase(user.clients, &client);
   if (!user.clients.empty()) return;
+  user.away.clear();
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
   if (!user.registered) remove_guest(it);
   deliver_to_all(offline);
@@ -216,7 +217,10 @@ void Hub::send(const std::string& user_id, const Client& origin, const protocol:
 void Hub::fan_out(protocol::ChatMessage message, const std::string& conversation,
                   const Client* origin) {
   const auto target = message.target;
-  const Delivery delivery(std::move(message), origin);
+  const auto sender = users_.find(message.sender_id);
+  const bool account = sender != users_.end() && sender->second.registered;
+  const Delivery delivery(std::move(message), origin,
+                          account ? sender->second.nickname : std::string());
   if (target == "*") return deliver_to_all(delivery);
   if (target.front() == '#') {
     if (const auto room = rooms_.find(conversation); room != rooms_.end()) {
@@ -454,6 +458,21 @@ void Hub::announce_when_stored(std::vector<Announcement> announcements, std::str
     }
     done(std::move(name));
   });
+}
+
+void Hub::set_away(const std::string& user_id, std::string message) {
+  auto& user = users_.at(user_id);
+  if (user.away == message) return;
+  user.away = std::move(message);
+  auto event = make_event(Event::Kind::away, "*", user_id);
+  event.detail = user.away;
+  deliver_to_all(Delivery(std::move(event)));
+}
+
+std::string Hub::away_message(std::string_view nickname) const {
+  const auto id = ids_by_nickname_.find(protocol::fold_case(nickname));
+  if (id == ids_by_nickname_.end()) return {};
+  return users_.at(id->second).away;
 }
 
 std::vector<std::string> Hub::room_names() const {

@@ -101,6 +101,12 @@ class Hub {
   void kick(const std::string& user_id, std::string_view room, std::string_view nickname,
             Reply<RoomResult> done);
 
+  // Marks a user away with a message, or back with an empty one; IRC clients that asked
+  // (away-notify) are told.
+  void set_away(const std::string& user_id, std::string message);
+  // The away message of the user with this nickname; empty when present or unknown.
+  std::string away_message(std::string_view nickname) const;
+
   std::vector<std::string> room_names() const;
   // Who is online.
   std::vector<std::string> nicknames() const;
@@ -119,6 +125,7 @@ class Hub {
     std::vector<Client*> clients;  // none: an account that is offline
     std::set<std::string> rooms;   // folded room names
     bool registered = false;
+    std::string away;  // empty: present
   };
 
   // An event of a room change, for everyone (room empty) or a room's members (folded name),

@@ -61,8 +61,8 @@ test('CAP: LS, REQ with ACK and NAK, LIST; server-time and msgid tags; echo-mess
   client.send('USER tagged 0 * :t');
   const ls = parse(await client.line());
   assert.deepEqual(ls.params.slice(0, 2), ['*', 'LS']);
-  assert.deepEqual(ls.params[2].split(' ').sort(), ['batch', 'draft/chathistory', 'echo-message',
-    'message-tags', 'multi-prefix', 'sasl=PLAIN', 'server-time']);
+  assert.deepEqual(ls.params[2].split(' ').sort(), ['account-tag', 'away-notify', 'batch',
+    'draft/chathistory', 'echo-message', 'message-tags', 'multi-prefix', 'sasl=PLAIN', 'server-time']);
   client.send('CAP REQ :server-time unknown-cap');
   assert.deepEqual(parse(await client.line()).params, ['tagged', 'NAK', 'server-time unknown-cap']);
   client.send('CAP REQ :server-time message-tags echo-message');

@@ -1,6 +1,6 @@
 // The IRCv3 parts of chatd's IRC front that need accounts and history: SASL PLAIN against the
-// accounts, draft/chathistory in batches, playback of a channel's latest messages on JOIN, and
-// the PING a silent client gets before it is closed.
+// accounts, draft/chathistory in batches, playback of a channel's latest messages on JOIN,
+// account-tag and away-notify, and the PING a silent client gets before it is closed.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatPool, fields } from '../lib/chat_client.mjs';
@@ -245,11 +245,50 @@ test('without a store, neither sasl nor draft/chathistory is offered, and CHATHI
   ircs.push(client);
   client.send('CAP LS 302');
   const offered = parse(await client.lineMatching(/ CAP \* LS /)).params.at(-1).split(' ');
-  assert.deepEqual(offered.sort(), ['batch', 'echo-message', 'message-tags', 'multi-prefix', 'server-time']);
+  assert.deepEqual(offered.sort(), ['away-notify', 'batch', 'echo-message', 'message-tags', 'multi-prefix', 'server-time']);
   client.send('CAP REQ :sasl');
   await client.lineMatching(/ CAP \* NAK :?sasl$/);
   await finish(client, 'storeless');
   client.send('CHATHISTORY LATEST &everyone * 10');
   const failure = parse(await client.expect('FAIL'));
   assert.deepEqual(failure.params, ['CHATHISTORY', 'INVALID_PARAMS', 'This server keeps no history']);
+});
+
+test('account-tag marks messages from accounts; away-notify tells who asked, WHOIS and WHO show it', async () => {
+  const account = await pool.account('tagged-account');
+  const guest = await pool.rich('tagless-guest');
+  const watcher = await irc();
+  await watcher.register('watcher', { caps: ['account-tag', 'away-notify'] });
+  const bare = await irc();
+  await bare.register('bare-watcher');
+
+  account.send('SEND from an account');
+  const fromAccount = parse(await watcher.lineMatching(/PRIVMSG &everyone :from an account/));
+  assert.equal(fromAccount.tags.account, 'tagged-account');
+  guest.send('SEND from a guest');
+  const fromGuest = parse(await watcher.lineMatching(/PRIVMSG &everyone :from a guest/));
+  assert.equal(fromGuest.tags.account, undefined);
+  assert.ok(fromGuest.tags.msgid);
+
+  bare.send('AWAY :out for lunch');
+  assert.equal(parse(await bare.expect('306')).command, '306');
+  const away = parse(await watcher.expect('AWAY'));
+  assert.deepEqual([away.source, away.params], ['bare-watcher!bare-watcher@chat', ['out for lunch']]);
+  watcher.send('WHOIS bare-watcher');
+  assert.deepEqual(parse(await watcher.expect('301')).params.slice(1), ['bare-watcher', 'out for lunch']);
+  watcher.send('WHO bare-watcher');
+  assert.equal(parse(await watcher.expect('352')).params[6], 'G');
+  bare.send('AWAY');
+  await bare.expect('305');
+  assert.deepEqual(parse(await watcher.expect('AWAY')).params, []);
+  watcher.send('WHO bare-watcher');
+  assert.equal(parse(await watcher.expect('352')).params[6], 'H');
+
+  // Without away-notify, and on chatd's own protocol, nothing is said of it.
+  watcher.send('AWAY :watching');
+  await watcher.expect('306');
+  bare.send('PING :barrier');
+  assert.equal(parse(await bare.line()).command, 'PONG');
+  guest.send('PING after-away');
+  assert.equal(await guest.lineMatching(/^OK PING|AWAY/), 'OK PING after-away');
 });
