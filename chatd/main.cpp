@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     }
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&server, &irc](asio::error_code, int) {
+    signals.async_wait([&hub, &server, &irc](asio::error_code, int) {
+      hub.begin_shutdown();
       server.stop();
       if (irc) irc->stop();
     });

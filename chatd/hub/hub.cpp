@@ -140,6 +140,7 @@ void Hub::detach(const std::string& user_id, const Client& client) {
   std::erase(user.clients, &client);
   if (!user.clients.empty()) return;
   user.away.clear();
+  if (stopping_) return;  // nobody is left to tell, and a guest's state goes with the process
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
   if (!user.registered) remove_guest(it);
   deliver_to_all(offline);

@@ -55,6 +55,9 @@ class Hub {
   Hub(IdGenerator& ids, HubLimits limits, store::Store* store);
 
   bool has_store() const { return store_ != nullptr; }
+  // The server is stopping: connections that close from now on are not announced to the others
+  // (who are closing too), so that stopping takes time in proportion to the users, not its square.
+  void begin_shutdown() { stopping_ = true; }
 
   // A guest logs in under a free, unregistered nickname; returns its new user id.
   std::variant<std::string, Error> login(Client& client, std::string_view nickname);
@@ -173,6 +176,7 @@ class Hub {
   IdGenerator& ids_;
   HubLimits limits_;
   store::Store* store_;
+  bool stopping_ = false;
   std::unordered_map<std::string, std::size_t> rooms_owned_;  // by owner's user id
   std::unordered_map<std::string, User> users_;  // by user id: online users and every account
   std::unordered_map<std::string, std::string> ids_by_nickname_;  // folded nickname -> user id
