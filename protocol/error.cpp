@@ -112,7 +112,7 @@ std::string_view error_text(Error error) {
     case Error::not_member:
       return "You are not in that room.";
     case Error::not_room_owner:
-      return "Only the room's owner can destroy it.";
+      return "Only the room's owner can do that.";
     case Error::room_limit:
       return "Too many rooms; destroy one first.";
     case Error::invalid_argument:

@@ -13,6 +13,10 @@ const TOKEN_STORAGE_KEY = 'chat.token';
 const LEGACY_DMS_PREFIX = 'chat.dms.';
 const MAX_RELOGIN_ATTEMPTS = 8;
 const HISTORY_PAGE = 50;
+const MAX_TOPIC_BYTES = 300; // docs/protocol.md: TOPIC
+// What the composer runs instead of sending: "/topic [text]" and "/kick <nick>" in a room. Any
+// other text is a message, a leading slash and all.
+const SLASH_COMMAND = /^\/(topic|kick)(?:\s+(.*))?$/i;
 
 const connection = new Connection();
 const state = new ChatState();
@@ -50,6 +54,10 @@ const readSent = new Map(); // key -> the message id last sent as read there
 // A marker only moves forward, so the reply to setting one may name a later message than the
 // one sent (another device read further); the message sent is then known to be read.
 const readRequests = [];
+// TOPIC and KICK frames still waiting for their answer, oldest first: { command, target, nickname,
+// ask }. An error names only the command; this says which room (and person) it was about, and
+// whether it answers asking a topic (nobody asked for that; no need to tell them it failed).
+const roomRequests = [];
 
 const send = (frame) => connection.send(frame);
 const command = (action, target) => send(target === undefined
@@ -122,11 +130,16 @@ const view = new View(state, {
     view.showLogin({ nickname: rememberedNickname() });
   },
   send(text) {
+    const slash = SLASH_COMMAND.exec(text);
+    if (slash) return runSlashCommand(slash[1].toLowerCase(), slash[2]?.trim() ?? '');
     const target = targetOf(state.activeKey) ?? EVERYONE;
     return sendOrComplain({ type: 'message', target, message: text });
   },
   select(key) {
     state.select(key);
+    // A room we are not in: what it is about (only its members are told when that changes).
+    const room = state.rooms.get(key);
+    if (room && !room.joined && session.phase === 'in') askTopic(room.name);
     openConversation(key);
   },
   openDm(nick) {
@@ -140,6 +153,7 @@ const view = new View(state, {
   },
   leaveRoom(name) { return sendOrComplain({ type: 'command', action: 'leave', target: name }); },
   destroyRoom(name) { return sendOrComplain({ type: 'command', action: 'destroy', target: name }); },
+  setTopic(name, topic) { return setTopic(name, topic); },
   loadOlder(key) { loadOlder(key); },
   logout() { logout(); },
   reconnectNow() { connection.retryNow(); },
@@ -190,6 +204,7 @@ function forgetRequests() {
   historyRequests.length = 0;
   historyFrames = [];
   readRequests.length = 0;
+  roomRequests.length = 0;
   markersAsked.clear();
   session.entered.clear();
 }
@@ -299,15 +314,19 @@ function onReply(frame) {
       return undefined;
     }
     case 'leave':
-      session.rooms.delete(roomKey(frame.target));
-      session.entered.delete(roomKey(frame.target));
-      state.setJoined(frame.target, false);
+      leftRoom(frame.target);
       state.notice(roomKey(frame.target), `You left ${frame.target}`);
       return undefined;
     case 'destroy':
-      session.rooms.delete(roomKey(frame.target));
-      session.entered.delete(roomKey(frame.target));
+      forgetRoom(frame.target);
       state.roomDestroyed(frame.target);
+      return undefined;
+    case 'topic':
+      takeRoomRequest('topic');
+      state.setTopic(frame.target, frame.topic ?? '');
+      return undefined;
+    case 'kick':
+      takeRoomRequest('kick'); // the KICK event is what we show
       return undefined;
     case 'logout': return loggedOut(session.error);
     default: return undefined; // message: the MESSAGE frame itself is what we show
@@ -408,10 +427,7 @@ function onConversations(names) {
 function onRoomList(names) {
   const keep = new Set(names.map(roomKey));
   for (const [key, room] of [...state.rooms]) {
-    if (room.joined && !keep.has(key)) {
-      session.rooms.delete(key);
-      state.setJoined(room.name, false);
-    }
+    if (room.joined && !keep.has(key)) leftRoom(room.name);
   }
   for (const name of names) enterRoom(name);
 }
@@ -425,7 +441,21 @@ function enterRoom(name) {
   if (session.entered.has(key)) return; // our join event, then its reply
   session.entered.add(key);
   command('members', name);
+  askTopic(name);
   syncConversation(key);
+}
+
+// We are no longer in a room: forget it on this connection.
+function forgetRoom(name) {
+  session.rooms.delete(roomKey(name));
+  session.entered.delete(roomKey(name));
+}
+
+// We left a room, were removed from it, or it turned out we are no longer in it: it stays
+// listed, not joined.
+function leftRoom(name) {
+  forgetRoom(name);
+  state.setJoined(name, false);
 }
 
 function onError(frame) {
@@ -494,9 +524,17 @@ function onError(frame) {
       enterRoom(name);
       return;
     }
-    session.rooms.delete(key);
-    state.setJoined(name, false);
+    leftRoom(name);
     view.toast(message, { title: `Could not re-join ${name}` });
+    return;
+  }
+  if (frame.command === 'topic' || frame.command === 'kick') {
+    const request = takeRoomRequest(frame.command);
+    if (request?.ask) {
+      console.warn('Topic not available', frame, request);
+      return;
+    }
+    view.toast(roomErrorText(frame, request) ?? message, { title: `Could not ${describe(frame.command)}` });
     return;
   }
   if (frame.code === 'upstream-unavailable') {
@@ -513,7 +551,22 @@ function describe(commandName) {
     create: 'create the room', destroy: 'destroy the room', members: 'list the members',
     rooms: 'list the rooms', users: 'list the users', logout: 'log out', login: 'change nickname',
     joined: 'list your rooms', conversations: 'list your conversations',
+    topic: 'change the topic', kick: 'remove the member',
   }[commandName] ?? commandName;
+}
+
+// chatd's text for these errors is general ("Only the room's owner can do that.", "You are not
+// in that room."): say what went wrong with this one.
+function roomErrorText(frame, request) {
+  if (frame.code === 'not-room-owner') {
+    return frame.command === 'topic'
+      ? "Only the room's owner can change its topic."
+      : "Only the room's owner can remove people from it.";
+  }
+  if (frame.command === 'kick' && frame.code === 'not-member' && request) {
+    return `${request.nickname} is not in ${request.target}.`;
+  }
+  return null;
 }
 
 function onEvent(frame) {
@@ -524,12 +577,13 @@ function onEvent(frame) {
       // Our account joined from another tab or device: this one is in the room too.
       if (state.isMe(nickname ?? '') && !state.room(frame.target)?.joined) enterRoom(frame.target);
     } else if (event === 'left') state.memberLeft(frame.target, nickname, time);
+    else if (event === 'kick') onKick(frame);
   } else if (emitter === 'channel') {
     const room = frame.identifier;
     if (event === 'create') state.roomCreated(room, nickname);
+    else if (event === 'topic') state.topicChanged(room, frame.topic ?? '', nickname, time);
     else if (event === 'destroy') {
-      session.rooms.delete(roomKey(room));
-      session.entered.delete(roomKey(room));
+      forgetRoom(room);
       const wasIn = state.roomDestroyed(room, nickname);
       if (wasIn && !state.isMe(nickname ?? '')) {
         view.toast(`${room} was destroyed${nickname ? ` by ${nickname}` : ''}.`, { title: 'Room closed', kind: 'info' });
@@ -552,8 +606,64 @@ function onEvent(frame) {
   }
 }
 
+// A room's owner removed someone from it; when that is us, the room is left as by leaving it.
+function onKick({ target, nickname = '', by = '', time }) {
+  state.memberKicked(target, nickname, by, time);
+  if (!state.isMe(nickname)) return;
+  leftRoom(target);
+  if (!state.isMe(by)) view.toast(`${by} removed you from ${target}.`, { title: 'Removed from room', kind: 'info' });
+}
+
 function stringList(value) {
   return Array.isArray(value) ? value.filter((item) => typeof item === 'string' && item) : [];
+}
+
+// ---- topics and kicks ----------------------------------------------------------------------
+
+function askTopic(name) {
+  if (send({ type: 'topic', target: name })) roomRequests.push({ command: 'topic', target: name, ask: true });
+}
+
+function setTopic(name, topic) {
+  if (new TextEncoder().encode(topic).length > MAX_TOPIC_BYTES) {
+    view.toast(`A topic is at most ${MAX_TOPIC_BYTES} bytes long.`, { title: `Could not ${describe('topic')}` });
+    return false;
+  }
+  if (!sendOrComplain({ type: 'topic', target: name, topic })) return false;
+  roomRequests.push({ command: 'topic', target: name, ask: false });
+  return true;
+}
+
+function kick(name, nickname) {
+  if (!sendOrComplain({ type: 'kick', target: name, nickname })) return false;
+  roomRequests.push({ command: 'kick', target: name, nickname, ask: false });
+  return true;
+}
+
+// The oldest request still waiting for an answer to `commandName`.
+function takeRoomRequest(commandName) {
+  const at = roomRequests.findIndex((request) => request.command === commandName);
+  return at < 0 ? undefined : roomRequests.splice(at, 1)[0];
+}
+
+// "/topic" (edit it in the header), "/topic text", "/kick nick" typed in a room. Returns
+// whether the composer may be cleared.
+function runSlashCommand(name, argument) {
+  const room = state.rooms.get(state.activeKey);
+  const title = `Could not ${describe(name)}`;
+  if (!room?.joined) {
+    view.toast(`/${name} works in a room you are in.`, { title });
+    return false;
+  }
+  if (name === 'topic') {
+    if (!argument) return view.editTopic();
+    return setTopic(room.name, argument);
+  }
+  if (!/^\S+$/.test(argument)) {
+    view.toast('Type /kick and the nickname of the person to remove, e.g. /kick bob.', { title });
+    return false;
+  }
+  return kick(room.name, argument);
 }
 
 // ---- history -------------------------------------------------------------------------------

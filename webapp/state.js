@@ -59,7 +59,10 @@ export class ChatState extends EventTarget {
     //     message is not loaded here (another device read further than this tab has got)
     //   history: { loaded, more, loadingOlder, unavailable } (more: older messages exist)
     this.conversations = new Map();
-    this.rooms = new Map(); // key -> { name, joined, owner, members: Map<fold, nick> | null }
+    // key -> { name, joined, owner, members: Map<fold, nick> | null, topic, removedBy }
+    //   topic: the room's topic ('' none, undefined: not known yet)
+    //   removedBy: who removed me from the room (KICK), until I join it again
+    this.rooms = new Map();
     this.users = new Map(); // fold(nick) -> nick
     this.activeKey = EVERYONE;
     this.conversations.set(EVERYONE, newConversation(EVERYONE, 'everyone', 'Everyone'));
@@ -354,7 +357,10 @@ export class ChatState extends EventTarget {
     const key = roomKey(name);
     let room = this.rooms.get(key);
     if (!room) {
-      room = { name: name.startsWith('#') ? name : `#${name}`, joined: false, owner: null, members: null };
+      room = {
+        name: name.startsWith('#') ? name : `#${name}`, joined: false, owner: null, members: null,
+        topic: undefined, removedBy: null,
+      };
       this.rooms.set(key, room);
       this.#conversation(key, 'room', room.name);
       this.#emit('conversations');
@@ -409,6 +415,7 @@ export class ChatState extends EventTarget {
     if (room.joined === joined) return;
     room.joined = joined;
     if (!joined) room.members = null;
+    else room.removedBy = null;
     this.#emit('conversations');
     if (this.activeKey === roomKey(name)) this.#emit('header');
   }
@@ -429,10 +436,47 @@ export class ChatState extends EventTarget {
 
   memberLeft(name, nick, time) {
     const room = this.rooms.get(roomKey(name));
+    if (room) this.#memberGone(room, nick, `${nick} left ${room.name}`, time);
+  }
+
+  // Someone was removed from a room by its owner (KICK). When it is me, the controller then
+  // marks the room not joined (setJoined); it stays listed and says who removed me.
+  memberKicked(name, nick, by, time) {
+    const room = this.rooms.get(roomKey(name));
     if (!room) return;
+    const byMe = this.isMe(by);
+    let text;
+    if (!this.isMe(nick)) text = `${nick} was removed by ${byMe ? 'you' : by}`;
+    else if (byMe) text = `You removed yourself from ${room.name}`;
+    else {
+      text = `You were removed from ${room.name} by ${by}`;
+      room.removedBy = by;
+    }
+    this.#memberGone(room, nick, text, time);
+  }
+
+  #memberGone(room, nick, text, time) {
+    const key = roomKey(room.name);
     room.members?.delete(fold(nick));
-    this.notice(roomKey(name), `${nick} left ${room.name}`, time);
+    this.notice(key, text, time);
+    if (this.activeKey === key) this.#emit('header');
+  }
+
+  // A room's topic as the server has it ('' for none).
+  setTopic(name, topic) {
+    const room = this.rooms.get(roomKey(name));
+    if (!room || room.topic === topic) return;
+    room.topic = topic;
     if (this.activeKey === roomKey(name)) this.#emit('header');
+  }
+
+  // The topic was set or cleared by `by` (a TOPIC event).
+  topicChanged(name, topic, by, time) {
+    const room = this.rooms.get(roomKey(name));
+    if (!room) return;
+    this.setTopic(name, topic);
+    const who = this.isMe(by) ? 'You' : by;
+    this.notice(roomKey(name), topic ? `${who} set the topic: ${topic}` : `${who} cleared the topic`, time);
   }
 
   // ---- users -------------------------------------------------------------------------------
@@ -499,4 +543,5 @@ function newConversation(key, kind, name) {
 function renameMember(room, previous, nick) {
   if (room.members?.delete(fold(previous))) room.members.set(fold(nick), nick);
   if (room.owner && fold(room.owner) === fold(previous)) room.owner = nick;
+  if (room.removedBy && fold(room.removedBy) === fold(previous)) room.removedBy = nick;
 }

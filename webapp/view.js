@@ -84,10 +84,12 @@ export class View {
   #panes = new Map(); // key -> { list, lastEntry, stick, scrollTop }
   #items = new Map(); // key -> <li> in the sidebar
   #focusComposerOnSwitch = false;
+  #topicKey = null; // the room whose topic is being edited in the header
 
   // actions: { login({nickname, password, intent}), cancelResume(), send(text), select(key),
   //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
-  //            loadOlder(key), logout(), reconnectNow() }
+  //            setTopic(name, topic), loadOlder(key), logout(), reconnectNow() }
+  // Those that send something return whether it went.
   // intent: 'guest' (no password), 'login' (to an account) or 'register' (create one).
   constructor(state, actions) {
     this.#state = state;
@@ -260,6 +262,19 @@ export class View {
       if (name && window.confirm(`Destroy ${name}? Everyone in it will be removed.`)) {
         this.#actions.destroyRoom(name);
       }
+    });
+    $('topic-edit').addEventListener('click', () => this.editTopic());
+    $('topic-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const room = this.#state.rooms.get(this.#topicKey ?? '');
+      const topic = $('topic-input').value.trim();
+      if (!room || topic === (room.topic ?? '') || this.#actions.setTopic(room.name, topic)) {
+        this.#closeTopicEditor();
+      }
+    });
+    $('topic-cancel').addEventListener('click', () => this.#closeTopicEditor());
+    $('topic-input').addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.#closeTopicEditor();
     });
     $('logout-button').addEventListener('click', () => this.#actions.logout());
     $('reconnect-now').addEventListener('click', () => this.#actions.reconnectNow());
@@ -504,8 +519,58 @@ export class View {
     $('room-join').hidden = !isRoom || Boolean(room?.joined);
     $('room-leave').hidden = !isRoom || !room?.joined;
     $('room-destroy').hidden = !isRoom || !room?.joined;
+    this.#renderTopic(conversation, room);
     this.#renderComposer();
     this.#renderEmpty();
+  }
+
+  // A room's topic beside its name: its members click it to change it (chatd lets the owner only,
+  // and says so otherwise). While it is being changed, a form replaces it and the subtitle.
+  #renderTopic(conversation, room) {
+    const isRoom = conversation.kind === 'room';
+    const joined = isRoom && Boolean(room?.joined);
+    const topic = isRoom ? room?.topic ?? '' : '';
+    const known = isRoom && room?.topic !== undefined;
+    if (this.#topicKey !== null && (this.#topicKey !== conversation.key || !joined)) this.#topicKey = null;
+    const editing = this.#topicKey !== null;
+    const button = $('topic-edit');
+    button.hidden = editing || !isRoom || (!topic && !(joined && known));
+    button.disabled = !joined;
+    button.title = topic;
+    if (joined) button.setAttribute('aria-label', topic ? `Topic: ${topic}. Change the topic` : 'Add a topic');
+    else button.removeAttribute('aria-label');
+    $('conversation-topic').textContent = topic;
+    $('topic-placeholder').hidden = Boolean(topic) || !joined;
+    const form = $('topic-form');
+    if (!editing && !form.hidden && form.contains(document.activeElement)) {
+      this.#panes.get(this.#state.activeKey)?.list.focus(); // not lost with the form
+    }
+    form.hidden = !editing;
+    $('conversation-subtitle').hidden = editing;
+  }
+
+  // Opens the header's form to change the open room's topic (only in a room we are in). Returns
+  // whether it opened.
+  editTopic() {
+    const state = this.#state;
+    const room = state.rooms.get(state.activeKey);
+    if (!room?.joined) return false;
+    this.#topicKey = state.activeKey;
+    const input = $('topic-input');
+    input.value = room.topic ?? '';
+    this.#renderHeader();
+    input.focus();
+    input.select();
+    return true;
+  }
+
+  #closeTopicEditor() {
+    if (this.#topicKey === null) return;
+    this.#topicKey = null;
+    this.#renderHeader();
+    const button = $('topic-edit');
+    if (!button.hidden && !button.disabled) button.focus();
+    else if (!$('message-input').disabled) $('message-input').focus();
   }
 
   #renderComposer() {
@@ -652,7 +717,12 @@ export class View {
       container.append(h('div', { class: 'empty-state', 'data-testid': 'empty-state' },
         h('div', { class: 'empty-state__icon', 'aria-hidden': 'true', text: '#' }),
         h('p', { class: 'empty-state__title', text: `You are not in ${conversation.name}` }),
-        h('p', { class: 'empty-state__text', text: 'Join the room to read and send its messages.' }),
+        h('p', {
+          class: 'empty-state__text',
+          text: room?.removedBy
+            ? `${room.removedBy} removed you from this room. You can join it again.`
+            : 'Join the room to read and send its messages.',
+        }),
         join));
     } else if (!hasMessages) {
       let title;
@@ -698,7 +768,7 @@ export class View {
     }
     if (entry.type === 'notice') {
       pane.list.append(h('li', { class: 'notice', 'data-testid': 'notice' },
-        h('span', { class: 'notice__text', text: entry.text }), ' ',
+        h('span', { class: 'notice__text', 'data-testid': 'notice-text', text: entry.text }), ' ',
         timeElement(entry.time, 'notice__time')));
       pane.lastEntry = entry;
       return;

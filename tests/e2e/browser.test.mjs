@@ -232,7 +232,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     // Only the creator may destroy a room while online: alice gets chatd's error.
     await alice.getByTestId('room-destroy').click();
     await alice.getByTestId('error-toast')
-      .filter({ hasText: "Only the room's owner can destroy it." }).waitFor();
+      .filter({ hasText: "Only the room's owner can do that." }).waitFor();
 
     await alice.getByTestId('room-leave').click();
     await alice.getByTestId('room-join').waitFor();

@@ -30,7 +30,7 @@ export const SENTENCES = {
   'no-such-user': 'No such user.',
   'already-member': 'You are already in that room.',
   'not-member': 'You are not in that room.',
-  'not-room-owner': "Only the room's owner can destroy it.",
+  'not-room-owner': "Only the room's owner can do that.",
   'room-limit': 'Too many rooms; destroy one first.',
   'password-invalid': 'Passwords are 8 to 128 characters without spaces or control characters.',
   'login-failed': 'Wrong nickname or password.',

@@ -21,3 +21,22 @@ export async function expectMessage(page, pane, sender, text) {
   assert.equal(await item.getByTestId('message-sender').textContent(), sender);
   return item;
 }
+
+// Logs in as a guest and waits for the chat screen.
+export async function loginAsGuest(page, nickname) {
+  await page.getByTestId('login-nickname').fill(nickname);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('chat-screen').waitFor();
+}
+
+// The notices (joins, topics, ...) whose text is exactly `text` in a conversation's pane.
+export function notice(page, pane, text) {
+  return page.getByTestId(`messages-${pane}`).getByTestId('notice')
+    .filter({ has: page.getByTestId('notice-text').getByText(text, { exact: true }) });
+}
+
+// Waits until an element's text is exactly `text` (a header that follows the server, say).
+export async function expectText(page, testId, text) {
+  await page.waitForFunction(([id, expected]) => document.querySelector(`[data-testid="${id}"]`)
+    ?.textContent === expected, [testId, text]);
+}
