@@ -24,9 +24,9 @@ void parse_tags(std::string_view text, Message& message) {
     const auto semicolon = text.find(';');
     const auto tag = text.substr(0, semicolon);
     text = semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
-    if (tag.empty()) continue;
     const auto equals = tag.find('=');
     std::string key(tag.substr(0, equals));
+    if (key.empty()) continue;  // a value without a name is no tag
     std::string value = equals == std::string_view::npos
                             ? std::string()
                             : unescape_tag_value(tag.substr(equals + 1));
@@ -67,7 +67,12 @@ std::optional<Message> parse(std::string_view line) {
     message.source = next_word(line);
   }
   const auto command = next_word(line);
-  if (command.empty()) return std::nullopt;
+  // A command is a word of letters or a numeric; anything else is no command at all.
+  if (command.empty() ||
+      command.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
   message.command = upper(command);
   while (!line.empty()) {
     if (line.front() == ':' || message.params.size() + 1 == max_params) {

@@ -28,7 +28,8 @@ inline constexpr std::size_t max_client_tags_length = 4094;
 inline constexpr std::size_t max_line_length = max_message_length + 8191;
 inline constexpr std::size_t max_params = 15;
 
-// Parses one line without its CR LF. nullopt when it has no command (blank, or only a source).
+// Parses one line without its CR LF. nullopt when it has no command (blank, only a source, or a
+// command word that is not letters or digits).
 std::optional<Message> parse(std::string_view line);
 
 // The line for a message, without CR LF. The last parameter is written as trailing (after ':')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on Debian 12 (idempotent): build tools and libraries,
-# the test tools (chromium, tmux, nc, docker-compose for validating the compose file) and the
-# npm packages of the tests.
+# the test tools (chromium, tmux, nc, docker-compose for validating the compose file, clang and
+# libFuzzer for fuzzing) and the npm packages of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,9 @@ packages=(
   libsqlite3-dev libsodium-dev sqlite3
   chromium tmux netcat-openbsd docker-compose irssi
 )
+# Not for the build (the Docker image leaves them out): scripts/fuzz.sh's compiler and runtime.
+fuzzing_packages=(clang-14 libfuzzer-14-dev)
+packages+=("${fuzzing_packages[@]}")
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -88,3 +88,16 @@ TEST_CASE("IRC: formatting writes the trailing parameter only where needed, and 
   CHECK(again.params == tagged.params);
   CHECK(irc::escape_tag_value("\\\r\n") == "\\\\\\r\\n");
 }
+
+TEST_CASE("found by fuzzing: a command must be a word of letters or digits; a tag needs a name") {
+  // ": @ni" had the command "@NI", which formatted into a line of tags with no command.
+  CHECK_FALSE(irc::parse(": @ni"));
+  CHECK_FALSE(irc::parse("PRIV:MSG x"));
+  CHECK(irc::parse("001 nick :welcome")->command == "001");
+  // "@=" was a tag with no name, which formatted as "@" and parsed back as no tag at all.
+  const auto message = irc::parse("@=x;a=b;=;c CMD");
+  REQUIRE(message);
+  CHECK(message->tags ==
+        std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", ""}});
+  CHECK(irc::format(*message) == "@a=b;c CMD");
+}
