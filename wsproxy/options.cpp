@@ -10,11 +10,14 @@ namespace chat::wsproxy {
 
 std::string usage() {
   return "Usage: wsproxy [--bind ADDRESS] [--port PORT] [--upstream HOST:PORT] [--webroot DIR]\n"
+         "               [--allow-origin ORIGIN ...]\n"
          "\n"
          "  --bind ADDRESS       address to listen on (default 0.0.0.0)\n"
          "  --port PORT          HTTP and WebSocket port, 0 for any free port (default 8000)\n"
          "  --upstream HOST:PORT chatd to connect each WebSocket to (default 127.0.0.1:8080)\n"
          "  --webroot DIR        directory of the web app's files (default ./webapp)\n"
+         "  --allow-origin ORIGIN a web page origin (https://chat.example) that may open\n"
+         "                       WebSockets besides pages of this host; * for any (repeatable)\n"
          "  --help               show this help\n";
 }
 
@@ -42,6 +45,12 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
                           std::string(value.substr(colon + 1))};
     } else if (flag == "--webroot") {
       options.webroot = value;
+    } else if (flag == "--allow-origin") {
+      if (value != "*" && value.find("://") == std::string_view::npos) {
+        return OptionsError{
+            fmt::format("invalid --allow-origin, expected SCHEME://HOST[:PORT] or *: {}", value)};
+      }
+      options.allowed_origins.emplace_back(value);
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }

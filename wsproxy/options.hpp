@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "wsproxy/bridge.hpp"
 
@@ -13,6 +14,8 @@ struct Options {
   std::uint16_t port = 8000;
   Upstream upstream{"127.0.0.1", "8080"};
   std::string webroot = "webapp";
+  // Origins allowed besides the page's own host (origin_policy.hpp); "*": any.
+  std::vector<std::string> allowed_origins;
 };
 
 struct ShowHelp {};

@@ -8,6 +8,7 @@
 
 #include "wsproxy/bridge.hpp"
 #include "wsproxy/browser_link.hpp"
+#include "wsproxy/origin_policy.hpp"
 #include "wsproxy/static_files.hpp"
 
 namespace chat::wsproxy {
@@ -73,8 +74,12 @@ std::string_view path_of(std::string_view resource) {
 
 struct ProxyServer::Impl {
   Impl(asio::io_context& io, const Options& options)
-      : io(io), upstream(options.upstream), files(options.webroot) {
+      : io(io),
+        upstream(options.upstream),
+        files(options.webroot),
+        allowed_origins(options.allowed_origins) {
     server.init_asio(&io);
+    server.set_user_agent("");  // no Server header: nothing to tell about versions
     server.set_reuse_addr(true);
     server.clear_access_channels(websocketpp::log::alevel::all);
     // websocketpp reports ordinary client resets and our own shutdown as errors; what matters
@@ -85,7 +90,14 @@ struct ProxyServer::Impl {
     server.set_max_http_body_size(max_http_body);
     server.set_http_handler([this](connection_hdl handle) { serve_file(handle); });
     server.set_validate_handler([this](connection_hdl handle) {
-      return path_of(server.get_con_from_hdl(handle)->get_resource()) == websocket_path;
+      const auto connection = server.get_con_from_hdl(handle);
+      if (path_of(connection->get_resource()) != websocket_path) return false;
+      if (!origin_allowed(connection->get_request_header("Origin"),
+                          connection->get_request_header("Host"), allowed_origins)) {
+        connection->set_status(websocketpp::http::status_code::forbidden);
+        return false;
+      }
+      return true;
     });
     server.set_open_handler([this](connection_hdl handle) { open_bridge(handle); });
     server.set_message_handler([this](connection_hdl handle, WebSocketServer::message_ptr message) {
@@ -127,6 +139,21 @@ struct ProxyServer::Impl {
     connection->append_header("Content-Type", file->content_type);
     connection->append_header("Cache-Control", "no-cache");
     connection->append_header("X-Content-Type-Options", "nosniff");
+    // The app loads only its own files and talks only to this host's WebSocket; no page may
+    // frame it (clickjacking), and no referrer leaves with a link.
+    // The Host header is the client's: only a plain host[:port] goes into the policy.
+    const auto& host = connection->get_request_header("Host");
+    const bool plain_host =
+        !host.empty() && host.find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789.-:[]") == std::string::npos;
+    const auto sockets = plain_host ? " ws://" + host + " wss://" + host : std::string();
+    connection->append_header("Content-Security-Policy",
+                              "default-src 'self'; connect-src 'self'" + sockets +
+                                  "; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                  "form-action 'none'; frame-ancestors 'none'");
+    connection->append_header("X-Frame-Options", "DENY");
+    connection->append_header("Referrer-Policy", "no-referrer");
     if (method == "GET") connection->set_body(file->body);
   }
 
@@ -157,6 +184,7 @@ struct ProxyServer::Impl {
   asio::io_context& io;
   Upstream upstream;
   StaticFiles files;
+  std::vector<std::string> allowed_origins;
   WebSocketServer server;
   std::map<connection_hdl, std::shared_ptr<Bridge>, std::owner_less<connection_hdl>> bridges;
 };

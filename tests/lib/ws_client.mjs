@@ -3,9 +3,10 @@ import WebSocket from 'ws';
 import { ChangeSignal } from './change_signal.mjs';
 
 export class WsClient {
-  static connect(port, path = '/ws') {
+  // As a page served by the proxy would: with the proxy's own origin (wsproxy refuses others).
+  static connect(port, path = '/ws', origin = `http://127.0.0.1:${port}`) {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, origin ? { origin } : {});
       const client = new WsClient(socket);
       socket.once('open', () => resolve(client));
       socket.once('error', reject);

@@ -7,6 +7,7 @@
 
 #include "chatd/options.hpp"
 #include "wsproxy/options.hpp"
+#include "wsproxy/origin_policy.hpp"
 
 namespace {
 
@@ -133,4 +134,29 @@ TEST_CASE("wsproxy refuses an upstream it could never reach") {
   CHECK(wsproxy_error({"--upstream", "chatd:70000"}) ==
         "invalid --upstream, expected HOST:PORT: chatd:70000");
   CHECK(wsproxy_error({"--port", "x"}) == "invalid port: x");
+}
+
+TEST_CASE("wsproxy's --allow-origin, and which origins may open a WebSocket") {
+  using chat::wsproxy::origin_allowed;
+  CHECK(wsproxy({}).allowed_origins.empty());
+  CHECK(wsproxy({"--allow-origin", "https://a.example", "--allow-origin", "*"}).allowed_origins ==
+        std::vector<std::string>{"https://a.example", "*"});
+  CHECK(wsproxy_error({"--allow-origin", "a.example"}) ==
+        "invalid --allow-origin, expected SCHEME://HOST[:PORT] or *: a.example");
+
+  const std::vector<std::string> none;
+  CHECK(origin_allowed("http://chat.example:8000", "chat.example:8000", none));
+  CHECK(origin_allowed("https://Chat.Example", "chat.example", none));
+  CHECK_FALSE(origin_allowed("http://chat.example:8001", "chat.example:8000", none));
+  CHECK_FALSE(origin_allowed("https://evil.example", "chat.example", none));
+  CHECK_FALSE(origin_allowed("null", "chat.example", none));
+  CHECK_FALSE(origin_allowed("", "chat.example", none));
+  CHECK_FALSE(origin_allowed("chat.example", "chat.example", none));
+  CHECK_FALSE(origin_allowed("http://", "", none));
+  const std::vector<std::string> listed{"https://app.example"};
+  CHECK(origin_allowed("https://app.example", "proxy.internal:8000", listed));
+  CHECK(origin_allowed("HTTPS://APP.EXAMPLE", "proxy.internal:8000", listed));
+  CHECK_FALSE(origin_allowed("https://app.example.evil", "proxy.internal:8000", listed));
+  CHECK(origin_allowed("", "x", {"*"}));
+  CHECK(origin_allowed("null", "x", {"*"}));
 }
