@@ -43,17 +43,21 @@ int main(int argc, char** argv) {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
                                            options.port);
     chat::Server server(
-        io, endpoint, options.session_limits, [&hub, &accounts, &options](chat::LineSink& sink) {
+        io, endpoint, options.session_limits, options.admission,
+        [&hub, &accounts, &options](chat::LineSink& sink) {
           return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
-        });
+        },
+        chat::NativeFront::refusal_line);
 
     std::optional<chat::Server> irc;
     if (options.irc_port) {
-      irc.emplace(io, asio::ip::tcp::endpoint(endpoint.address(), *options.irc_port),
-                  options.session_limits, [&hub, &accounts, &options](chat::LineSink& sink) {
-                    return std::make_unique<chat::IrcFront>(hub, accounts, sink,
-                                                            options.flood_limits);
-                  });
+      irc.emplace(
+          io, asio::ip::tcp::endpoint(endpoint.address(), *options.irc_port),
+          options.session_limits, options.admission,
+          [&hub, &accounts, &options](chat::LineSink& sink) {
+            return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits);
+          },
+          chat::IrcFront::refusal_line);
     }
 
     asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "protocol/decimal.hpp"
 
@@ -34,11 +35,19 @@ bool parse_flood(std::string_view value, FloodLimits& limits) {
 
 }  // namespace
 
+Admission loopback_trusted() {
+  Admission admission;
+  admission.trusted_proxies = {*parse_network("127.0.0.1"), *parse_network("::1")};
+  return admission;
+}
+
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
          "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
          "             [--max-rooms N] [--max-rooms-per-user N] [--idle-timeout SECONDS]\n"
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
+         "             [--max-connections N] [--max-per-address N] [--login-timeout SECONDS]\n"
+         "             [--trusted-proxy ADDRESS[/BITS] ... | --trusted-proxy none]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
          "                     (default 6667)\n"
@@ -61,11 +70,19 @@ std::string usage() {
          "                     Classes and defaults: message=10/50 nickname=0.5/5\n"
          "                     membership=5/50 room=1/10 account=0.5/5 query=10/100 other=20/100\n"
          "  --no-flood-control no command rate limits (benchmarks)\n"
+         "  --max-connections N  connections per listener (default 20000)\n"
+         "  --max-per-address N  connections from one address, trusted proxies aside (default 64)\n"
+         "  --login-timeout SECONDS  a connection that has not logged in by then is closed\n"
+         "                     (default 60; not one through a trusted proxy)\n"
+         "  --trusted-proxy ADDRESS[/BITS]  a proxy (wsproxy) that may name its clients'\n"
+         "                     addresses; repeatable; replaces the default, 127.0.0.1 and ::1;\n"
+         "                     none: no proxy is trusted\n"
          "  --help             show this help\n";
 }
 
 std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** argv) {
   Options options;
+  bool trusted_proxy_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") return ShowHelp{};
@@ -110,6 +127,21 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--max-rooms" ? options.hub_limits.max_rooms
                              : options.hub_limits.max_rooms_per_owner) = *count;
+    } else if (flag == "--max-connections" || flag == "--max-per-address") {
+      const auto count = protocol::parse_decimal<std::size_t>(value, 1, 10'000'000);
+      if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
+      (flag == "--max-connections" ? options.admission.max_connections
+                                   : options.admission.max_per_address) = *count;
+    } else if (flag == "--login-timeout") {
+      const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 86400);
+      if (!seconds) return OptionsError{fmt::format("invalid --login-timeout: {}", value)};
+      options.session_limits.login_timeout = std::chrono::seconds(*seconds);
+    } else if (flag == "--trusted-proxy") {
+      if (!std::exchange(trusted_proxy_given, true)) options.admission.trusted_proxies.clear();
+      if (value == "none") continue;
+      const auto network = parse_network(value);
+      if (!network) return OptionsError{fmt::format("invalid --trusted-proxy: {}", value)};
+      options.admission.trusted_proxies.push_back(*network);
     } else if (flag == "--idle-timeout") {
       const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 86400);
       if (!seconds) return OptionsError{fmt::format("invalid --idle-timeout: {}", value)};

@@ -7,9 +7,13 @@
 
 #include "chatd/hub/flood_control.hpp"
 #include "chatd/hub/hub_limits.hpp"
+#include "chatd/net/admission.hpp"
 #include "chatd/net/session_limits.hpp"
 
 namespace chat {
+
+// By default the proxies on this host (wsproxy beside chatd) are trusted.
+Admission loopback_trusted();
 
 struct Options {
   std::string bind_address = "0.0.0.0";
@@ -18,6 +22,7 @@ struct Options {
   SessionLimits session_limits;
   HubLimits hub_limits;
   FloodLimits flood_limits;
+  Admission admission = loopback_trusted();
   // The SQLite database file; empty: no store at all (--no-store), everything in memory.
   std::string database = "chatd.db";
 };

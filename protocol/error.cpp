@@ -68,6 +68,10 @@ std::string_view error_code(Error error) {
       return "store-failed";
     case Error::store_disabled:
       return "store-disabled";
+    case Error::login_timeout:
+      return "login-timeout";
+    case Error::too_many_connections:
+      return "too-many-connections";
   }
   return "unknown-error";
 }
@@ -139,6 +143,10 @@ std::string_view error_text(Error error) {
       return "The server could not save that; try again.";
     case Error::store_disabled:
       return "This server keeps no accounts or history.";
+    case Error::login_timeout:
+      return "You did not log in in time.";
+    case Error::too_many_connections:
+      return "Too many connections; try again later.";
   }
   return "Unknown error.";
 }

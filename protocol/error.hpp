@@ -39,6 +39,8 @@ enum class Error {
   no_such_message,
   store_failed,
   store_disabled,
+  login_timeout,
+  too_many_connections,
 };
 
 // "unknown-command", "username-taken", ...

@@ -27,7 +27,8 @@ Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserL
       limits_(limits),
       reader_(limits.max_line) {}
 
-void Bridge::start() {
+void Bridge::start(const std::string& client_address) {
+  if (!client_address.empty()) send_upstream("PROXY " + client_address + "\n");
   send_upstream("RICH\n");
   resolver_.async_resolve(
       upstream_.host, upstream_.port,

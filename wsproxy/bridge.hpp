@@ -38,7 +38,8 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
   Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserLink> browser,
          BridgeLimits limits);
 
-  void start();
+  // `client_address`: the browser's, which chatd (trusting this proxy) then counts and logs.
+  void start(const std::string& client_address);
   void on_frame(std::string_view frame);
   // Answers a frame with a JSON error instead of forwarding it.
   void refuse_frame(const std::string& code, const std::string& message);

@@ -161,7 +161,9 @@ struct ProxyServer::Impl {
     auto bridge = std::make_shared<Bridge>(
         io, upstream, std::make_unique<WebSocketLink>(server, handle), BridgeLimits{});
     bridges.emplace(handle, bridge);
-    bridge->start();
+    asio::error_code error;
+    const auto peer = server.get_con_from_hdl(handle)->get_raw_socket().remote_endpoint(error);
+    bridge->start(error ? std::string() : peer.address().to_string());
   }
 
   void close_bridge(connection_hdl handle) {

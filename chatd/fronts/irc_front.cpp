@@ -85,6 +85,10 @@ CommandClass command_class(std::string_view command) {
 IrcFront::IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits)
     : hub_(hub), accounts_(accounts), sink_(sink), flood_(flood_limits) {}
 
+std::string IrcFront::refusal_line(protocol::Error reason) {
+  return "ERROR :Closing link: " + std::string(protocol::error_text(reason)) + "\r\n";
+}
+
 void IrcFront::charge(CommandClass kind, double cost) {
   const auto wait = flood_.charge(kind, FloodControl::Clock::now(), cost);
   if (wait > FloodControl::Clock::duration::zero()) sink_.hold_input(wait);
@@ -120,6 +124,10 @@ void IrcFront::on_line_too_long() {
 void IrcFront::on_input_end() {
   quitting_ = true;
   sink_.close_after_flush();
+}
+
+void IrcFront::on_login_deadline() {
+  if (!user_id_ && !quitting_) quit("Registration timeout");
 }
 
 void IrcFront::on_idle() {

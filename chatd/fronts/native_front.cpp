@@ -66,6 +66,11 @@ NativeFront::NativeFront(Hub& hub, Accounts& accounts, LineSink& sink,
                          const FloodLimits& flood_limits)
     : hub_(hub), accounts_(accounts), sink_(sink), flood_(flood_limits) {}
 
+std::string NativeFront::refusal_line(protocol::Error reason) {
+  // The client's mode is not known yet: plain mode's error line, which seed 002 clients read.
+  return protocol::format_plain_error(reason) + "\n";
+}
+
 void NativeFront::charge(CommandClass kind, double cost) {
   const auto wait = flood_.charge(kind, FloodControl::Clock::now(), cost);
   if (wait > FloodControl::Clock::duration::zero()) sink_.hold_input(wait);
@@ -118,6 +123,15 @@ void NativeFront::on_line_too_long() {
 
 void NativeFront::on_input_end() {
   quitting_ = true;  // without logging out: closing does that
+  flush_answers();
+}
+
+void NativeFront::on_login_deadline() {
+  if (user_id_ || quitting_) return;
+  begin_answer();
+  reply_error(std::nullopt, protocol::Error::login_timeout);
+  end_answer();
+  quitting_ = true;  // closes once the answers before are out
   flush_answers();
 }
 

@@ -25,10 +25,14 @@ class NativeFront final : public LineHandler, public Client {
  public:
   NativeFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits);
 
+  // What a client refused a session is told (Server::RefusalLine).
+  static std::string refusal_line(protocol::Error reason);
+
   void on_line(std::string_view line) override;
   void on_line_too_long() override;
   void on_input_end() override;
   void on_idle() override;
+  void on_login_deadline() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
 

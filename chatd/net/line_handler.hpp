@@ -16,6 +16,8 @@ class LineHandler {
   virtual void on_input_end() = 0;
   // Nothing came from the client for the idle timeout; called again each further timeout.
   virtual void on_idle() = 0;
+  // The login timeout has passed: a front whose client has not logged in says why and closes.
+  virtual void on_login_deadline() = 0;
   // The connection is gone; called once.
   virtual void on_close() = 0;
 };

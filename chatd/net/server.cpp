@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <asio/write.hpp>
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -9,11 +10,13 @@
 namespace chat {
 
 Server::Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-               Session::FrontFactory make_front)
+               const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal)
     : acceptor_(io, endpoint, /*reuse_addr=*/true),
       retry_timer_(io),
       limits_(limits),
-      make_front_(std::move(make_front)) {
+      admission_(admission),
+      make_front_(std::move(make_front)),
+      refusal_(refusal) {
   accept();
 }
 
@@ -30,6 +33,23 @@ void Server::stop() {
   for (const auto& session : open) session->close();
 }
 
+void Server::refuse(asio::ip::tcp::socket socket, const std::string& address) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ >= std::chrono::seconds(1)) {  // one line a second at most
+    last_refusal_log_ = now;
+    fmt::print(stderr, "chatd: refused a connection from {}: {} open, {} from that address\n",
+               address, sessions_.size(), per_address_[address]);
+  }
+  if (per_address_[address] == 0) per_address_.erase(address);
+  auto held = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+  auto line = std::make_shared<const std::string>(refusal_(protocol::Error::too_many_connections));
+  asio::async_write(*held, asio::buffer(*line), [held, line](asio::error_code, std::size_t) {
+    asio::error_code ignored;
+    held->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    held->close(ignored);
+  });
+}
+
 void Server::accept() {
   acceptor_.async_accept([this](asio::error_code error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
@@ -42,8 +62,24 @@ void Server::accept() {
       });
       return;
     }
-    auto session = std::make_shared<Session>(std::move(socket), limits_,
-                                             [this](Session& closed) { sessions_.erase(&closed); });
+    asio::error_code peer_error;
+    const auto peer = socket.remote_endpoint(peer_error);
+    if (peer_error) return accept();  // gone already
+    const bool trusted = admission_.trusts(peer.address());
+    auto address = peer.address().to_string();
+    if (sessions_.size() >= admission_.max_connections ||
+        (!trusted && per_address_[address] >= admission_.max_per_address)) {
+      refuse(std::move(socket), address);
+      return accept();
+    }
+    if (!trusted) ++per_address_[address];
+    auto session =
+        std::make_shared<Session>(std::move(socket), limits_, trusted,
+                                  [this, trusted, address = std::move(address)](Session& closed) {
+                                    sessions_.erase(&closed);
+                                    if (!trusted && --per_address_[address] == 0)
+                                      per_address_.erase(address);
+                                  });
     sessions_.emplace(session.get(), session);
     session->start(make_front_);
     accept();

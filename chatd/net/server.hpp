@@ -3,32 +3,45 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
+#include <string>
 #include <unordered_map>
 
+#include "chatd/net/admission.hpp"
 #include "chatd/net/session.hpp"
 #include "chatd/net/session_limits.hpp"
+#include "protocol/error.hpp"
 
 namespace chat {
 
 // Accepts TCP connections on one endpoint and gives each a Session with a front from the
-// factory. Keeps the live sessions so that stop() can close them all.
+// factory, within the admission limits. Keeps the live sessions so that stop() can close them.
 class Server {
  public:
+  // The line a refused client gets, in its front's dialect, for a reason.
+  using RefusalLine = std::string (*)(protocol::Error reason);
+
   Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-         Session::FrontFactory make_front);
+         const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal);
 
   asio::ip::tcp::endpoint local_endpoint() const;
   void stop();
 
  private:
   void accept();
+  // Says why and closes, without a session.
+  void refuse(asio::ip::tcp::socket socket, const std::string& address);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   SessionLimits limits_;
+  const Admission& admission_;
   Session::FrontFactory make_front_;
+  RefusalLine refusal_;
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> per_address_;  // untrusted addresses only
+  std::chrono::steady_clock::time_point last_refusal_log_;
 };
 
 }  // namespace chat

@@ -21,13 +21,16 @@ constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, ClosedHandler on_closed)
+Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, bool trusted_proxy,
+                 ClosedHandler on_closed)
     : socket_(std::move(socket)),
       limits_(limits),
       on_closed_(std::move(on_closed)),
       linger_timer_(socket_.get_executor()),
       hold_timer_(socket_.get_executor()),
       idle_timer_(socket_.get_executor()),
+      login_timer_(socket_.get_executor()),
+      trusted_proxy_(trusted_proxy),
       reader_(limits.max_line_length) {}
 
 void Session::start(const FrontFactory& make_front) {
@@ -38,6 +41,12 @@ void Session::start(const FrontFactory& make_front) {
   front_ = make_front(*this);
   last_input_ = std::chrono::steady_clock::now();
   watch_idle(limits_.idle_timeout);
+  if (!trusted_proxy_) {
+    login_timer_.expires_after(limits_.login_timeout);
+    login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+      if (!error && !self->closed_) self->front_->on_login_deadline();
+    });
+  }
   read();
 }
 
@@ -50,6 +59,7 @@ void Session::close() {
   linger_timer_.cancel();
   hold_timer_.cancel();
   idle_timer_.cancel();
+  login_timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -120,7 +130,7 @@ void Session::dispatch_lines() {
     if (!event) break;
     if (event->kind == protocol::LineEvent::Kind::too_long) {
       front_->on_line_too_long();
-    } else {
+    } else if (!(std::exchange(first_line_, false) && trusted_proxy_ && proxied(event->text))) {
       front_->on_line(event->text);
     }
   }
@@ -131,6 +141,15 @@ void Session::dispatch_lines() {
   } else {
     read();
   }
+}
+
+bool Session::proxied(std::string_view line) {
+  constexpr std::string_view prefix = "PROXY ";
+  if (line.substr(0, prefix.size()) != prefix) return false;
+  asio::error_code error;
+  const auto address = asio::ip::make_address(std::string(line.substr(prefix.size())), error);
+  if (!error) remote_address_ = address.to_string();
+  return true;  // a malformed one is dropped too: the proxy's line is never a command
 }
 
 void Session::pause_input() { ++pauses_; }

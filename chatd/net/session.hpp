@@ -24,7 +24,10 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   using FrontFactory = std::function<std::unique_ptr<LineHandler>(LineSink&)>;
   using ClosedHandler = std::function<void(Session&)>;
 
-  Session(asio::ip::tcp::socket socket, const SessionLimits& limits, ClosedHandler on_closed);
+  // `trusted_proxy`: the peer is a proxy whose first line may name the real client
+  // ("PROXY <address>"), and which keeps its own clients' login deadlines.
+  Session(asio::ip::tcp::socket socket, const SessionLimits& limits, bool trusted_proxy,
+          ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
   // Stops reading and queuing, so that closing every session at shutdown does not fan each
@@ -44,6 +47,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   void write();
   // Hands buffered lines to the front until it pauses, then reads more.
   void dispatch_lines();
+  // A trusted proxy's "PROXY <address>" line: the address becomes the client's. False for any
+  // other line, which is the front's.
+  bool proxied(std::string_view line);
   // Tells the front each time the client has been silent for the idle timeout.
   void watch_idle(std::chrono::steady_clock::duration wait);
 
@@ -54,6 +60,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
   asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
   asio::steady_timer idle_timer_;
+  asio::steady_timer login_timer_;
+  bool trusted_proxy_ = false;
+  bool first_line_ = true;  // a trusted proxy's PROXY line comes first or not at all
   // The last read, or the end of a hold (the client's answers may have waited in the socket).
   std::chrono::steady_clock::time_point last_input_;
   std::unique_ptr<LineHandler> front_;

@@ -13,6 +13,9 @@ struct SessionLimits {
   // A connection silent this long is asked whether it is still there (the front decides how:
   // IRC sends a PING and closes one silent for as long again).
   std::chrono::seconds idle_timeout{120};
+  // A connection that has not logged in by then is closed (not one through a trusted proxy,
+  // which holds a browser on its login page).
+  std::chrono::seconds login_timeout{60};
 };
 
 }  // namespace chat

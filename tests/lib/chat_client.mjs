@@ -43,6 +43,8 @@ export const SENTENCES = {
   'no-such-message': 'No such message.',
   'store-failed': 'The server could not save that; try again.',
   'store-disabled': 'This server keeps no accounts or history.',
+  'login-timeout': 'You did not log in in time.',
+  'too-many-connections': 'Too many connections; try again later.',
 };
 
 export function errorLine(mode, verb, code) {
