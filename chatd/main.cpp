@@ -14,6 +14,7 @@
 #include "chatd/fronts/native_front.hpp"
 #include "chatd/hub/hub.hpp"
 #include "chatd/hub/id_generator.hpp"
+#include "chatd/net/open_files.hpp"
 #include "chatd/net/server.hpp"
 #include "chatd/options.hpp"
 #include "chatd/store/sqlite_store.hpp"
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {
       if (irc) irc->stop();
     });
 
+    const auto open_files = chat::raise_open_files_limit();
+    fmt::print("chatd: {} open files allowed: about {} connections in all\n", open_files,
+               open_files > 64 ? open_files - 64 : 0);
     const auto local = server.local_endpoint();
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")

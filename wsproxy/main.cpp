@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "chatd/net/open_files.hpp"
 #include "wsproxy/options.hpp"
 #include "wsproxy/proxy_server.hpp"
 
@@ -28,6 +29,10 @@ int main(int argc, char** argv) {
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&server](asio::error_code, int) { server.stop(); });
 
+    // Each browser takes two: its WebSocket and the proxy's socket to chatd.
+    const auto open_files = chat::raise_open_files_limit();
+    fmt::print("wsproxy: {} open files allowed: about {} browsers at once\n", open_files,
+               open_files > 64 ? (open_files - 64) / 2 : 0);
     const auto local = server.local_endpoint();
     fmt::print("wsproxy listening on {}:{} (chatd upstream {}:{}, web app from {})\n",
                local.address().to_string(), local.port(), options.upstream.host,

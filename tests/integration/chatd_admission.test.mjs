@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient, errorLine } from '../lib/chat_client.mjs';
 import { IrcClient, parse } from '../lib/irc_client.mjs';
-import { startChatd } from '../lib/processes.mjs';
+import { spawnSync } from 'node:child_process';
+import { binaries, startChatd } from '../lib/processes.mjs';
 
 async function connections(port, count, Client = ChatClient) {
   return Promise.all(Array.from({ length: count }, () => Client.connect(port)));
@@ -93,4 +94,19 @@ test('only a trusted proxy may name its client with PROXY; it is exempt from the
   client.send('PROXY 203.0.113.1');
   assert.equal(await client.line(), errorLine('plain', '*', 'unknown-command'));
   client.close();
+});
+
+test('chatd and wsproxy raise their open-files limit to the hard limit and say what it allows', async () => {
+  const hard = spawnSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
+  for (const [binary, args, pattern] of [
+    [binaries.chatd, '--port 0 --no-store --no-irc', /^chatd: (\d+) open files allowed: about \d+ connections/m],
+    [binaries.wsproxy, '--port 0 --upstream 127.0.0.1:9', /^wsproxy: (\d+) open files allowed: about \d+ browsers/m],
+  ]) {
+    // Started with a soft limit of 256; killed once it has said how many it allows.
+    const output = spawnSync('bash', ['-c', `ulimit -Sn 256; ${binary} ${args} & sleep 1; kill $!`],
+      { encoding: 'utf8', timeout: 10000 }).stdout;
+    const match = pattern.exec(output);
+    assert.ok(match, output);
+    assert.equal(match[1], hard === 'unlimited' ? match[1] : hard);
+  }
 });
