@@ -346,7 +346,7 @@ void IrcFront::try_register() {
   if (user_id_ || negotiating_ || !got_user_ || nickname_.empty()) return;
   if (sasl_account_) return welcome_account(*sasl_account_);
   if (protocol::check_nickname(nickname_)) return reply("432", {nickname_, "Erroneous nickname"});
-  auto result = hub_.login(*this, nickname_);
+  auto result = hub_.login(*this, nickname_, "address " + sink_.remote_address());
   if (const auto* id = std::get_if<std::string>(&result)) return welcome(*id, nickname_);
   const auto error = std::get<Error>(result);
   if (error != Error::nickname_registered || password_.empty()) {

@@ -347,7 +347,7 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
 }
 
 void NativeFront::log_in(const std::string& nickname) {
-  auto result = hub_.login(*this, nickname);
+  auto result = hub_.login(*this, nickname, "address " + sink_.remote_address());
   if (const auto* error = std::get_if<protocol::Error>(&result)) {
     reply_error(Verb::username, *error);
     return;

@@ -41,21 +41,28 @@ Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
   auto snapshot = store_->load();
   for (auto& account : snapshot.accounts) {
     ids_by_nickname_.emplace(protocol::fold_case(account.nickname), account.id);
-    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true, {}});
+    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true, {}, account.id});
   }
   for (auto& record : snapshot.rooms) {
     auto folded = protocol::fold_case(record.name);
-    ++rooms_owned_[record.owner_id];
-    Room room{std::move(record.name), std::move(record.owner_id), {}, std::move(record.topic)};
+    Room room{
+        std::move(record.name), record.owner_id, {}, std::move(record.topic), record.owner_id};
     for (auto& member_id : record.member_ids) {
       users_.at(member_id).rooms.insert(folded);
       room.member_ids.insert(std::move(member_id));
     }
+    // A guest's room nobody was left in when chatd stopped: abandoned, as it would have been.
+    if (room.member_ids.empty() && !users_.contains(room.owner_id)) {
+      store_->delete_room(std::move(folded), [](bool) {});
+      continue;
+    }
+    ++rooms_owned_[room.quota_key];
     rooms_.emplace(std::move(folded), std::move(room));
   }
 }
 
-std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_view nickname) {
+std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_view nickname,
+                                                 std::string quota_key) {
   if (const auto error = protocol::check_nickname(nickname)) return *error;
   const auto folded = protocol::fold_case(nickname);
   if (const auto taken = ids_by_nickname_.find(folded); taken != ids_by_nickname_.end()) {
@@ -63,7 +70,9 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
   }
   auto user_id = ids_.next();
   ids_by_nickname_.emplace(folded, user_id);
-  users_.emplace(user_id, User{std::string(nickname), {&client}, {}, false, {}});
+  if (quota_key.empty()) quota_key = user_id;
+  users_.emplace(user_id,
+                 User{std::string(nickname), {&client}, {}, false, {}, std::move(quota_key)});
   deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
@@ -99,6 +108,7 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
   if (!store_) return done(Error::store_disabled);
   // Registered at once, so that nobody takes the nickname meanwhile; undone if not stored.
   user.registered = true;
+  user.quota_key = user_id;  // rooms it creates from now on are the account's to count
   store_->create_account({user_id, user.nickname}, std::move(password_hash),
                          {user.rooms.begin(), user.rooms.end()},
                          [this, user_id, done = std::move(done)](bool ok) {
@@ -147,14 +157,35 @@ void Hub::detach(const std::string& user_id, const Client& client) {
 }
 
 void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
-  const auto& user_id = guest->first;
+  const auto user_id = guest->first;
   for (const auto& folded_room : guest->second.rooms) {
     auto& room = rooms_.at(folded_room);
     room.member_ids.erase(user_id);
     deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
   }
+  // Its rooms that nobody is in go with it (those it was in are empty now too).
+  std::vector<std::map<std::string, Room>::iterator> owned;
+  for (auto room = rooms_.begin(); room != rooms_.end(); ++room) {
+    if (room->second.owner_id == user_id) owned.push_back(room);
+  }
   ids_by_nickname_.erase(protocol::fold_case(guest->second.nickname));
+  const auto nickname = guest->second.nickname;
   users_.erase(guest);
+  for (const auto room : owned) reclaim_if_abandoned(room, user_id, nickname);
+}
+
+void Hub::reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,
+                               const std::string& by_nickname) {
+  if (!room->second.member_ids.empty() || users_.contains(room->second.owner_id)) return;
+  if (const auto owned = rooms_owned_.find(room->second.quota_key); owned != rooms_owned_.end()) {
+    if (--owned->second == 0) rooms_owned_.erase(owned);
+  }
+  // Only guests' rooms are abandoned (an account is never gone), and a guest's room is stored
+  // like any other: it is deleted the same way.
+  if (store_) store_->delete_room(room->first, [](bool) {});
+  Event destroyed{Event::Kind::destroy, now(), room->second.name, by_id, by_nickname, {}};
+  rooms_.erase(room);
+  deliver_to_all(Delivery(std::move(destroyed)));
 }
 
 std::variant<Hub::Conversation, Hub::Error> Hub::conversation(
@@ -327,12 +358,14 @@ void Hub::create_room(const std::string& user_id, std::string_view room, Reply<R
 std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::string_view name,
                                               std::string folded,
                                               const std::shared_ptr<bool>& stored) {
-  auto& owned = rooms_owned_[user_id];
+  const auto& quota_key = users_.at(user_id).quota_key;
+  auto& owned = rooms_owned_[quota_key];
   if (rooms_.size() >= limits_.max_rooms || owned >= limits_.max_rooms_per_owner) {
     return Error::room_limit;
   }
   ++owned;
-  auto& room = rooms_.emplace(folded, Room{std::string(name), user_id, {}}).first->second;
+  auto& room =
+      rooms_.emplace(folded, Room{std::string(name), user_id, {}, {}, quota_key}).first->second;
   if (store_) store_->save_room(std::move(folded), {room.name, user_id, {}}, noting(stored));
   return &room;
 }
@@ -345,7 +378,7 @@ void Hub::destroy_room(const std::string& user_id, std::string_view room_name,
   if (!may_moderate(room, user_id)) return done(Error::not_room_owner);
   auto stored = std::make_shared<bool>(true);
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
-  if (const auto owned = rooms_owned_.find(room.owner_id); owned != rooms_owned_.end()) {
+  if (const auto owned = rooms_owned_.find(room.quota_key); owned != rooms_owned_.end()) {
     if (--owned->second == 0) rooms_owned_.erase(owned);
   }
   auto name = std::move(room.name);
@@ -390,6 +423,12 @@ void Hub::leave_room(const std::string& user_id, std::string_view room_name,
   if (store_ && user.registered) store_->remove_member(folded, user_id, noting(stored));
   announce_when_stored({{make_event(Event::Kind::leave, room->name, user_id), folded}}, room->name,
                        stored, std::move(done));
+  // After the LEAVE is told, and only if nobody has come in meanwhile.
+  after_stored([this, folded = std::move(folded), user_id, nickname = user.nickname](bool) {
+    if (const auto it = rooms_.find(folded); it != rooms_.end()) {
+      reclaim_if_abandoned(it, user_id, nickname);
+    }
+  });
 }
 
 bool Hub::may_moderate(const Room& room, const std::string& user_id) const {

@@ -59,8 +59,11 @@ class Hub {
   // (who are closing too), so that stopping takes time in proportion to the users, not its square.
   void begin_shutdown() { stopping_ = true; }
 
-  // A guest logs in under a free, unregistered nickname; returns its new user id.
-  std::variant<std::string, Error> login(Client& client, std::string_view nickname);
+  // A guest logs in under a free, unregistered nickname; returns its new user id. The rooms a
+  // guest creates count against `quota_key` (its address, so that logging out and in again
+  // does not reset the count); without one, against the guest.
+  std::variant<std::string, Error> login(Client& client, std::string_view nickname,
+                                         std::string quota_key = {});
   // The account registered under a nickname, if any.
   std::optional<std::string> account_id(std::string_view nickname) const;
   // Adds a connection to an account (one account may have many); returns its nickname. The
@@ -128,7 +131,8 @@ class Hub {
     std::vector<Client*> clients;  // none: an account that is offline
     std::set<std::string> rooms;   // folded room names
     bool registered = false;
-    std::string away;  // empty: present
+    std::string away;       // empty: present
+    std::string quota_key;  // what its rooms count against: its id, or a guest's address
   };
 
   // An event of a room change, for everyone (room empty) or a room's members (folded name),
@@ -147,6 +151,10 @@ class Hub {
   // Whether a user may moderate a room (destroy it, set its topic, kick): its owner, or any
   // member once a guest owner is gone.
   bool may_moderate(const Room& room, const std::string& user_id) const;
+  // A room nobody is in whose owner is gone is destroyed (telling everyone), so that guests
+  // cannot fill the server with rooms that outlive them. `by` is who caused it.
+  void reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,
+                            const std::string& by_nickname);
   // A guest's last connection is gone: it leaves its rooms (telling them) and its nickname.
   void remove_guest(std::unordered_map<std::string, User>::iterator guest);
   // Creates a room whose name is valid and free, within the limits (the caller announces it).

@@ -12,6 +12,7 @@ struct Room {
   std::string owner_id;  // the creator, who may destroy it
   std::set<std::string> member_ids;
   store::Topic topic = {};
+  std::string quota_key = {};  // whose count of rooms it is in (HubLimits::max_rooms_per_owner)
 };
 
 }  // namespace chat

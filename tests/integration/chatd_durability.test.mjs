@@ -45,6 +45,11 @@ test('a clean restart keeps accounts, rooms with their owners, memberships and h
     const guest = await pool.rich('passing');
     guest.send('CREATE #guestroom');
     await reply(guest, 'CREATE');
+    ada.send('JOIN #guestroom');
+    await reply(ada, 'JOIN');
+    // A guest's room that nobody is in goes when the guest does.
+    guest.send('CREATE #abandoned');
+    await reply(guest, 'CREATE');
     ada.send('MSG #keep remember me');
     const [, , msgid] = fields(await reply(ada, 'MSG'), 4);
     await pool.closeAll();
@@ -54,7 +59,7 @@ test('a clean restart keeps accounts, rooms with their owners, memberships and h
     pool = new ChatPool(chatd.port);
     const back = await pool.accountLogin('ada');
     assert.equal(back.id, ada.id);
-    assert.deepEqual(await back.list('JOINED'), ['#keep']);
+    assert.deepEqual(await back.list('JOINED'), ['#guestroom', '#keep']);
     assert.deepEqual(await back.list('ROOMS'), ['#guestroom', '#keep']);
     assert.deepEqual(await wholeHistory(back, '#keep'), [msgid]);
     const impostor = await pool.rich();
