@@ -1,6 +1,22 @@
 #include "protocol/line_reader.hpp"
 
 namespace chat::protocol {
+namespace {
+
+// What an emptied buffer may keep; past this, one long line's worth is given back, so that
+// thousands of idle connections do not each hold the largest line they ever sent.
+constexpr std::size_t kept_capacity = 4096;
+
+}  // namespace
+
+void LineReader::empty_buffer() {
+  consumed_ = 0;
+  if (buffer_.capacity() > kept_capacity) {
+    std::string().swap(buffer_);
+  } else {
+    buffer_.clear();
+  }
+}
 
 LineReader::LineReader(std::size_t max_length) : max_length_(max_length) {}
 
@@ -11,10 +27,7 @@ void LineReader::append(std::string_view bytes) {
     discarding_ = false;
     bytes.remove_prefix(newline + 1);
   }
-  if (consumed_ > 0 && consumed_ == buffer_.size()) {
-    buffer_.clear();
-    consumed_ = 0;
-  }
+  if (consumed_ > 0 && consumed_ == buffer_.size()) empty_buffer();
   buffer_.append(bytes);
 }
 
@@ -23,13 +36,16 @@ std::optional<LineEvent> LineReader::next() {
   if (newline == std::string::npos) {
     // One byte of slack for the '\r' of a "\r\n" terminator that has not arrived yet.
     if (buffer_.size() - consumed_ > max_length_ + 1) {
-      buffer_.clear();
-      consumed_ = 0;
+      empty_buffer();
       discarding_ = true;
       return LineEvent{LineEvent::Kind::too_long, {}};
     }
-    buffer_.erase(0, consumed_);
-    consumed_ = 0;
+    if (consumed_ == buffer_.size()) {
+      empty_buffer();
+    } else {
+      buffer_.erase(0, consumed_);
+      consumed_ = 0;
+    }
     return std::nullopt;
   }
   std::string_view line(buffer_.data() + consumed_, newline - consumed_);

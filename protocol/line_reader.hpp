@@ -25,8 +25,13 @@ class LineReader {
   void append(std::string_view bytes);
   // The next complete line or too_long notice; nullopt when more bytes are needed.
   std::optional<LineEvent> next();
+  // Bytes held for lines still incomplete, counting spare capacity.
+  std::size_t memory() const { return buffer_.capacity(); }
 
  private:
+  // Forgets every byte held, and gives back a large buffer's memory.
+  void empty_buffer();
+
   std::size_t max_length_;
   std::string buffer_;
   std::size_t consumed_ = 0;  // bytes at the front of buffer_ already returned

@@ -75,3 +75,21 @@ TEST_CASE("bytes that are not UTF-8 pass through framing untouched") {
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == std::string("SEND \xC3\x28\xFF", 8));
 }
+
+TEST_CASE("a long line's buffer is given back once it has been read or discarded") {
+  chat::protocol::LineReader reader(64 * 1024);
+  reader.append(std::string(60 * 1024, 'x'));
+  CHECK(reader.memory() >= 60 * 1024);
+  reader.append("\n");
+  REQUIRE(reader.next());
+  CHECK_FALSE(reader.next());
+  CHECK(reader.memory() <= 4096);
+
+  // An over-long line too: the bytes go, and so does their memory.
+  chat::protocol::LineReader small(1024);
+  small.append(std::string(16 * 1024, 'y'));
+  REQUIRE(small.next()->kind == chat::protocol::LineEvent::Kind::too_long);
+  CHECK(small.memory() <= 4096);
+  small.append("rest\nnext\n");
+  CHECK(small.next()->text == "next");
+}
