@@ -47,6 +47,7 @@ std::string usage() {
          "             [--max-rooms N] [--max-rooms-per-user N] [--idle-timeout SECONDS]\n"
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
          "             [--max-connections N] [--max-per-address N] [--login-timeout SECONDS]\n"
+         "             [--send-timeout SECONDS]\n"
          "             [--trusted-proxy ADDRESS[/BITS] ... | --trusted-proxy none]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
@@ -72,6 +73,8 @@ std::string usage() {
          "  --no-flood-control no command rate limits (benchmarks)\n"
          "  --max-connections N  connections per listener (default 20000)\n"
          "  --max-per-address N  connections from one address, trusted proxies aside (default 64)\n"
+         "  --send-timeout SECONDS  a client whose output has not moved for this long is\n"
+         "                     closed (default 60)\n"
          "  --login-timeout SECONDS  a connection that has not logged in by then is closed\n"
          "                     (default 60; not one through a trusted proxy)\n"
          "  --trusted-proxy ADDRESS[/BITS]  a proxy (wsproxy) that may name its clients'\n"
@@ -132,6 +135,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--max-connections" ? options.admission.max_connections
                                    : options.admission.max_per_address) = *count;
+    } else if (flag == "--send-timeout") {
+      const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 86400);
+      if (!seconds) return OptionsError{fmt::format("invalid --send-timeout: {}", value)};
+      options.session_limits.send_timeout = std::chrono::seconds(*seconds);
     } else if (flag == "--login-timeout") {
       const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 86400);
       if (!seconds) return OptionsError{fmt::format("invalid --login-timeout: {}", value)};

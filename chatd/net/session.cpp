@@ -30,6 +30,7 @@ Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, bool
       hold_timer_(socket_.get_executor()),
       idle_timer_(socket_.get_executor()),
       login_timer_(socket_.get_executor()),
+      send_timer_(socket_.get_executor()),
       trusted_proxy_(trusted_proxy),
       reader_(limits.max_line_length) {}
 
@@ -60,6 +61,7 @@ void Session::close() {
   hold_timer_.cancel();
   idle_timer_.cancel();
   login_timer_.cancel();
+  send_timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -174,6 +176,21 @@ void Session::hold_input(std::chrono::steady_clock::duration wait) {
   });
 }
 
+void Session::watch_send(std::chrono::steady_clock::duration wait) {
+  send_timer_.expires_after(wait);
+  send_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    if (!self->writing_) {
+      self->watching_send_ = false;
+      return;
+    }
+    const auto stalled = std::chrono::steady_clock::now() - self->last_write_;
+    const auto timeout = self->limits_.send_timeout;
+    if (stalled >= timeout) return self->close();
+    self->watch_send(timeout - stalled);
+  });
+}
+
 void Session::watch_idle(std::chrono::steady_clock::duration wait) {
   // One timer a connection, re-armed per timeout rather than per read.
   idle_timer_.expires_after(wait);
@@ -192,6 +209,8 @@ void Session::write() {
   write_buffers_.clear();
   for (std::size_t i = 0; i < count; ++i) write_buffers_.push_back(asio::buffer(*queue_[i]));
   writing_ = true;
+  last_write_ = std::chrono::steady_clock::now();
+  if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
   asio::async_write(socket_, write_buffers_,
                     [self = shared_from_this(), count](asio::error_code error, std::size_t) {
                       self->writing_ = false;

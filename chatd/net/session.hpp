@@ -50,6 +50,8 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // A trusted proxy's "PROXY <address>" line: the address becomes the client's. False for any
   // other line, which is the front's.
   bool proxied(std::string_view line);
+  // Closes the connection once a write has been pending for the send timeout.
+  void watch_send(std::chrono::steady_clock::duration wait);
   // Tells the front each time the client has been silent for the idle timeout.
   void watch_idle(std::chrono::steady_clock::duration wait);
 
@@ -61,6 +63,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
   asio::steady_timer idle_timer_;
   asio::steady_timer login_timer_;
+  asio::steady_timer send_timer_;
+  std::chrono::steady_clock::time_point last_write_;  // the last write started or finished
+  bool watching_send_ = false;                        // send_timer_ is running
   bool trusted_proxy_ = false;
   bool first_line_ = true;  // a trusted proxy's PROXY line comes first or not at all
   // The last read, or the end of a hold (the client's answers may have waited in the socket).

@@ -16,6 +16,9 @@ struct SessionLimits {
   // A connection that has not logged in by then is closed (not one through a trusted proxy,
   // which holds a browser on its login page).
   std::chrono::seconds login_timeout{60};
+  // A client whose output has not moved for this long, with some waiting, is closed: one that
+  // never reads must not pin its queue (up to max_send_queue) and its socket buffers forever.
+  std::chrono::seconds send_timeout{60};
 };
 
 }  // namespace chat

@@ -179,3 +179,27 @@ test('with the default limits: 100 rooms per user, and a reader that stalls is d
     await plain.stop();
   }
 });
+
+test('a client that stops reading is closed after --send-timeout, even below the queue limit', async (t) => {
+  const roomy = await startChatd(['--max-sendq', String(32 * 1024 * 1024), '--no-flood-control',
+    '--send-timeout', '1']);
+  t.after(() => roomy.stop());
+  const stuck = await LineClient.connect(roomy.port);
+  stuck.socket.pause();
+  stuck.write('USERNAME stuck\n');
+  const talker = await LineClient.connect(roomy.port);
+  talker.send('USERNAME talker');
+  // ~10 MB: more than the socket buffers hold, far less than the 32 MiB queue.
+  const text = 'z'.repeat(4000);
+  talker.write(`MSG @stuck ${text}\n`.repeat(2500));
+  const started = performance.now();
+  let gone = false;
+  while (!gone && performance.now() - started < 8000) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    talker.send('USERS');
+    gone = !(await talker.lineMatching(/^USERS /, 5000)).split(' ').includes('stuck');
+  }
+  assert.ok(gone, 'the stalled reader is still connected');
+  t.diagnostic(`closed after ${(performance.now() - started).toFixed(0)} ms`);
+  talker.close();
+});
