@@ -14,6 +14,9 @@ namespace {
 constexpr std::uint16_t close_policy_violation = 1008;
 constexpr std::uint16_t close_internal_error = 1011;
 constexpr auto drain_poll_interval = std::chrono::milliseconds(20);
+// The token of the proxy's own PING; its answer is not the browser's.
+constexpr std::string_view heartbeat_ping = "PING wsproxy-heartbeat\n";
+constexpr std::string_view heartbeat_pong = "OK PING wsproxy-heartbeat";
 
 }  // namespace
 
@@ -22,6 +25,7 @@ Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserL
     : resolver_(io),
       socket_(io),
       drain_timer_(io),
+      heartbeat_timer_(io),
       upstream_(std::move(upstream)),
       browser_(std::move(browser)),
       limits_(limits),
@@ -30,6 +34,11 @@ Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserL
 void Bridge::start(const std::string& client_address) {
   if (!client_address.empty()) send_upstream("PROXY " + client_address + "\n");
   send_upstream("RICH\n");
+  heartbeat_timer_.expires_after(limits_.connect_timeout);
+  heartbeat_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    if (!self->connected_) return self->fail("Chat server did not answer.");
+  });
   resolver_.async_resolve(
       upstream_.host, upstream_.port,
       [self = shared_from_this()](asio::error_code error,
@@ -56,6 +65,7 @@ void Bridge::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
                         self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
                         self->write_upstream();
                         self->read_upstream();
+                        self->beat();
                       });
 }
 
@@ -91,7 +101,24 @@ void Bridge::on_browser_closed() {
   close_upstream();
 }
 
+void Bridge::beat() {
+  heartbeat_timer_.expires_after(limits_.heartbeat_interval);
+  heartbeat_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    // While the browser is behind, chatd's answers wait unread: that is not chatd's fault.
+    if (self->awaiting_pong_ && !self->draining_) {
+      return self->fail("Chat server stopped answering.");
+    }
+    if (!self->awaiting_pong_) {
+      self->awaiting_pong_ = true;
+      self->send_upstream(std::string(heartbeat_ping));
+    }
+    self->beat();
+  });
+}
+
 void Bridge::read_upstream() {
+  draining_ = false;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](asio::error_code error, std::size_t length) {
                             if (self->closed_) return;
@@ -107,6 +134,10 @@ void Bridge::handle_upstream_input(std::size_t length) {
   reader_.append(std::string_view(read_buffer_.data(), length));
   while (auto event = reader_.next()) {
     if (event->kind != protocol::LineEvent::Kind::line) continue;
+    if (event->text == heartbeat_pong) {
+      awaiting_pong_ = false;
+      continue;
+    }
     if (auto frame = protocol::line_to_frame(event->text)) browser_->send(*frame);
   }
   if (browser_->buffered_amount() > limits_.max_browser_backlog) {
@@ -118,6 +149,7 @@ void Bridge::handle_upstream_input(std::size_t length) {
 
 // websocketpp tells nobody when its send buffer drains, so look again shortly.
 void Bridge::wait_for_browser_to_drain() {
+  draining_ = true;
   drain_timer_.expires_after(drain_poll_interval);
   drain_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;
@@ -173,6 +205,7 @@ void Bridge::fail(const std::string& message) {
 void Bridge::close_upstream() {
   resolver_.cancel();
   drain_timer_.cancel();
+  heartbeat_timer_.cancel();
   asio::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -4,6 +4,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -27,6 +28,10 @@ struct BridgeLimits {
       1 << 20;  // unsent bytes to the browser before we stop reading chatd
   std::size_t max_upstream_backlog =
       256 * 1024;  // unsent bytes to chatd before we stop reading the browser
+  // A chatd that does not accept the connection, or stops answering the proxy's PING, is
+  // reported to the browser (upstream-unavailable, close 1011) instead of leaving it waiting.
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds heartbeat_interval{15000};
 };
 
 // Pairs one browser WebSocket with its own TCP connection to chatd in rich mode and translates
@@ -52,12 +57,16 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
   void send_upstream(std::string line);
   void write_upstream();
   void wait_for_browser_to_drain();
+  // Every heartbeat_interval: fails the bridge if chatd has not answered the last PING (or the
+  // connection), then sends the next.
+  void beat();
   void fail(const std::string& message);
   void close_upstream();
 
   asio::ip::tcp::resolver resolver_;
   asio::ip::tcp::socket socket_;
   asio::steady_timer drain_timer_;
+  asio::steady_timer heartbeat_timer_;
   Upstream upstream_;
   std::unique_ptr<BrowserLink> browser_;
   BridgeLimits limits_;
@@ -68,6 +77,8 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
   bool connected_ = false;
   bool writing_ = false;
   bool browser_paused_ = false;
+  bool draining_ = false;       // not reading chatd until the browser catches up
+  bool awaiting_pong_ = false;  // the heartbeat PING has not been answered yet
   bool closed_ = false;
 };
 

@@ -10,7 +10,7 @@ namespace chat::wsproxy {
 
 std::string usage() {
   return "Usage: wsproxy [--bind ADDRESS] [--port PORT] [--upstream HOST:PORT] [--webroot DIR]\n"
-         "               [--allow-origin ORIGIN ...]\n"
+         "               [--allow-origin ORIGIN ...] [--heartbeat SECONDS] [--max-per-address N]\n"
          "\n"
          "  --bind ADDRESS       address to listen on (default 0.0.0.0)\n"
          "  --port PORT          HTTP and WebSocket port, 0 for any free port (default 8000)\n"
@@ -18,6 +18,9 @@ std::string usage() {
          "  --webroot DIR        directory of the web app's files (default ./webapp)\n"
          "  --allow-origin ORIGIN a web page origin (https://chat.example) that may open\n"
          "                       WebSockets besides pages of this host; * for any (repeatable)\n"
+         "  --heartbeat SECONDS  PING chatd this often on each WebSocket's connection; one\n"
+         "                       unanswered as long gives the browser an error (default 15)\n"
+         "  --max-per-address N  WebSockets from one browser address (default 64)\n"
          "  --help               show this help\n";
 }
 
@@ -45,6 +48,14 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
                           std::string(value.substr(colon + 1))};
     } else if (flag == "--webroot") {
       options.webroot = value;
+    } else if (flag == "--heartbeat") {
+      const auto seconds = protocol::parse_decimal<unsigned>(value, 1, 3600);
+      if (!seconds) return OptionsError{fmt::format("invalid --heartbeat: {}", value)};
+      options.heartbeat = std::chrono::seconds(*seconds);
+    } else if (flag == "--max-per-address") {
+      const auto count = protocol::parse_decimal<std::size_t>(value, 1, 1'000'000);
+      if (!count) return OptionsError{fmt::format("invalid --max-per-address: {}", value)};
+      options.max_per_address = *count;
     } else if (flag == "--allow-origin") {
       if (value != "*" && value.find("://") == std::string_view::npos) {
         return OptionsError{

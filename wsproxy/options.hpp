@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -16,6 +18,9 @@ struct Options {
   std::string webroot = "webapp";
   // Origins allowed besides the page's own host (origin_policy.hpp); "*": any.
   std::vector<std::string> allowed_origins;
+  // How often each bridge PINGs chatd; one unanswered for as long fails it.
+  std::chrono::seconds heartbeat{15};
+  std::size_t max_per_address = 64;  // WebSockets from one browser address
 };
 
 struct ShowHelp {};

@@ -77,7 +77,9 @@ struct ProxyServer::Impl {
       : io(io),
         upstream(options.upstream),
         files(options.webroot),
-        allowed_origins(options.allowed_origins) {
+        allowed_origins(options.allowed_origins),
+        max_per_address(options.max_per_address) {
+    limits.heartbeat_interval = options.heartbeat;
     server.init_asio(&io);
     server.set_user_agent("");  // no Server header: nothing to tell about versions
     server.set_reuse_addr(true);
@@ -97,17 +99,22 @@ struct ProxyServer::Impl {
         connection->set_status(websocketpp::http::status_code::forbidden);
         return false;
       }
+      const auto count = per_address.find(address_of(handle));
+      if (count != per_address.end() && count->second >= max_per_address) {
+        connection->set_status(websocketpp::http::status_code::too_many_requests);
+        return false;
+      }
       return true;
     });
     server.set_open_handler([this](connection_hdl handle) { open_bridge(handle); });
     server.set_message_handler([this](connection_hdl handle, WebSocketServer::message_ptr message) {
-      const auto bridge = bridges.find(handle);
-      if (bridge == bridges.end()) return;
+      const auto open = bridges.find(handle);
+      if (open == bridges.end()) return;
       if (message->get_opcode() != websocketpp::frame::opcode::text) {
-        bridge->second->refuse_frame("invalid-frame", "Frames must be text.");
+        open->second.bridge->refuse_frame("invalid-frame", "Frames must be text.");
         return;
       }
-      bridge->second->on_frame(message->get_payload());
+      open->second.bridge->on_frame(message->get_payload());
     });
     server.set_close_handler([this](connection_hdl handle) { close_bridge(handle); });
     server.set_fail_handler([this](connection_hdl handle) { close_bridge(handle); });
@@ -157,20 +164,28 @@ struct ProxyServer::Impl {
     if (method == "GET") connection->set_body(file->body);
   }
 
-  void open_bridge(connection_hdl handle) {
-    auto bridge = std::make_shared<Bridge>(
-        io, upstream, std::make_unique<WebSocketLink>(server, handle), BridgeLimits{});
-    bridges.emplace(handle, bridge);
+  // The browser's address; empty once its socket is gone.
+  std::string address_of(connection_hdl handle) {
     asio::error_code error;
     const auto peer = server.get_con_from_hdl(handle)->get_raw_socket().remote_endpoint(error);
-    bridge->start(error ? std::string() : peer.address().to_string());
+    return error ? std::string() : peer.address().to_string();
+  }
+
+  void open_bridge(connection_hdl handle) {
+    auto bridge = std::make_shared<Bridge>(io, upstream,
+                                           std::make_unique<WebSocketLink>(server, handle), limits);
+    auto address = address_of(handle);
+    ++per_address[address];
+    bridges.emplace(handle, OpenBridge{bridge, address});
+    bridge->start(address);
   }
 
   void close_bridge(connection_hdl handle) {
-    const auto bridge = bridges.find(handle);
-    if (bridge == bridges.end()) return;
-    bridge->second->on_browser_closed();
-    bridges.erase(bridge);
+    const auto open = bridges.find(handle);
+    if (open == bridges.end()) return;
+    open->second.bridge->on_browser_closed();
+    if (--per_address[open->second.address] == 0) per_address.erase(open->second.address);
+    bridges.erase(open);
   }
 
   void stop() {
@@ -188,7 +203,14 @@ struct ProxyServer::Impl {
   StaticFiles files;
   std::vector<std::string> allowed_origins;
   WebSocketServer server;
-  std::map<connection_hdl, std::shared_ptr<Bridge>, std::owner_less<connection_hdl>> bridges;
+  struct OpenBridge {
+    std::shared_ptr<Bridge> bridge;
+    std::string address;  // the browser's, counted in per_address
+  };
+  std::map<connection_hdl, OpenBridge, std::owner_less<connection_hdl>> bridges;
+  std::map<std::string, std::size_t> per_address;
+  std::size_t max_per_address;
+  BridgeLimits limits = {};
 };
 
 ProxyServer::ProxyServer(asio::io_context& io, const Options& options)

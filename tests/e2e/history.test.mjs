@@ -10,23 +10,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { ChatClient, parseMessage } from '../lib/chat_client.mjs';
+import { WAIT, chromiumMissing as skip, launchChromium, newProfile, openTab as openAppTab, realErrors }
+  from '../lib/chromium.mjs';
 import { expectMessage, message, say } from '../lib/webapp_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'tests/artifacts');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const DESKTOP = { width: 1280, height: 800 };
-const WAIT = 8000;
 const PASSWORD = 'correct-horse-battery';
 const SEEDED = 120; // more than two pages of 50
-
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 // A missing browser must turn the suite red, not skip it quietly.
 it('chromium is installed', () => assert.ok(!skip, skip));
@@ -41,20 +35,9 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
   const pages = {};
   const pageErrors = [];
 
-  function watch(page, name) {
-    page.setDefaultTimeout(WAIT);
-    page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`${name} console: ${message.text()}`);
-    });
-    pages[name] = page;
-    return page;
-  }
-
   async function openTab(ctx, name) {
-    const page = watch(await ctx.newPage(), name);
-    await page.goto(`http://127.0.0.1:${proxyPort}/`);
-    return page;
+    pages[name] = await openAppTab(ctx, `http://127.0.0.1:${proxyPort}/`, name, pageErrors);
+    return pages[name];
   }
 
   function badge(page, conversation) {
@@ -82,8 +65,8 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     chatd = await startChatd();
     proxy = await startWsproxy(chatd.port);
     proxyPort = proxy.port;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    context = await browser.newContext({ viewport: DESKTOP });
+    browser = await launchChromium();
+    context = await newProfile(browser);
     seeder = await ChatClient.connect(chatd.port);
     await seeder.becomeRich();
     await seeder.login('seeder');
@@ -127,7 +110,7 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
   });
 
   it('asks for the password of a registered nickname, refuses a wrong one and logs in with the right one', async () => {
-    const elsewhere = await browser.newContext({ viewport: DESKTOP });
+    const elsewhere = await newProfile(browser);
     try {
       const page = await openTab(elsewhere, 'elsewhere');
       await page.getByTestId('login-nickname').fill('alice');
@@ -275,7 +258,7 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     await seed('@alice', ['private for the new browser']);
     for (const page of [alice, tab2]) await waitForUnread(page, 'dm-seeder', '1');
 
-    const laptop = await browser.newContext({ viewport: DESKTOP });
+    const laptop = await newProfile(browser);
     try {
       const page = await openTab(laptop, 'laptop');
       await page.getByTestId('login-form').waitFor();
@@ -418,7 +401,7 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(pageErrors.filter((e) => !/WebSocket connection to .* failed/.test(e)), []);
+    assert.deepEqual(realErrors(pageErrors), []);
   });
 });
 

@@ -17,10 +17,14 @@ export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-// The web app at `url` in a new browser profile (its own storage: another person). Uncaught
-// exceptions and console errors are pushed to `errors` as "<name>: ...".
-export async function openApp(browser, url, name, errors, { viewport = DESKTOP } = {}) {
-  const context = await browser.newContext({ viewport });
+// A new browser profile (its own storage: another person). Its tabs share what is stored.
+export function newProfile(browser, { viewport = DESKTOP } = {}) {
+  return browser.newContext({ viewport });
+}
+
+// The web app at `url` in a new tab of the profile `context`. Uncaught exceptions and console
+// errors are pushed to `errors` as "<name>: ...".
+export async function openTab(context, url, name, errors) {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
@@ -29,6 +33,11 @@ export async function openApp(browser, url, name, errors, { viewport = DESKTOP }
   });
   await page.goto(url);
   return page;
+}
+
+// The web app at `url` in a new browser profile of its own, as openTab.
+export async function openApp(browser, url, name, errors, { viewport = DESKTOP } = {}) {
+  return openTab(await newProfile(browser, { viewport }), url, name, errors);
 }
 
 // The errors worth failing for: the browser's own "WebSocket connection failed" lines are not.

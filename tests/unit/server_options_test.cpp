@@ -54,10 +54,39 @@ TEST_CASE("chatd's defaults are the documented ones") {
   CHECK(options.database == "chatd.db");
   CHECK(options.irc_port == 6667);
   CHECK(options.flood_limits.enabled);
+  CHECK(options.admission.max_connections == 20000);
+  CHECK(options.admission.max_per_address == 64);
+  CHECK(options.session_limits.login_timeout == std::chrono::seconds(60));
+  CHECK(options.session_limits.send_timeout == std::chrono::seconds(60));
+  CHECK(options.session_limits.idle_timeout == std::chrono::seconds(120));
+  CHECK(options.admission.trusts(asio::ip::make_address("127.0.0.1")));
+  CHECK(options.admission.trusts(asio::ip::make_address("::1")));
+  CHECK(options.admission.trusts(asio::ip::make_address("::ffff:127.0.0.1")));
+  CHECK_FALSE(options.admission.trusts(asio::ip::make_address("127.0.0.2")));
   const auto message =
       options.flood_limits.rates[static_cast<std::size_t>(chat::CommandClass::message)];
   CHECK(message.per_second == 10);
   CHECK(message.burst == 50);
+}
+
+TEST_CASE("chatd's admission flags") {
+  const auto options = chatd({"--max-connections", "10", "--max-per-address", "3",
+                              "--login-timeout", "5", "--send-timeout", "7", "--idle-timeout", "9",
+                              "--trusted-proxy", "10.1.0.0/16", "--trusted-proxy", "fd00::/8"});
+  CHECK(options.admission.max_connections == 10);
+  CHECK(options.admission.max_per_address == 3);
+  CHECK(options.session_limits.login_timeout == std::chrono::seconds(5));
+  CHECK(options.session_limits.send_timeout == std::chrono::seconds(7));
+  CHECK(options.session_limits.idle_timeout == std::chrono::seconds(9));
+  CHECK(options.admission.trusts(asio::ip::make_address("10.1.200.3")));
+  CHECK(options.admission.trusts(asio::ip::make_address("fd12::5")));
+  CHECK_FALSE(options.admission.trusts(asio::ip::make_address("10.2.0.1")));
+  CHECK_FALSE(options.admission.trusts(asio::ip::make_address("127.0.0.1")));  // replaced
+  CHECK(chatd({"--trusted-proxy", "none"}).admission.trusted_proxies.empty());
+  CHECK(chatd_error({"--trusted-proxy", "10.0.0.0/33"}) == "invalid --trusted-proxy: 10.0.0.0/33");
+  CHECK(chatd_error({"--trusted-proxy", "proxy.local"}) == "invalid --trusted-proxy: proxy.local");
+  CHECK(chatd_error({"--max-per-address", "0"}) == "invalid --max-per-address: 0");
+  CHECK(chatd_error({"--login-timeout", "x"}) == "invalid --login-timeout: x");
 }
 
 TEST_CASE("chatd's flood control flags") {
@@ -124,6 +153,12 @@ TEST_CASE("wsproxy's defaults and flags") {
   CHECK(options.upstream.port == "9000");
   CHECK(options.webroot == "/srv/webapp");
   CHECK(wsproxy({"--upstream", "[::1]:8080"}).upstream.host == "[::1]");
+  CHECK(defaults.heartbeat == std::chrono::seconds(15));
+  CHECK(defaults.max_per_address == 64);
+  CHECK(wsproxy({"--heartbeat", "2"}).heartbeat == std::chrono::seconds(2));
+  CHECK(wsproxy({"--max-per-address", "5"}).max_per_address == 5);
+  CHECK(wsproxy_error({"--heartbeat", "0"}) == "invalid --heartbeat: 0");
+  CHECK(wsproxy_error({"--max-per-address", "0"}) == "invalid --max-per-address: 0");
 }
 
 TEST_CASE("wsproxy refuses an upstream it could never reach") {
