@@ -10,19 +10,12 @@
 // the fan-out), each keeping `window` messages sent and not yet acknowledged. --no-pin lets
 // chatd's threads (event loop, store writer) use both cores. Latency: meanwhile a probe sends 100 messages a second into a
 // two-member room and times each from send to arrival at the other member.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { connect, cpuSeconds, median, option, percentile, startChatd, stop } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const chatdBin = process.env.CHATD_BIN ?? path.join(root, 'build/chatd/chatd');
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const seconds = option('seconds', 5);
 const senders = option('senders', 50);
 const windowSize = option('window', 16);
@@ -31,46 +24,6 @@ const members = option('members', 1);
 const pinned = !process.argv.includes('--no-pin');
 
 if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-
-function startChatd(args) {
-  const command = pinned ? ['taskset', '-c', '0', chatdBin] : [chatdBin];
-  const child = spawn(command[0], [...command.slice(1), '--bind', '127.0.0.1', '--port', '0', '--no-flood-control', ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on \S+:(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`chatd exited ${code}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-// A connection that calls onLine for each line.
-function connect(port, onLine) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => resolve(socket));
-    socket.setNoDelay(true);
-    let pending = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        onLine(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
-      }
-    });
-  });
-}
 
 // Sends the lines and waits until `count` lines starting with `prefix` have come back.
 function expect(socket, lines, prefix, count, state) {
@@ -94,18 +47,9 @@ async function client(port, nick, room) {
   return { socket, state };
 }
 
-// CPU seconds chatd has used so far (all its threads), from /proc.
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime + stime, in clock ticks
-}
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
-}
-
 async function run(args) {
-  const { child, port } = await startChatd(args);
+  // Flood control off: this measures the server, not its per-connection rate limits.
+  const { child, port } = await startChatd(['--no-flood-control', ...args], { pinned });
   const tag = Math.random().toString(36).slice(2, 8);
   const workers = [];
   const listeners = [];
@@ -187,7 +131,6 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const summary = (name, list) => ({
   name,
   rate: median(list.map((r) => r.rate)),

@@ -1,0 +1,98 @@
+// One flooder against everyone else: a plain-mode client writes SEND as fast as its socket
+// takes it (plain mode acknowledges nothing, so nothing slows it but the server) while
+// bystanders in the everyone conversation read normally and a probe pair measures private
+// message latency. Run with chatd's default flood control and with --no-flood-control.
+//
+//   node bench/flood.mjs [--seconds 5] [--bystanders 50] [--runs 3] [--no-pin]
+//
+// Reported per mode (medians of the runs): bystanders chatd disconnected, flood messages a
+// bystander received per second, and the probe's private-message latency p50 / p99 (one
+// message every 10 ms from one probe user to another, timed from send to arrival).
+import { execFileSync } from 'node:child_process';
+import { connect, median, option, percentile, startChatd, stop } from './lib.mjs';
+
+const seconds = option('seconds', 5);
+const bystanderCount = option('bystanders', 50);
+const runs = option('runs', 3);
+const pinned = !process.argv.includes('--no-pin');
+
+if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+
+async function user(port, nick, onLine = () => {}) {
+  let loggedIn;
+  const ready = new Promise((resolve) => { loggedIn = resolve; });
+  const socket = await connect(port, (line) => (line === `PONG ${nick}` ? loggedIn() : onLine(line)));
+  socket.write(`USERNAME ${nick}\nPING ${nick}\n`);
+  await ready;
+  return socket;
+}
+
+async function run(args) {
+  const { child, port } = await startChatd(['--no-store', ...args], { pinned });
+  const tag = Math.random().toString(36).slice(2, 7);
+  let dropped = 0;
+  let floodReceived = 0;
+  const bystanders = [];
+  for (let i = 0; i < bystanderCount; i += 1) {
+    const socket = await user(port, `b${tag}${i}`, i === 0 ? (line) => {
+      if (line.startsWith('RECEIVE f')) floodReceived += 1;
+    } : () => {});
+    socket.on('close', () => { dropped += 1; });
+    bystanders.push(socket);
+  }
+  const sentAt = new Map();
+  const latencies = [];
+  const pong = await user(port, `q${tag}`, (line) => {
+    const marker = / probe(\d+)$/.exec(line);
+    if (marker && sentAt.has(marker[1])) {
+      latencies.push(Number(process.hrtime.bigint() - sentAt.get(marker[1])) / 1e6);
+    }
+  });
+  const ping = await user(port, `p${tag}`);
+  const flooder = await user(port, `f${tag}`);
+
+  let flooding = true;
+  const chunk = `SEND ${'x'.repeat(100)}\n`.repeat(100);
+  const flood = () => {
+    while (flooding && flooder.write(chunk)) { /* until the socket pushes back */ }
+  };
+  flooder.on('drain', flood);
+  flooder.on('error', () => {});
+  flood();
+
+  let probes = 0;
+  const probeTimer = setInterval(() => {
+    const id = String(probes++);
+    sentAt.set(id, process.hrtime.bigint());
+    ping.write(`MSG @q${tag} probe${id}\n`);
+  }, 10);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  flooding = false;
+  clearInterval(probeTimer);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    dropped,
+    floodRate: floodReceived / seconds,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    probesLost: probes - latencies.length,
+  };
+  for (const socket of [...bystanders, pong, ping, flooder]) socket.destroy();
+  await stop(child);
+  return result;
+}
+
+const results = { limited: [], open: [] };
+for (let i = 0; i < runs; i += 1) {
+  results.limited.push(await run([]));
+  results.open.push(await run(['--no-flood-control']));
+}
+console.log(`chatd flood benchmark: 1 plain-mode flooder, ${bystanderCount} bystanders, ` +
+  `${seconds} s x ${runs} runs (medians), ${pinned ? 'chatd pinned to CPU 0, load to CPU 1' : 'not pinned'}`);
+console.log('| mode | bystanders dropped | flood messages/s a bystander gets | probe p50 | probe p99 | probes not delivered |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, list] of [['flood control (defaults)', results.limited], ['--no-flood-control', results.open]]) {
+  const m = (key) => median(list.map((r) => r[key]));
+  console.log(`| ${name} | ${m('dropped')} of ${bystanderCount} | ${Math.round(m('floodRate'))} | ` +
+    `${m('p50').toFixed(2)} ms | ${m('p99').toFixed(2)} ms | ${m('probesLost')} |`);
+}
