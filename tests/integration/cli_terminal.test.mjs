@@ -126,8 +126,10 @@ test('a long line of wide characters survives a message mid-typing and is sent w
   const typedRows = 6;  // 10 columns of prompt and 700 of text, in rows of 120
   await screen.until((lines) => lines.slice(-typedRows).join('') === `everyone> ${half}`, 'the first half');
   bob.send('MSG * while you type');
-  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: while you type')), "bob's message");
-  assert.equal(lines.slice(-typedRows).join(''), `everyone> ${half}`);
+  // The message is printed, then the half-typed line drawn again below it: wait for both, as a
+  // screen taken between the two would show no input line yet.
+  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: while you type')) &&
+    l.slice(-typedRows).join('') === `everyone> ${half}`, "bob's message above the typed line");
   assert.match(lines.at(-typedRows - 1), / \* bob: while you type$/);
 
   screen.type(half);
