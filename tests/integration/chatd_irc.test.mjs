@@ -1,31 +1,12 @@
 // chatd's IRC front against raw IRC on a real socket: registration and capabilities, channels,
 // messages crossing to and from nc and rich-mode users, nicknames shared by every front, the
 // error numerics, and an account logging in with PASS.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatPool, parseEvent, parseMessage } from '../lib/chat_client.mjs';
-import { IrcClient, parse } from '../lib/irc_client.mjs';
-import { startChatd } from '../lib/processes.mjs';
+import { parseEvent, parseMessage } from '../lib/chat_client.mjs';
+import { chatdWithIrc, parse } from '../lib/irc_client.mjs';
 
-let chatd;
-let pool;
-const ircs = [];
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(async () => {
-  for (const client of ircs.splice(0)) client.close();
-  await pool.closeAll();
-});
-after(() => chatd.stop());
-
-async function irc() {
-  const client = await IrcClient.connect(chatd.ircPort);
-  ircs.push(client);
-  return client;
-}
+const { pool, irc } = chatdWithIrc();
 
 async function registered(nick, options) {
   const client = await irc();

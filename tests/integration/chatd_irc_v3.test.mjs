@@ -1,31 +1,13 @@
 // The IRCv3 parts of chatd's IRC front that need accounts and history: SASL PLAIN against the
 // accounts, draft/chathistory in batches, playback of a channel's latest messages on JOIN,
 // account-tag and away-notify, and the PING a silent client gets before it is closed.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatPool, fields } from '../lib/chat_client.mjs';
-import { IrcClient, parse } from '../lib/irc_client.mjs';
+import { fields } from '../lib/chat_client.mjs';
+import { chatdWithIrc, parse } from '../lib/irc_client.mjs';
 import { startChatd } from '../lib/processes.mjs';
 
-let chatd;
-let pool;
-const ircs = [];
-
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(async () => {
-  for (const client of ircs.splice(0)) client.close();
-  await pool.closeAll();
-});
-after(() => chatd.stop());
-
-async function irc() {
-  const client = await IrcClient.connect(chatd.ircPort);
-  ircs.push(client);
-  return client;
-}
+const { pool, irc } = chatdWithIrc();
 
 const plain = (authorization, name, password) =>
   Buffer.from(`${authorization}\0${name}\0${password}`).toString('base64');
@@ -211,11 +193,7 @@ test('JOIN plays back the latest messages to a client with server-time that does
 test('a silent IRC client is PINGed, and closed when it does not answer; one that does stays', async (t) => {
   const quick = await startChatd(['--idle-timeout', '1']);
   t.after(() => quick.stop());
-  const connect = async () => {
-    const client = await IrcClient.connect(quick.ircPort);
-    ircs.push(client);
-    return client;
-  };
+  const connect = () => irc(quick.ircPort);
   const silent = await connect();
   await silent.register('silent');
   const answering = await connect();
@@ -241,8 +219,7 @@ test('a silent IRC client is PINGed, and closed when it does not answer; one tha
 test('without a store, neither sasl nor draft/chathistory is offered, and CHATHISTORY says why', async (t) => {
   const bare = await startChatd(['--no-store']);
   t.after(() => bare.stop());
-  const client = await IrcClient.connect(bare.ircPort);
-  ircs.push(client);
+  const client = await irc(bare.ircPort);
   client.send('CAP LS 302');
   const offered = parse(await client.lineMatching(/ CAP \* LS /)).params.at(-1).split(' ');
   assert.deepEqual(offered.sort(), ['away-notify', 'batch', 'echo-message', 'message-tags', 'multi-prefix', 'server-time']);

@@ -1,29 +1,16 @@
 // Room topics and KICK across the fronts: the owner sets a topic that every member sees (as an
 // EVENT in rich mode, a TOPIC line on IRC), that later joiners are shown and that a restart
 // keeps; the owner removes a member, who is told and can no longer speak there. Nobody else may.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatPool, errorLine, fields } from '../lib/chat_client.mjs';
-import { IrcClient, parse } from '../lib/irc_client.mjs';
+import { chatdWithIrc, parse } from '../lib/irc_client.mjs';
 import { startChatd, tempDatabase } from '../lib/processes.mjs';
 
-let chatd;
-let pool;
-const ircs = [];
+const { pool, irc } = chatdWithIrc();
 
-before(async () => {
-  chatd = await startChatd();
-  pool = new ChatPool(chatd.port);
-});
-afterEach(async () => {
-  for (const client of ircs.splice(0)) client.close();
-  await pool.closeAll();
-});
-after(() => chatd.stop());
-
-async function ircUser(nick, port = chatd.ircPort) {
-  const client = await IrcClient.connect(port);
-  ircs.push(client);
+async function ircUser(nick, port) {
+  const client = await irc(port);
   await client.register(nick);
   return client;
 }
@@ -53,15 +40,15 @@ test('the owner sets a topic; rich and IRC members see it, joiners are shown it,
   const member = await pool.rich('audience');
   member.send('JOIN #stage');
   await member.lineMatching(/^OK JOIN #stage$/);
-  const irc = await ircUser('ircaudience');
-  await ircJoin(irc, '#stage');
+  const ircMember = await ircUser('ircaudience');
+  await ircJoin(ircMember, '#stage');
 
   owner.send('TOPIC #stage Welcome,  all of you');
   await owner.lineMatching(/^OK TOPIC #stage Welcome, {2}all of you$/);
   const seen = parseTopicEvent(await member.lineMatching(/^EVENT \S+ TOPIC /));
   assert.deepEqual([seen.room, seen.identifier, seen.nick, seen.topic],
     ['#stage', owner.id, 'stagehand', 'Welcome,  all of you']);
-  const line = parse(await irc.expect('TOPIC'));
+  const line = parse(await ircMember.expect('TOPIC'));
   assert.deepEqual([line.source, line.params], ['stagehand!stagehand@chat', ['#stage', 'Welcome,  all of you']]);
 
   // Asked, in rich and plain mode, and shown to an IRC client that joins (332, 333).
@@ -81,15 +68,15 @@ test('the owner sets a topic; rich and IRC members see it, joiners are shown it,
   // Only the owner: a rich member, an IRC member.
   member.send('TOPIC #stage mine now');
   assert.equal(await member.lineMatching(/^ERROR/), errorLine('rich', 'TOPIC', 'not-room-owner'));
-  irc.send('TOPIC #stage :mine now');
-  assert.deepEqual(parse(await irc.expect('482')).params.slice(1), ['#stage', "You're not channel operator"]);
+  ircMember.send('TOPIC #stage :mine now');
+  assert.deepEqual(parse(await ircMember.expect('482')).params.slice(1), ['#stage', "You're not channel operator"]);
 
   // A trailing space clears it; IRC then shows none.
   owner.send('TOPIC #stage ');
   assert.equal(await owner.lineMatching(/^OK TOPIC/), 'OK TOPIC #stage ');
-  assert.equal(parse(await irc.expect('TOPIC')).params[1], '');
-  irc.send('TOPIC #stage');
-  assert.equal(parse(await irc.line()).command, '331');
+  assert.equal(parse(await ircMember.expect('TOPIC')).params[1], '');
+  ircMember.send('TOPIC #stage');
+  assert.equal(parse(await ircMember.line()).command, '331');
 
   // Bad topics: too long, a control character, a room that does not exist.
   owner.send(`TOPIC #stage ${'x'.repeat(301)}`);
@@ -166,8 +153,8 @@ test("a room's topic outlives a restart", async () => {
     const asker = await ownPool.rich('asker');
     asker.send('TOPIC #lasting');
     assert.equal(await asker.line(), 'OK TOPIC #lasting kept across restarts');
-    const irc = await ircUser('ircasker', own.ircPort);
-    const joined = await ircJoin(irc, '#lasting');
+    const asking = await ircUser('ircasker', own.ircPort);
+    const joined = await ircJoin(asking, '#lasting');
     assert.equal(joined.find((reply) => reply.command === '333').params[2], 'topicowner');
     await ownPool.closeAll();
   } finally {

@@ -1,7 +1,10 @@
 // A raw IRC client for chatd's IRC front, as a test would type it: CR LF lines, and helpers to
 // register and to wait for a numeric or a command.
 import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
+import { ChatPool } from './chat_client.mjs';
 import { LineClient } from './line_client.mjs';
+import { startChatd } from './processes.mjs';
 
 export class IrcClient extends LineClient {
   send(line) { this.socket.write(`${line}\r\n`); }
@@ -67,4 +70,28 @@ export function parse(line) {
   const command = params.shift();
   if (trailingAt >= 0) params.push(rest.slice(trailingAt + 2));
   return { tags, source, command, params };
+}
+
+// One chatd (with the given flags) for the calling test file: a pool of chatd-protocol
+// connections to it, and irc(), which opens an IRC connection (to it, or to another chatd's IRC
+// port); all are closed after each test. Call at the top level of a test file.
+export function chatdWithIrc(args = []) {
+  const pool = new ChatPool();
+  const opened = [];
+  let chatd;
+  before(async () => {
+    chatd = await startChatd(args);
+    pool.port = chatd.port;
+  });
+  afterEach(async () => {
+    for (const client of opened.splice(0)) client.close();
+    await pool.closeAll();
+  });
+  after(() => chatd.stop());
+  const irc = async (port = chatd.ircPort) => {
+    const client = await IrcClient.connect(port);
+    opened.push(client);
+    return client;
+  };
+  return { pool, irc };
 }
