@@ -105,10 +105,15 @@ void Bridge::beat() {
   heartbeat_timer_.expires_after(limits_.heartbeat_interval);
   heartbeat_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;
-    // While the browser is behind, chatd's answers wait unread: that is not chatd's fault.
-    if (self->awaiting_pong_ && !self->draining_) {
+    // Anything read from chatd shows it alive; while the browser is behind, chatd's answers
+    // wait unread, which is not chatd's fault. Only a whole interval with nothing read, after
+    // one in which the PING went out, fails: the PING may wait behind the browser's commands.
+    const bool heard = std::exchange(self->heard_, false);
+    const bool excused = std::exchange(self->drained_, self->draining_);
+    if (self->awaiting_pong_ && !heard && !excused && self->pinged_before_) {
       return self->fail("Chat server stopped answering.");
     }
+    self->pinged_before_ = self->awaiting_pong_;
     if (!self->awaiting_pong_) {
       self->awaiting_pong_ = true;
       self->send_upstream(std::string(heartbeat_ping));
@@ -131,6 +136,7 @@ void Bridge::read_upstream() {
 }
 
 void Bridge::handle_upstream_input(std::size_t length) {
+  heard_ = true;
   reader_.append(std::string_view(read_buffer_.data(), length));
   while (auto event = reader_.next()) {
     if (event->kind != protocol::LineEvent::Kind::line) continue;
@@ -150,6 +156,7 @@ void Bridge::handle_upstream_input(std::size_t length) {
 // websocketpp tells nobody when its send buffer drains, so look again shortly.
 void Bridge::wait_for_browser_to_drain() {
   draining_ = true;
+  drained_ = true;
   drain_timer_.expires_after(drain_poll_interval);
   drain_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;

@@ -79,6 +79,9 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
   bool browser_paused_ = false;
   bool draining_ = false;       // not reading chatd until the browser catches up
   bool awaiting_pong_ = false;  // the heartbeat PING has not been answered yet
+  bool pinged_before_ = false;  // it was already out at the previous beat
+  bool heard_ = false;          // something came from chatd since the last beat
+  bool drained_ = false;        // the browser held chatd's answers back since the last beat
   bool closed_ = false;
 };
 

@@ -108,18 +108,22 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
   if (!store_) return done(Error::store_disabled);
   // Registered at once, so that nobody takes the nickname meanwhile; undone if not stored.
   user.registered = true;
-  user.quota_key = user_id;  // rooms it creates from now on are the account's to count
-  store_->create_account({user_id, user.nickname}, std::move(password_hash),
-                         {user.rooms.begin(), user.rooms.end()},
-                         [this, user_id, done = std::move(done)](bool ok) {
-                           if (ok) return done(std::nullopt);
-                           const auto failed = users_.find(user_id);
-                           failed->second.registered = false;
-                           // The guest left meanwhile (and went offline as an account would):
-                           // it leaves its rooms and its nickname after all.
-                           if (failed->second.clients.empty()) remove_guest(failed);
-                           done(Error::store_failed);
-                         });
+  // Its rooms count against the account from now on, not against its address.
+  auto address_key = std::exchange(user.quota_key, user_id);
+  move_room_quota(user_id, address_key, user_id);
+  store_->create_account(
+      {user_id, user.nickname}, std::move(password_hash), {user.rooms.begin(), user.rooms.end()},
+      [this, user_id, address_key = std::move(address_key), done = std::move(done)](bool ok) {
+        if (ok) return done(std::nullopt);
+        const auto failed = users_.find(user_id);
+        failed->second.registered = false;
+        failed->second.quota_key = address_key;
+        move_room_quota(user_id, user_id, address_key);
+        // The guest left meanwhile (and went offline as an account would):
+        // it leaves its rooms and its nickname after all.
+        if (failed->second.clients.empty()) remove_guest(failed);
+        done(Error::store_failed);
+      });
 }
 
 std::optional<Hub::Error> Hub::rename(const std::string& user_id, const Client& origin,
@@ -163,15 +167,35 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
     room.member_ids.erase(user_id);
     deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
   }
-  // Its rooms that nobody is in go with it (those it was in are empty now too).
-  std::vector<std::map<std::string, Room>::iterator> owned;
-  for (auto room = rooms_.begin(); room != rooms_.end(); ++room) {
-    if (room->second.owner_id == user_id) owned.push_back(room);
+  // The rooms it owned or was in that are left empty and ownerless go too: once what is still
+  // being stored (a CREATE, a JOIN of its) has been announced, and unless someone came in.
+  std::set<std::string> candidates = guest->second.rooms;
+  for (const auto& [folded, room] : rooms_) {
+    if (room.owner_id == user_id) candidates.insert(folded);
   }
   ids_by_nickname_.erase(protocol::fold_case(guest->second.nickname));
-  const auto nickname = guest->second.nickname;
+  auto nickname = guest->second.nickname;
   users_.erase(guest);
-  for (const auto room : owned) reclaim_if_abandoned(room, user_id, nickname);
+  after_stored(
+      [this, candidates = std::move(candidates), user_id, nickname = std::move(nickname)](bool) {
+        for (const auto& folded : candidates) {
+          if (const auto room = rooms_.find(folded); room != rooms_.end()) {
+            reclaim_if_abandoned(room, user_id, nickname);
+          }
+        }
+      });
+}
+
+void Hub::move_room_quota(const std::string& owner_id, const std::string& from,
+                          const std::string& to) {
+  for (auto& [folded, room] : rooms_) {
+    if (room.owner_id != owner_id || room.quota_key != from) continue;
+    room.quota_key = to;
+    if (const auto owned = rooms_owned_.find(from); owned != rooms_owned_.end()) {
+      if (--owned->second == 0) rooms_owned_.erase(owned);
+    }
+    ++rooms_owned_[to];
+  }
 }
 
 void Hub::reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,

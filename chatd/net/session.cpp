@@ -211,7 +211,13 @@ void Session::write() {
   writing_ = true;
   last_write_ = std::chrono::steady_clock::now();
   if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
-  asio::async_write(socket_, write_buffers_,
+  // Every part written is progress: a slow reader is not a stalled one.
+  const auto progress = [self = shared_from_this()](const asio::error_code& error,
+                                                    std::size_t) -> std::size_t {
+    self->last_write_ = std::chrono::steady_clock::now();
+    return error ? 0 : 64 * 1024;
+  };
+  asio::async_write(socket_, write_buffers_, progress,
                     [self = shared_from_this(), count](asio::error_code error, std::size_t) {
                       self->writing_ = false;
                       if (self->closed_) return;

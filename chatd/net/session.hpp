@@ -50,7 +50,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // A trusted proxy's "PROXY <address>" line: the address becomes the client's. False for any
   // other line, which is the front's.
   bool proxied(std::string_view line);
-  // Closes the connection once a write has been pending for the send timeout.
+  // Closes the connection once a write has made no progress for the send timeout.
   void watch_send(std::chrono::steady_clock::duration wait);
   // Tells the front each time the client has been silent for the idle timeout.
   void watch_idle(std::chrono::steady_clock::duration wait);
@@ -64,7 +64,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   asio::steady_timer idle_timer_;
   asio::steady_timer login_timer_;
   asio::steady_timer send_timer_;
-  std::chrono::steady_clock::time_point last_write_;  // the last write started or finished
+  std::chrono::steady_clock::time_point last_write_;  // the last bytes written, or a write begun
   bool watching_send_ = false;                        // send_timer_ is running
   bool trusted_proxy_ = false;
   bool first_line_ = true;  // a trusted proxy's PROXY line comes first or not at all

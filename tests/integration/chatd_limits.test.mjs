@@ -62,6 +62,29 @@ test('rooms are capped per account, per guest address and in total; destroying o
   for (const client of [amy, ben, dana]) client.close();
 });
 
+test("a guest's room is reclaimed when its last member leaves after the owner; an account's rooms stay", async () => {
+  const watcher = await richUser('reclaimwatch');
+  const owner = await richUser('shortstay');
+  const member = await richUser('laststay');
+  assert.equal(await answer(owner, 'JOIN #passing'), 'OK JOIN #passing');
+  assert.equal(await answer(member, 'JOIN #passing'), 'OK JOIN #passing');
+  owner.close();
+  await watcher.lineMatching(/ OFFLINE \* \S+ shortstay$/);
+  assert.ok((await answer(watcher, 'ROOMS')).split(' ').includes('#passing'), 'a member is still in it');
+  member.close();
+  assert.match(await watcher.lineMatching(/ DESTROY #passing /), / DESTROY #passing \S+ laststay$/);
+  assert.ok(!(await answer(watcher, 'ROOMS')).split(' ').includes('#passing'));
+
+  // A guest that registers takes its rooms along: they count against the account, and stay.
+  const keeper = await richUser('roomkeeper');
+  assert.equal(await answer(keeper, 'CREATE #kept-room'), 'OK CREATE #kept-room');
+  assert.match(await answer(keeper, 'REGISTER correct-horse'), /^OK REGISTER roomkeeper /);
+  keeper.close();
+  await watcher.lineMatching(/ OFFLINE \* \S+ roomkeeper$/);
+  assert.ok((await answer(watcher, 'ROOMS')).split(' ').includes('#kept-room'));
+  watcher.close();
+});
+
 test('a client flooding itself with tiny replies it never reads is dropped', async () => {
   const watcher = await richUser('watcher');
   const flooder = await LineClient.connect(chatd.port);
