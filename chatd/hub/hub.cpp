@@ -186,14 +186,18 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
       });
 }
 
+void Hub::release_room_quota(const std::string& key) {
+  if (const auto owned = rooms_owned_.find(key); owned != rooms_owned_.end()) {
+    if (--owned->second == 0) rooms_owned_.erase(owned);
+  }
+}
+
 void Hub::move_room_quota(const std::string& owner_id, const std::string& from,
                           const std::string& to) {
   for (auto& [folded, room] : rooms_) {
     if (room.owner_id != owner_id || room.quota_key != from) continue;
     room.quota_key = to;
-    if (const auto owned = rooms_owned_.find(from); owned != rooms_owned_.end()) {
-      if (--owned->second == 0) rooms_owned_.erase(owned);
-    }
+    release_room_quota(from);
     ++rooms_owned_[to];
   }
 }
@@ -201,9 +205,7 @@ void Hub::move_room_quota(const std::string& owner_id, const std::string& from,
 void Hub::reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,
                                const std::string& by_nickname) {
   if (!room->second.member_ids.empty() || users_.contains(room->second.owner_id)) return;
-  if (const auto owned = rooms_owned_.find(room->second.quota_key); owned != rooms_owned_.end()) {
-    if (--owned->second == 0) rooms_owned_.erase(owned);
-  }
+  release_room_quota(room->second.quota_key);
   // Only guests' rooms are abandoned (an account is never gone), and a guest's room is stored
   // like any other: it is deleted the same way.
   if (store_) store_->delete_room(room->first, [](bool) {});
@@ -402,9 +404,7 @@ void Hub::destroy_room(const std::string& user_id, std::string_view room_name,
   if (!may_moderate(room, user_id)) return done(Error::not_room_owner);
   auto stored = std::make_shared<bool>(true);
   for (const auto& member_id : room.member_ids) users_.at(member_id).rooms.erase(it->first);
-  if (const auto owned = rooms_owned_.find(room.quota_key); owned != rooms_owned_.end()) {
-    if (--owned->second == 0) rooms_owned_.erase(owned);
-  }
+  release_room_quota(room.quota_key);
   auto name = std::move(room.name);
   auto destroyed = make_event(Event::Kind::destroy, name, user_id);
   if (store_) store_->delete_room(it->first, noting(stored));

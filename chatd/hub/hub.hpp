@@ -151,6 +151,8 @@ class Hub {
   // Whether a user may moderate a room (destroy it, set its topic, kick): its owner, or any
   // member once a guest owner is gone.
   bool may_moderate(const Room& room, const std::string& user_id) const;
+  // One room fewer counts against `key` (destroyed, reclaimed or moved).
+  void release_room_quota(const std::string& key);
   // The owner's rooms counted against `from` count against `to` instead.
   void move_room_quota(const std::string& owner_id, const std::string& from, const std::string& to);
   // A room nobody is in whose owner is gone is destroyed (telling everyone), so that guests

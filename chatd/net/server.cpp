@@ -33,14 +33,14 @@ void Server::stop() {
   for (const auto& session : open) session->close();
 }
 
-void Server::refuse(asio::ip::tcp::socket socket, const std::string& address) {
+void Server::refuse(asio::ip::tcp::socket socket, const std::string& address,
+                    std::size_t from_address) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_refusal_log_ >= std::chrono::seconds(1)) {  // one line a second at most
     last_refusal_log_ = now;
     fmt::print(stderr, "chatd: refused a connection from {}: {} open, {} from that address\n",
-               address, sessions_.size(), per_address_[address]);
+               address, sessions_.size(), from_address);
   }
-  if (per_address_[address] == 0) per_address_.erase(address);
   auto held = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
   auto line = std::make_shared<const std::string>(refusal_(protocol::Error::too_many_connections));
   asio::async_write(*held, asio::buffer(*line), [held, line](asio::error_code, std::size_t) {
@@ -67,9 +67,11 @@ void Server::accept() {
     if (peer_error) return accept();  // gone already
     const bool trusted = admission_.trusts(peer.address());
     auto address = peer.address().to_string();
+    const auto counted = per_address_.find(address);
+    const auto from_address = counted == per_address_.end() ? 0 : counted->second;
     if (sessions_.size() >= admission_.max_connections ||
-        (!trusted && per_address_[address] >= admission_.max_per_address)) {
-      refuse(std::move(socket), address);
+        (!trusted && from_address >= admission_.max_per_address)) {
+      refuse(std::move(socket), address, from_address);
       return accept();
     }
     if (!trusted) ++per_address_[address];

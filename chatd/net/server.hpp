@@ -30,8 +30,8 @@ class Server {
 
  private:
   void accept();
-  // Says why and closes, without a session.
-  void refuse(asio::ip::tcp::socket socket, const std::string& address);
+  // Says why and closes, without a session; `from_address`: that address's open connections.
+  void refuse(asio::ip::tcp::socket socket, const std::string& address, std::size_t from_address);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
