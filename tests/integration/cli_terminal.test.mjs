@@ -48,8 +48,10 @@ test('a message arriving mid-typing leaves the half-typed line intact, and both 
   await screen.until((lines) => lastLine(lines) === 'everyone> half typed, not sent', 'the typed text');
 
   bob.send('MSG * hello from bob');
-  const lines = await screen.until((l) => l.some((line) => / \* bob: hello from bob$/.test(line)), "bob's message");
-  assert.equal(lastLine(lines), 'everyone> half typed, not sent');
+  // The message is printed, then the typed line drawn again: a screen taken between the two
+  // shows no input line yet, so wait for both.
+  const lines = await screen.until((l) => l.some((line) => / \* bob: hello from bob$/.test(line)) &&
+    lastLine(l) === 'everyone> half typed, not sent', "bob's message above the typed line");
   assert.equal(count(lines, 'half typed'), 1, lines.join('\n'));
   assert.match(lines.at(-2), /^\[\d\d:\d\d\] \* bob: hello from bob$/);
 
@@ -74,8 +76,9 @@ test('a long line wrapping over two rows survives a message too', { skip: !hasTm
   screen.type(long);
   await screen.until((lines) => lastLine(lines).endsWith('end'), 'the long line');
   bob.send('MSG * interruption');
-  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: interruption')), "bob's message");
-  assert.equal(lines.slice(-2).join(''), `everyone> ${long}`);
+  const lines = await screen.until((l) => l.some((line) => line.endsWith('* bob: interruption')) &&
+    l.slice(-2).join('') === `everyone> ${long}`, "bob's message above the typed line");
+  assert.match(lines.at(-3), / \* bob: interruption$/);
   assert.equal(count(lines, '0123456789'), 2, lines.join('\n'));  // the two rows, nothing stale
 });
 
