@@ -4,6 +4,7 @@
 import { Connection, requestOnce } from './connection.js';
 import { ChatState, EVERYONE, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
+import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
@@ -58,6 +59,8 @@ const readRequests = [];
 // ask }. An error names only the command; this says which room (and person) it was about, and
 // whether it answers asking a topic (nobody asked for that; no need to tell them it failed).
 const roomRequests = [];
+// The message on its way, until chatd accepts or refuses it: { target }.
+let pendingMessage = null;
 
 const send = (frame) => connection.send(frame);
 const command = (action, target) => send(target === undefined
@@ -101,15 +104,6 @@ function rememberedNickname() {
   try { return storage('session')?.getItem(NICK_STORAGE_KEY) ?? ''; } catch { return ''; }
 }
 
-// The target a conversation is addressed by: "*", "#room" or "@nick".
-function targetOf(key) {
-  const conversation = state.conversations.get(key);
-  if (!conversation) return null;
-  if (conversation.kind === 'everyone') return EVERYONE;
-  if (conversation.kind === 'room') return state.rooms.get(key)?.name ?? conversation.name;
-  return `@${conversation.name}`;
-}
-
 const view = new View(state, {
   login({ nickname, password, intent }) {
     session.phase = 'pending';
@@ -131,9 +125,8 @@ const view = new View(state, {
   },
   send(text) {
     const slash = SLASH_COMMAND.exec(text);
-    if (slash) return runSlashCommand(slash[1].toLowerCase(), slash[2]?.trim() ?? '');
-    const target = targetOf(state.activeKey) ?? EVERYONE;
-    return sendOrComplain({ type: 'message', target, message: text });
+    if (slash) return runSlashCommand(slash[1].toLowerCase(), slash[2]?.trim() ?? '') && 'done';
+    return sendMessage(text);
   },
   select(key) {
     state.select(key);
@@ -158,6 +151,20 @@ const view = new View(state, {
   logout() { logout(); },
   reconnectNow() { connection.retryNow(); },
 });
+
+// Sends a message to the open conversation. The composer keeps its text until chatd answers
+// (onReply 'message' or onError), so only one message is on its way at a time.
+function sendMessage(text) {
+  const target = state.targetOf(state.activeKey) ?? EVERYONE;
+  const tooLong = messageTooLong(target, text);
+  if (tooLong) {
+    view.toast(tooLong, { title: 'Message too long' });
+    return false;
+  }
+  if (!sendOrComplain({ type: 'message', target, message: text })) return false;
+  pendingMessage = { target };
+  return 'sent';
+}
 
 function loginFrame() {
   if (session.intent === 'login') {
@@ -205,6 +212,10 @@ function forgetRequests() {
   historyFrames = [];
   readRequests.length = 0;
   roomRequests.length = 0;
+  if (pendingMessage) {
+    pendingMessage = null;
+    view.composer.notSent();
+  }
   markersAsked.clear();
   session.entered.clear();
 }
@@ -329,7 +340,12 @@ function onReply(frame) {
       takeRoomRequest('kick'); // the KICK event is what we show
       return undefined;
     case 'logout': return loggedOut(session.error);
-    default: return undefined; // message: the MESSAGE frame itself is what we show
+    case 'message':
+      // Accepted (its MESSAGE frame, just before, is what we show): the composer may let go.
+      pendingMessage = null;
+      view.composer.accepted();
+      return undefined;
+    default: return undefined;
   }
 }
 
@@ -458,8 +474,26 @@ function leftRoom(name) {
   state.setJoined(name, false);
 }
 
+// Errors without a command that answer a message frame: chatd's for a line over its limit, and
+// wsproxy's for a frame it would not pass on.
+const MESSAGE_FRAME_ERRORS = new Set(['line-too-long', 'frame-too-large', 'invalid-frame', 'invalid-target']);
+
 function onError(frame) {
-  const message = frame.message || frame.code || 'Something went wrong.';
+  let message = frame.message || frame.code || 'Something went wrong.';
+  if (frame.code === 'line-too-long') {
+    // chatd's sentence ("Line too long.") does not say what the limit is.
+    message = `Line too long: the server takes lines of up to ${formatBytes(MAX_LINE_BYTES)} (unless `
+      + 'it was set lower), command and recipient included. Shorten it and send it again.';
+  }
+  if (pendingMessage && (frame.command === 'message'
+    || (!frame.command && MESSAGE_FRAME_ERRORS.has(frame.code)))) {
+    // Refused: the text stays in the composer to be changed and sent again.
+    const { target } = pendingMessage;
+    pendingMessage = null;
+    view.composer.notSent();
+    view.toast(message, { title: `Could not send the message${target === EVERYONE ? '' : ` to ${target}`}` });
+    return;
+  }
   if ((frame.command === 'login' || frame.command === 'register') && session.phase === 'pending') {
     if (frame.command === 'register') {
       // The guest login worked but the account could not be made: log the guest out again.
@@ -699,7 +733,7 @@ function loadOlder(key) {
 
 function requestHistory(key, mode, anchor) {
   if (session.storeDisabled || session.phase !== 'in') return false;
-  const target = targetOf(key);
+  const target = state.targetOf(key);
   if (!target) return false;
   if (historyRequests.some((r) => r.key === key && r.mode === mode && r.anchor === anchor)) return false;
   const frame = { type: 'history', target };
@@ -763,7 +797,7 @@ function onHistoryError(frame) {
 
 function askMarker(key) {
   if (!session.account || session.phase !== 'in' || markersAsked.has(key)) return;
-  const target = targetOf(key);
+  const target = state.targetOf(key);
   if (target && send({ type: 'read', target })) {
     markersAsked.add(key);
     readRequests.push({ key, id: undefined });
@@ -792,7 +826,7 @@ function markRead() {
   if (conversation.kind === 'room' && !state.rooms.get(key)?.joined) return;
   const newest = state.newestMessage(key);
   if (!newest || newest.id === readSent.get(key) || state.isRead(key, newest.id)) return;
-  const target = targetOf(key);
+  const target = state.targetOf(key);
   if (target && send({ type: 'read', target, id: newest.id })) {
     readSent.set(key, newest.id);
     readRequests.push({ key, id: newest.id });

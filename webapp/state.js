@@ -75,6 +75,15 @@ export class ChatState extends EventTarget {
     this.#emit('reset');
   }
 
+  // The target a conversation is addressed by: "*", "#room" or "@nick".
+  targetOf(key) {
+    const conversation = this.conversations.get(key);
+    if (!conversation) return null;
+    if (conversation.kind === 'everyone') return EVERYONE;
+    if (conversation.kind === 'room') return this.rooms.get(key)?.name ?? conversation.name;
+    return `@${conversation.name}`;
+  }
+
   isMe(nick) { return this.me !== null && fold(nick) === fold(this.me.nickname); }
   get active() { return this.conversations.get(this.activeKey); }
   get totalUnread() {

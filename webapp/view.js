@@ -1,6 +1,7 @@
 // The DOM: renders ChatState and turns clicks and key presses into calls on the controller.
 // User data only ever reaches the page through textContent or attribute values (never innerHTML).
 
+import { Composer } from './composer.js';
 import { EVERYONE, fold, slugFor } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -85,8 +86,9 @@ export class View {
   #items = new Map(); // key -> <li> in the sidebar
   #focusComposerOnSwitch = false;
   #topicKey = null; // the room whose topic is being edited in the header
+  composer;
 
-  // actions: { login({nickname, password, intent}), cancelResume(), send(text), select(key),
+  // actions: { login({nickname, password, intent}), cancelResume(), send(text) (see Composer), select(key),
   //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
   //            setTopic(name, topic), loadOlder(key), logout(), reconnectNow() }
   // Those that send something return whether it went.
@@ -94,6 +96,10 @@ export class View {
   constructor(state, actions) {
     this.#state = state;
     this.#actions = actions;
+    this.composer = new Composer(
+      { form: $('composer'), input: $('message-input'), counter: $('composer-count') },
+      { send: (text) => actions.send(text), target: () => state.targetOf(state.activeKey) ?? EVERYONE },
+    );
     this.#bindStatic();
     this.#subscribe();
     this.#renderConversations();
@@ -233,14 +239,6 @@ export class View {
     $('login-register').addEventListener('click', () => submitLogin('register'));
     $('login-password').addEventListener('input', () => this.#renderLoginButtons());
     $('resume-cancel').addEventListener('click', () => this.#actions.cancelResume());
-
-    $('composer').addEventListener('submit', (event) => {
-      event.preventDefault();
-      const input = $('message-input');
-      const text = input.value.trim();
-      if (!text) return;
-      if (this.#actions.send(text)) input.value = '';
-    });
 
     $('room-create-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -598,6 +596,7 @@ export class View {
     input.disabled = !enabled;
     $('message-send').disabled = !enabled;
     if (hadFocus && !enabled) this.#panes.get(state.activeKey)?.list.focus();
+    this.composer.update(); // the limit depends on the recipient
   }
 
   // ---- message panes -----------------------------------------------------------------------

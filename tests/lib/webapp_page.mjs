@@ -1,10 +1,19 @@
 // What a test does and reads on the web app's page, as a person would: type a message, find one.
 import assert from 'node:assert/strict';
 
+// Types `text` in the composer and sends it; returns once chatd has answered (the composer keeps
+// a message until then and takes no other meanwhile).
 export async function say(page, text) {
   const input = page.getByTestId('message-input');
   await input.fill(text);
   await input.press('Enter');
+  await composerIdle(page);
+}
+
+// Waits until no message is on its way from the composer.
+export async function composerIdle(page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid="composer"]')
+    ?.getAttribute('aria-busy') !== 'true');
 }
 
 // The messages whose text is exactly `text` in a conversation's pane ("room-main", "dm-bob", ...).
