@@ -6,6 +6,8 @@
 //   'conversations' the sidebar's list changed (added, removed, renamed, unread, joined)
 //   'users'         the online users changed
 //   'active'        another conversation was selected
+//   'unread-seen'   detail {key, entry}: the active conversation's unread messages, from `entry`
+//                   on, are now in front of the person (selected, or the tab shown again)
 //   'header'        the active conversation's title or subtitle may have changed
 //   'entry'         detail {key, entry}: a message or notice was added at the end of a conversation
 //   'history'       detail {key, mode}: a conversation's messages changed other than at the end
@@ -140,11 +142,13 @@ export class ChatState extends EventTarget {
     if (!conversation) return;
     const changed = key !== this.activeKey;
     this.activeKey = key;
+    const firstUnread = conversation.unread ? firstUnreadEntry(conversation) : null;
     if (conversation.unread) {
       conversation.unread = 0;
       this.#emit('conversations');
     }
     if (changed) this.#emit('active');
+    if (firstUnread) this.#emit('unread-seen', { key, entry: firstUnread });
     this.#emit('header');
   }
 
@@ -536,6 +540,19 @@ export class ChatState extends EventTarget {
     this.#emit('conversations');
     this.#emit('header');
   }
+}
+
+// The oldest of a conversation's unread messages: the unread count's worth of the newest
+// messages from others.
+function firstUnreadEntry({ entries, unread }) {
+  let left = unread;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    if (entries[i].type === 'message' && !entries[i].mine) {
+      left -= 1;
+      if (left === 0) return entries[i];
+    }
+  }
+  return null;
 }
 
 function indexOfId(entries, id) {

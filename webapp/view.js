@@ -82,7 +82,11 @@ function preservingFocus(container, render) {
 export class View {
   #state;
   #actions;
-  #panes = new Map(); // key -> { list, lastEntry, stick, scrollTop }
+  // key -> { list, status, lastEntry, lastDay, stick, scrollTop, newFrom, unseen }
+  //   stick: the pane follows the newest message (scrolled to the bottom)
+  //   newFrom: the entry a "New messages" line goes above, until another conversation is opened
+  //   unseen: messages from others that arrived below the view since it was scrolled up
+  #panes = new Map();
   #items = new Map(); // key -> <li> in the sidebar
   #focusComposerOnSwitch = false;
   #topicKey = null; // the room whose topic is being edited in the header
@@ -102,6 +106,9 @@ export class View {
     );
     this.#bindStatic();
     this.#subscribe();
+    // A viewport that changes height (a phone rotated, its keyboard opened) must not hide the
+    // newest messages from someone who was reading them.
+    new ResizeObserver(() => this.#keepAtBottom()).observe($('message-panes'));
     this.#renderConversations();
     this.#showActivePane();
     this.#renderHeader();
@@ -274,6 +281,13 @@ export class View {
     $('topic-input').addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.#closeTopicEditor();
     });
+    $('jump-latest').addEventListener('click', () => {
+      const pane = this.#panes.get(this.#state.activeKey);
+      if (!pane) return;
+      pane.list.scrollTop = pane.list.scrollHeight;
+      this.#setStick(pane, true);
+      pane.list.focus(); // the button goes away; keyboard users carry on from the messages
+    });
     $('logout-button').addEventListener('click', () => this.#actions.logout());
     $('reconnect-now').addEventListener('click', () => this.#actions.reconnectNow());
 
@@ -313,6 +327,7 @@ export class View {
     state.addEventListener('users', () => this.#renderUsers());
     state.addEventListener('header', () => this.#renderHeader());
     state.addEventListener('active', () => this.#showActivePane());
+    state.addEventListener('unread-seen', (event) => this.#showNewFrom(event.detail.key, event.detail.entry));
     state.addEventListener('entry', (event) => this.#appendEntry(event.detail.key, event.detail.entry));
     state.addEventListener('history', (event) => this.#redrawPane(event.detail.key, event.detail.mode));
     state.addEventListener('history-state', (event) => {
@@ -613,9 +628,11 @@ export class View {
       });
       // The first item says whether earlier messages are loading or this is the beginning.
       const status = h('li', { class: 'history-status', 'data-testid': 'history-status' });
-      pane = { list, status, lastEntry: null, lastDay: '', stick: true, scrollTop: 0 };
+      pane = {
+        list, status, lastEntry: null, lastDay: '', stick: true, scrollTop: 0, newFrom: null, unseen: 0,
+      };
       list.addEventListener('scroll', () => {
-        pane.stick = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
+        this.#setStick(pane, list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX);
         pane.scrollTop = list.scrollTop;
         if (list.scrollTop < NEAR_TOP_PX) this.#actions.loadOlder(list.dataset.key);
       }, { passive: true });
@@ -686,9 +703,17 @@ export class View {
   #showActivePane() {
     const key = this.#state.activeKey;
     const active = this.#pane(key);
-    for (const [paneKey, pane] of this.#panes) pane.list.hidden = paneKey !== key;
+    for (const [paneKey, pane] of this.#panes) {
+      pane.list.hidden = paneKey !== key;
+      // What was new is read once the person has moved on.
+      if (paneKey !== key && pane.newFrom) {
+        pane.newFrom = null;
+        pane.list.querySelector('.new-divider')?.remove();
+      }
+    }
     if (active.stick) active.list.scrollTop = active.list.scrollHeight;
     else active.list.scrollTop = active.scrollTop;
+    this.#renderJump();
     this.#renderConversations();
     this.#renderEmpty();
     this.#fillPane(key);
@@ -697,6 +722,42 @@ export class View {
       const input = $('message-input');
       if (!input.disabled && !PHONE.matches) input.focus();
     }
+  }
+
+  #setStick(pane, stick) {
+    pane.stick = stick;
+    if (stick) pane.unseen = 0;
+    if (pane.list.dataset.key === this.#state.activeKey) this.#renderJump();
+  }
+
+  // Keeps the open conversation at its newest message when its height changed under it.
+  #keepAtBottom() {
+    const pane = this.#panes.get(this.#state.activeKey);
+    if (pane?.stick) pane.list.scrollTop = pane.list.scrollHeight;
+  }
+
+  // "Jump to latest" while the open conversation is scrolled up, saying how many messages came.
+  #renderJump() {
+    const pane = this.#panes.get(this.#state.activeKey);
+    const button = $('jump-latest');
+    button.hidden = !pane || pane.stick;
+    if (button.hidden) return;
+    $('jump-latest-text').textContent = pane.unseen
+      ? `${pane.unseen} new message${pane.unseen === 1 ? '' : 's'}`
+      : 'Jump to latest';
+  }
+
+  // The open conversation's unread messages, from `entry` on, are in front of the person: mark
+  // where they start, and start reading there when they do not all fit.
+  #showNewFrom(key, entry) {
+    const pane = this.#panes.get(key);
+    if (!pane || key !== this.#state.activeKey) return;
+    pane.newFrom = entry;
+    this.#redrawPane(key, 'new');
+    const divider = pane.list.querySelector('.new-divider');
+    if (!divider) return;
+    const above = divider.getBoundingClientRect().top - pane.list.getBoundingClientRect().top;
+    if (above < 0) pane.list.scrollTop += above - 8;
   }
 
   #renderEmpty() {
@@ -746,7 +807,13 @@ export class View {
     const pane = this.#panes.get(key);
     if (!pane) return; // rendered from state when first shown
     const stick = pane.stick || entry.mine;
+    const news = !stick && key === this.#state.activeKey && entry.type === 'message';
+    if (news && !pane.newFrom) pane.newFrom = entry;
     this.#renderEntry(pane, entry);
+    if (news) {
+      pane.unseen += 1;
+      this.#renderJump();
+    }
     if (pane.status.dataset.state !== 'start' && entry.type === 'message') this.#renderHistoryStatus(pane);
     if (key === this.#state.activeKey) {
       if (stick) {
@@ -763,6 +830,11 @@ export class View {
     if (day !== pane.lastDay) {
       pane.list.append(h('li', { class: 'day-divider', 'aria-hidden': 'true' }, h('span', { text: dayLabel(date) })));
       pane.lastDay = day;
+      pane.lastEntry = null;
+    }
+    if (entry === pane.newFrom) {
+      pane.list.append(h('li', { class: 'new-divider', 'data-testid': 'new-messages' },
+        h('span', { text: 'New messages' })));
       pane.lastEntry = null;
     }
     if (entry.type === 'notice') {
