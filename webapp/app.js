@@ -5,6 +5,7 @@ import { Connection, requestOnce } from './connection.js';
 import { ChatState, EVERYONE, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
 import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
+import { ReconnectQuiet } from './reconnect_quiet.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
@@ -21,6 +22,7 @@ const SLASH_COMMAND = /^\/(topic|kick)(?:\s+(.*))?$/i;
 
 const connection = new Connection();
 const state = new ChatState();
+const quiet = new ReconnectQuiet();
 
 // The session survives reconnections: how we log in again and the rooms we re-join.
 const session = {
@@ -196,6 +198,7 @@ function loggedOut(error = '') {
   session.rooms.clear();
   session.rejoining.clear();
   session.selectAfterJoin = null;
+  quiet.forget();
   forgetRequests();
   readSent.clear();
   state.reset();
@@ -245,7 +248,10 @@ connection.addEventListener('close', () => {
   forgetRequests();
   session.abandoned = 0;
   if (session.phase === 'in' || session.phase === 'relogin') {
-    if (session.phase === 'in') session.reloginAttempts = 0;
+    if (session.phase === 'in') {
+      session.reloginAttempts = 0;
+      quiet.remember(state);
+    }
     session.phase = 'relogin';
     // Keep showing the rooms and their history; what was missed is fetched after logging in.
     view.setReconnecting(true);
@@ -421,7 +427,8 @@ function enter(frame, phase) {
   // The rooms we are in and the people we have private messages with, on any device (answered
   // after the re-joins above).
   command('conversations');
-  if (relogin) state.notice(EVERYONE, 'Reconnected.');
+  // The banner going away says we are back; a notice in the conversation would be noise.
+  if (relogin) quiet.reconnected();
   markRead();
 }
 
@@ -607,11 +614,15 @@ function onEvent(frame) {
   const { emitter, event, nickname, time } = frame;
   if (emitter === 'participant') {
     if (event === 'join') {
-      state.memberJoined(frame.target, nickname, time);
+      const announce = !quiet.cameBackTo(roomKey(frame.target ?? ''), nickname ?? '');
+      state.memberJoined(frame.target, nickname, time, { announce });
       // Our account joined from another tab or device: this one is in the room too.
       if (state.isMe(nickname ?? '') && !state.room(frame.target)?.joined) enterRoom(frame.target);
-    } else if (event === 'left') state.memberLeft(frame.target, nickname, time);
-    else if (event === 'kick') onKick(frame);
+    } else if (event === 'left' || event === 'kick') {
+      quiet.left(roomKey(frame.target ?? ''), nickname ?? '');
+      if (event === 'left') state.memberLeft(frame.target, nickname, time);
+      else onKick(frame);
+    }
   } else if (emitter === 'channel') {
     const room = frame.identifier;
     if (event === 'create') state.roomCreated(room, nickname);
@@ -625,9 +636,11 @@ function onEvent(frame) {
     }
   } else if (emitter === 'user') {
     if (event === 'online') {
-      state.userOnline(nickname, time);
-      state.notice(EVERYONE, `${nickname} is online`, time);
+      const announce = !quiet.cameBackOnline(nickname ?? '');
+      state.userOnline(nickname, time, { announce });
+      if (announce) state.notice(EVERYONE, `${nickname} is online`, time);
     } else if (event === 'offline') {
+      quiet.wentOffline(nickname ?? '');
       state.userOffline(nickname, time);
       state.notice(EVERYONE, `${nickname} went offline`, time);
     } else if (event === 'rename') state.userRenamed(frame.previous, nickname, time);

@@ -439,11 +439,12 @@ export class ChatState extends EventTarget {
     if (this.activeKey === roomKey(name)) this.#emit('header');
   }
 
-  memberJoined(name, nick, time) {
+  // announce: false for someone only coming back after a reconnect (reconnect_quiet.js).
+  memberJoined(name, nick, time, { announce = true } = {}) {
     const room = this.#room(name);
     room.members?.set(fold(nick), nick);
     if (this.isMe(nick)) return;
-    this.notice(roomKey(name), `${nick} joined ${room.name}`, time);
+    if (announce) this.notice(roomKey(name), `${nick} joined ${room.name}`, time);
     if (this.activeKey === roomKey(name)) this.#emit('header');
   }
 
@@ -504,9 +505,9 @@ export class ChatState extends EventTarget {
     this.#emit('header');
   }
 
-  userOnline(nick, time) {
+  userOnline(nick, time, { announce = true } = {}) {
     this.users.set(fold(nick), nick);
-    if (this.conversations.has(dmKey(nick))) this.notice(dmKey(nick), `${nick} is online`, time);
+    if (announce && this.conversations.has(dmKey(nick))) this.notice(dmKey(nick), `${nick} is online`, time);
     this.#emit('users');
     this.#emit('conversations');
     this.#emit('header');
