@@ -17,6 +17,8 @@
 //   'removed'       detail {key}: a conversation disappeared (its room was destroyed)
 //   'reset'         everything was cleared (logged out)
 
+import { mentions } from './message_text.js';
+
 export const EVERYONE = '*';
 // Entries kept per conversation; past the limit the oldest are dropped down to TRIM_TO (they can
 // be loaded again by scrolling back).
@@ -55,7 +57,8 @@ export class ChatState extends EventTarget {
 
   #init() {
     this.me = null; // { nickname, identifier, account }
-    // key -> { key, kind, name, entries, unread, readId, readThrough, history }
+    // key -> { key, kind, name, entries, unread, mentions, readId, readThrough, history }
+    //   mentions: how many of the unread messages mention my nickname
     //   readId: the account's read marker there (undefined: not known yet, null: none set)
     //   readThrough: a message known to be at or before the marker, for when the marker's own
     //     message is not loaded here (another device read further than this tab has got)
@@ -88,6 +91,11 @@ export class ChatState extends EventTarget {
 
   isMe(nick) { return this.me !== null && fold(nick) === fold(this.me.nickname); }
   get active() { return this.conversations.get(this.activeKey); }
+  get totalMentions() {
+    let total = 0;
+    for (const conversation of this.conversations.values()) total += conversation.mentions;
+    return total;
+  }
   get totalUnread() {
     let total = 0;
     for (const conversation of this.conversations.values()) total += conversation.unread;
@@ -145,6 +153,7 @@ export class ChatState extends EventTarget {
     const firstUnread = conversation.unread ? firstUnreadEntry(conversation) : null;
     if (conversation.unread) {
       conversation.unread = 0;
+      conversation.mentions = 0;
       this.#emit('conversations');
     }
     if (changed) this.#emit('active');
@@ -159,7 +168,7 @@ export class ChatState extends EventTarget {
     entry.t = timeOf(entry.time);
     conversation.entries.push(entry);
     const trimmed = this.#trim(conversation);
-    if (countUnread) this.#countNew(conversation, 1);
+    if (countUnread) this.#countNew(conversation, [entry]);
     if (trimmed) this.#emit('history', { key: conversation.key, mode: 'trim' });
     else this.#emit('entry', { key: conversation.key, entry });
   }
@@ -172,13 +181,14 @@ export class ChatState extends EventTarget {
     return true;
   }
 
-  // `added` new messages from others arrived in a conversation. With a known read marker the
+  // New messages from others (`added`) arrived in a conversation. With a known read marker the
   // count is worked out from it (so that every tab of an account agrees); without, it is counted.
   #countNew(conversation, added) {
     if (this.me?.account && conversation.readId !== undefined) {
       this.#recount(conversation);
-    } else if (added > 0 && !this.isInView(conversation.key)) {
-      conversation.unread += added;
+    } else if (added.length > 0 && !this.isInView(conversation.key)) {
+      conversation.unread += added.length;
+      conversation.mentions += added.filter((entry) => entry.mention).length;
       this.#emit('conversations');
     }
   }
@@ -207,13 +217,18 @@ export class ChatState extends EventTarget {
     if (read === null) return;
     const from = read + 1;
     let unread = 0;
+    let mentioned = 0;
     if (!this.isInView(conversation.key)) {
       for (let i = from; i < entries.length; i += 1) {
-        if (entries[i].type === 'message' && !entries[i].mine) unread += 1;
+        if (entries[i].type === 'message' && !entries[i].mine) {
+          unread += 1;
+          if (entries[i].mention) mentioned += 1;
+        }
       }
     }
-    if (unread !== conversation.unread) {
+    if (unread !== conversation.unread || mentioned !== conversation.mentions) {
       conversation.unread = unread;
+      conversation.mentions = mentioned;
       this.#emit('conversations');
     }
   }
@@ -314,7 +329,7 @@ export class ChatState extends EventTarget {
     }
     if (mode === 'before') history.loadingOlder = false;
     else this.#trim(conversation); // never drop the page just asked for
-    const others = fresh.filter((entry) => !entry.mine).length;
+    const others = fresh.filter((entry) => !entry.mine);
     if (mode === 'after') this.#countNew(conversation, others);
     else if (this.me?.account && conversation.readId !== undefined) this.#recount(conversation);
     if (fresh.length > 0) this.#emit('history', { key, mode });
@@ -348,9 +363,10 @@ export class ChatState extends EventTarget {
       conversation.ids.add(id);
     }
     const stamp = time ?? new Date().toISOString();
+    const mine = this.isMe(from);
     return {
       type: 'message', id, time: stamp, t: timeOf(stamp), from, fromId: frame.identifier, text,
-      mine: this.isMe(from),
+      mine, mention: !mine && mentions(text, this.me?.nickname),
     };
   }
 
@@ -562,7 +578,7 @@ function indexOfId(entries, id) {
 
 function newConversation(key, kind, name) {
   return {
-    key, kind, name, entries: [], ids: new Set(), unread: 0, readId: undefined, readThrough: null,
+    key, kind, name, entries: [], ids: new Set(), unread: 0, mentions: 0, readId: undefined, readThrough: null,
     history: { loaded: false, more: undefined, loadingOlder: false, unavailable: false },
   };
 }

@@ -2,6 +2,7 @@
 // User data only ever reaches the page through textContent or attribute values (never innerHTML).
 
 import { Composer } from './composer.js';
+import { messageNodes } from './message_text.js';
 import { EVERYONE, fold, slugFor } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -453,6 +454,13 @@ export class View {
 
     const children = [icon, h('span', { class: 'conversation__name', text: name })];
     if (status) children.push(h('span', { class: 'visually-hidden', text: `, ${status}` }));
+    if (conversation.mentions > 0) {
+      // Told apart from the other unread messages: these ask for the reader.
+      children.push(h('span', {
+        class: 'badge badge--mention', 'data-testid': 'mention-badge', text: `@${conversation.mentions}`,
+        'aria-label': `${conversation.mentions} mentioning you`,
+      }));
+    }
     if (conversation.unread > 0) {
       children.push(h('span', {
         class: 'badge', 'data-testid': 'unread-badge', text: conversation.unread > 99 ? '99+' : String(conversation.unread),
@@ -851,12 +859,14 @@ export class View {
     const meta = h('div', { class: 'message__meta' }, sender, ' ', timeElement(entry.time, 'message__time'));
     if (entry.mine) meta.append(h('span', { class: 'message__you', text: 'you' }));
     const item = h('li', {
-      class: `message${continued ? ' message--continued' : ''}${entry.mine ? ' message--mine' : ''}`,
+      class: `message${continued ? ' message--continued' : ''}${entry.mine ? ' message--mine' : ''}${
+        entry.mention ? ' message--mention' : ''}`,
       'data-testid': 'message', dataset: { id: entry.id ?? '', sender: entry.from },
     },
     continued ? h('span', { class: 'message__gutter', 'aria-hidden': 'true', text: hhmm(date) }) : avatar(entry.from),
     h('div', { class: 'message__body' }, meta,
-      h('p', { class: 'message__text', 'data-testid': 'message-text', text: entry.text })));
+      h('p', { class: 'message__text', 'data-testid': 'message-text' },
+        messageNodes(entry.text, entry.mine ? null : this.#state.me?.nickname))));
     pane.list.append(item);
     pane.lastEntry = entry;
   }
