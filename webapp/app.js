@@ -631,7 +631,11 @@ function onEvent(frame) {
       forgetRoom(room);
       const wasIn = state.roomDestroyed(room, nickname);
       if (wasIn && !state.isMe(nickname ?? '')) {
-        view.toast(`${room} was destroyed${nickname ? ` by ${nickname}` : ''}.`, { title: 'Room closed', kind: 'info' });
+        // Its conversation vanished, perhaps from under the reader's eyes: say so where they
+        // land, and in a toast that stays until read.
+        const text = `${room} was destroyed${nickname ? ` by ${nickname}` : ''}; its messages are gone.`;
+        state.notice(EVERYONE, text, time);
+        view.toast(text, { title: 'Room closed', kind: 'info', persist: true });
       }
     }
   } else if (emitter === 'user') {

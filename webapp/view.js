@@ -199,7 +199,8 @@ export class View {
 
   // ---- errors ------------------------------------------------------------------------------
 
-  toast(message, { title = 'Error', kind = 'error' } = {}) {
+  // persist: stays until dismissed, as errors do.
+  toast(message, { title = 'Error', kind = 'error', persist = kind === 'error' } = {}) {
     const region = $('error-region');
     const close = h('button', {
       class: 'icon-button toast__close', type: 'button', 'aria-label': 'Dismiss',
@@ -214,7 +215,7 @@ export class View {
     const remove = () => toast.remove();
     close.addEventListener('click', remove);
     // Errors stay until dismissed, so nobody misses one; notices fade on their own.
-    if (kind !== 'error') setTimeout(remove, TOAST_MS);
+    if (!persist) setTimeout(remove, TOAST_MS);
     region.append(toast);
     while (region.children.length > 3) region.firstElementChild.remove();
   }
