@@ -7,6 +7,9 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/accounts/password_hasher.hpp"
@@ -16,8 +19,11 @@
 #include "chatd/hub/id_generator.hpp"
 #include "chatd/net/open_files.hpp"
 #include "chatd/net/server.hpp"
+#include "chatd/net/tls_context.hpp"
 #include "chatd/options.hpp"
 #include "chatd/store/sqlite_store.hpp"
+
+using chat::Server;
 
 int main(int argc, char** argv) {
   const auto parsed = chat::parse_options(argc, argv);
@@ -41,47 +47,59 @@ int main(int argc, char** argv) {
     chat::PasswordHasher hasher(io.get_executor());
     chat::Hub hub(ids, options.hub_limits, store.get());
     chat::Accounts accounts(hub, store.get(), hasher);
-    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options.bind_address),
-                                           options.port);
-    chat::Server server(
-        io, endpoint, options.session_limits, options.admission,
-        [&hub, &accounts, &options](chat::LineSink& sink) {
-          return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
-        },
-        chat::NativeFront::refusal_line);
-
-    std::optional<chat::Server> irc;
+    const auto address = asio::ip::make_address(options.bind_address);
+    const chat::Session::FrontFactory native = [&hub, &accounts, &options](chat::LineSink& sink) {
+      return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
+    };
+    const chat::Session::FrontFactory irc = [&hub, &accounts, &options](chat::LineSink& sink) {
+      return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits);
+    };
+    const auto listen = [&](std::uint16_t port, const chat::Session::FrontFactory& front,
+                            Server::RefusalLine refusal,
+                            std::shared_ptr<asio::ssl::context> tls = nullptr) {
+      return std::make_unique<Server>(io, asio::ip::tcp::endpoint(address, port),
+                                      options.session_limits, options.admission, front, refusal,
+                                      std::move(tls));
+    };
+    // The plain line protocol's listener comes last: its "listening on" line tells a test that
+    // all of them are up.
+    std::vector<std::pair<std::string, std::unique_ptr<Server>>> listeners;
     if (options.irc_port) {
-      irc.emplace(
-          io, asio::ip::tcp::endpoint(endpoint.address(), *options.irc_port),
-          options.session_limits, options.admission,
-          [&hub, &accounts, &options](chat::LineSink& sink) {
-            return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits);
-          },
-          chat::IrcFront::refusal_line);
+      listeners.emplace_back("IRC", listen(*options.irc_port, irc, chat::IrcFront::refusal_line));
     }
+    if (options.tls) {
+      const auto context =
+          chat::server_tls_context(options.tls->certificate_chain, options.tls->private_key);
+      listeners.emplace_back(
+          "TLS", listen(options.tls->port, native, chat::NativeFront::refusal_line, context));
+      if (options.irc_port) {
+        listeners.emplace_back(
+            "IRC TLS", listen(options.tls->irc_port, irc, chat::IrcFront::refusal_line, context));
+      }
+    }
+    listeners.emplace_back("", listen(options.port, native, chat::NativeFront::refusal_line));
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&hub, &server, &irc](asio::error_code, int) {
+    signals.async_wait([&hub, &listeners](asio::error_code, int) {
       hub.begin_shutdown();
-      server.stop();
-      if (irc) irc->stop();
+      for (const auto& [name, listener] : listeners) listener->stop();
     });
 
     const auto open_files = chat::raise_open_files_limit();
     fmt::print("chatd: {} open files allowed: about {} connections in all\n", open_files,
                open_files > 64 ? open_files - 64 : 0);
-    const auto local = server.local_endpoint();
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")
                                   : "store " + options.database);
-    if (irc) {
-      // Before the "listening on" line that tells a test the server is up: it is all there then.
-      const auto irc_local = irc->local_endpoint();
-      fmt::print("chatd IRC on {}:{}\n", irc_local.address().to_string(), irc_local.port());
+    for (const auto& [name, listener] : listeners) {
+      const auto local = listener->local_endpoint();
+      if (name.empty()) {
+        fmt::print("chatd listening on {}:{}\n", local.address().to_string(), local.port());
+        fmt::print("connect with: nc localhost {}\n", local.port());
+      } else {
+        fmt::print("chatd {} on {}:{}\n", name, local.address().to_string(), local.port());
+      }
     }
-    fmt::print("chatd listening on {}:{}\n", local.address().to_string(), local.port());
-    fmt::print("connect with: nc localhost {}\n", local.port());
     std::fflush(stdout);
     io.run();
     fmt::print("chatd stopped\n");

@@ -48,6 +48,7 @@ std::string usage() {
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
          "             [--max-connections N] [--max-per-address N] [--login-timeout SECONDS]\n"
          "             [--send-timeout SECONDS]\n"
+         "             [--tls-cert FILE --tls-key FILE [--tls-port PORT] [--irc-tls-port PORT]]\n"
          "             [--trusted-proxy ADDRESS[/BITS] ... | --trusted-proxy none]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
@@ -80,12 +81,20 @@ std::string usage() {
          "  --trusted-proxy ADDRESS[/BITS]  a proxy (wsproxy) that may name its clients'\n"
          "                     addresses; repeatable; replaces the default, 127.0.0.1 and ::1;\n"
          "                     none: no proxy is trusted\n"
+         "  --tls-cert FILE    certificate chain (PEM, leaf first) for TLS listeners beside the\n"
+         "                     plain ones; with --tls-key FILE, its private key (PEM)\n"
+         "  --tls-port PORT    TLS listener for the line protocol, 0 for any free port\n"
+         "                     (default 8443; openssl s_client -connect HOST:PORT)\n"
+         "  --irc-tls-port PORT  TLS listener for IRC clients, 0 for any free port (default 6697;\n"
+         "                     none with --no-irc)\n"
          "  --help             show this help\n";
 }
 
 std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** argv) {
   Options options;
   bool trusted_proxy_given = false;
+  TlsOptions tls;
+  bool tls_port_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") return ShowHelp{};
@@ -110,6 +119,14 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
       if (!port) return OptionsError{fmt::format("invalid --irc-port: {}", value)};
       options.irc_port = *port;
+    } else if (flag == "--tls-cert" || flag == "--tls-key") {
+      if (value.empty()) return OptionsError{fmt::format("{} needs a file", flag)};
+      (flag == "--tls-cert" ? tls.certificate_chain : tls.private_key) = value;
+    } else if (flag == "--tls-port" || flag == "--irc-tls-port") {
+      const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
+      if (!port) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
+      (flag == "--tls-port" ? tls.port : tls.irc_port) = *port;
+      tls_port_given = true;
     } else if (flag == "--db") {
       if (value.empty()) return OptionsError{"--db needs a path"};
       options.database = value;
@@ -160,6 +177,14 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }
+  }
+  if (tls.certificate_chain.empty() != tls.private_key.empty()) {
+    return OptionsError{"TLS needs both --tls-cert and --tls-key"};
+  }
+  if (!tls.certificate_chain.empty()) {
+    options.tls = tls;
+  } else if (tls_port_given) {
+    return OptionsError{"a TLS port needs --tls-cert and --tls-key"};
   }
   // A message line fanned out must fit a recipient's send queue with room to spare.
   const auto& limits = options.session_limits;

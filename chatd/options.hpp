@@ -15,10 +15,19 @@ namespace chat {
 // By default the proxies on this host (wsproxy beside chatd) are trusted.
 Admission loopback_trusted();
 
+// TLS listeners beside the plain ones, with one certificate for both.
+struct TlsOptions {
+  std::string certificate_chain;  // PEM, leaf first
+  std::string private_key;        // PEM
+  std::uint16_t port = 8443;
+  std::uint16_t irc_port = 6697;  // the IRC TLS port of RFC 7194; only with an IRC listener
+};
+
 struct Options {
   std::string bind_address = "0.0.0.0";
   std::uint16_t port = 8080;                     // seed 002
   std::optional<std::uint16_t> irc_port = 6667;  // nullopt: no IRC listener (--no-irc)
+  std::optional<TlsOptions> tls;                 // nullopt: no TLS listeners (no --tls-cert)
   SessionLimits session_limits;
   HubLimits hub_limits;
   FloodLimits flood_limits;

@@ -23,7 +23,8 @@ constexpr std::string_view heartbeat_pong = "OK PING wsproxy-heartbeat";
 Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserLink> browser,
                BridgeLimits limits)
     : resolver_(io),
-      socket_(io),
+      stream_(upstream.tls ? Stream(asio::ip::tcp::socket(io), *upstream.tls)
+                           : Stream(asio::ip::tcp::socket(io))),
       drain_timer_(io),
       heartbeat_timer_(io),
       upstream_(std::move(upstream)),
@@ -53,20 +54,30 @@ void Bridge::start(const std::string& client_address) {
 }
 
 void Bridge::connect(const asio::ip::tcp::resolver::results_type& endpoints) {
-  asio::async_connect(socket_, endpoints,
-                      [self = shared_from_this()](asio::error_code error, const auto&) {
-                        if (self->closed_) return;
-                        if (error) {
-                          self->fail("Chat server is unreachable.");
-                          return;
-                        }
-                        self->connected_ = true;
-                        asio::error_code ignored;
-                        self->socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-                        self->write_upstream();
-                        self->read_upstream();
-                        self->beat();
-                      });
+  asio::async_connect(
+      stream_.socket(), endpoints,
+      [self = shared_from_this()](asio::error_code error, const auto&) {
+        if (self->closed_) return;
+        if (error) return self->fail("Chat server is unreachable.");
+        asio::error_code ignored;
+        self->stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+        self->stream_.expect_server_name(self->upstream_.host);
+        self->stream_.async_handshake(
+            asio::ssl::stream_base::client, [self](asio::error_code error) {
+              if (self->closed_) return;
+              if (error) {
+                return self->fail("TLS with the chat server failed: " + error.message() + ".");
+              }
+              self->on_connected();
+            });
+      });
+}
+
+void Bridge::on_connected() {
+  connected_ = true;
+  write_upstream();
+  read_upstream();
+  beat();
 }
 
 void Bridge::on_frame(std::string_view frame) {
@@ -124,7 +135,7 @@ void Bridge::beat() {
 
 void Bridge::read_upstream() {
   draining_ = false;
-  socket_.async_read_some(asio::buffer(read_buffer_),
+  stream_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](asio::error_code error, std::size_t length) {
                             if (self->closed_) return;
                             if (error) {
@@ -187,18 +198,18 @@ void Bridge::write_upstream() {
     return;
   }
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(outgoing_.front()),
-                    [self = shared_from_this()](asio::error_code error, std::size_t) {
-                      self->writing_ = false;
-                      if (self->closed_) return;
-                      if (error) {
-                        self->fail("Chat server closed the connection.");
-                        return;
-                      }
-                      self->outgoing_bytes_ -= self->outgoing_.front().size();
-                      self->outgoing_.pop_front();
-                      self->write_upstream();
-                    });
+  stream_.async_write(asio::buffer(outgoing_.front()), asio::transfer_all(),
+                      [self = shared_from_this()](asio::error_code error, std::size_t) {
+                        self->writing_ = false;
+                        if (self->closed_) return;
+                        if (error) {
+                          self->fail("Chat server closed the connection.");
+                          return;
+                        }
+                        self->outgoing_bytes_ -= self->outgoing_.front().size();
+                        self->outgoing_.pop_front();
+                        self->write_upstream();
+                      });
 }
 
 void Bridge::fail(const std::string& message) {
@@ -213,9 +224,7 @@ void Bridge::close_upstream() {
   resolver_.cancel();
   drain_timer_.cancel();
   heartbeat_timer_.cancel();
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
 }
 
 }  // namespace chat::wsproxy

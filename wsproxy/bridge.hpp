@@ -3,6 +3,7 @@
 #include <array>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "chatd/net/stream.hpp"
 #include "protocol/line_reader.hpp"
 #include "wsproxy/browser_link.hpp"
 
@@ -19,6 +21,8 @@ namespace chat::wsproxy {
 struct Upstream {
   std::string host;
   std::string port;
+  // TLS to chatd's TLS port, verifying its certificate for `host`; null: plain TCP.
+  std::shared_ptr<asio::ssl::context> tls;
 };
 
 struct BridgeLimits {
@@ -52,6 +56,8 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
 
  private:
   void connect(const asio::ip::tcp::resolver::results_type& endpoints);
+  // Once connected (and, over TLS, the handshake done): the queued lines go out.
+  void on_connected();
   void read_upstream();
   void handle_upstream_input(std::size_t length);
   void send_upstream(std::string line);
@@ -64,7 +70,7 @@ class Bridge : public std::enable_shared_from_this<Bridge> {
   void close_upstream();
 
   asio::ip::tcp::resolver resolver_;
-  asio::ip::tcp::socket socket_;
+  Stream stream_;
   asio::steady_timer drain_timer_;
   asio::steady_timer heartbeat_timer_;
   Upstream upstream_;

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     fmt::print("wsproxy listening on {}:{} (chatd upstream {}:{}, web app from {})\n",
                local.address().to_string(), local.port(), options.upstream.host,
                options.upstream.port, options.webroot);
-    fmt::print("open http://localhost:{}/ in a browser\n", local.port());
+    fmt::print("open {}://localhost:{}/ in a browser\n",
+               options.tls_certificate_chain.empty() ? "http" : "https", local.port());
     std::fflush(stdout);
     io.run();
     fmt::print("wsproxy stopped\n");

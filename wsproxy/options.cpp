@@ -11,6 +11,7 @@ namespace chat::wsproxy {
 std::string usage() {
   return "Usage: wsproxy [--bind ADDRESS] [--port PORT] [--upstream HOST:PORT] [--webroot DIR]\n"
          "               [--allow-origin ORIGIN ...] [--heartbeat SECONDS] [--max-per-address N]\n"
+         "               [--tls-cert FILE --tls-key FILE] [--upstream-tls [--upstream-ca FILE]]\n"
          "\n"
          "  --bind ADDRESS       address to listen on (default 0.0.0.0)\n"
          "  --port PORT          HTTP and WebSocket port, 0 for any free port (default 8000)\n"
@@ -21,6 +22,11 @@ std::string usage() {
          "  --heartbeat SECONDS  PING chatd this often on each WebSocket's connection; one\n"
          "                       unanswered as long gives the browser an error (default 15)\n"
          "  --max-per-address N  WebSockets from one browser address (default 64)\n"
+         "  --tls-cert FILE      serve HTTPS and WSS with this certificate chain (PEM, leaf\n"
+         "                       first); with --tls-key FILE, its private key (PEM)\n"
+         "  --upstream-tls       reach chatd over TLS (point --upstream at its --tls-port)\n"
+         "  --upstream-ca FILE   authority (PEM) that chatd's certificate must be signed by\n"
+         "                       (default: the system's); the name checked is --upstream's HOST\n"
          "  --help               show this help\n";
 }
 
@@ -29,6 +35,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") return ShowHelp{};
+    if (flag == "--upstream-tls") {
+      options.upstream_tls = true;
+      continue;
+    }
     if (i + 1 >= argc)
       return OptionsError{fmt::format("unknown option or missing value: {}", flag)};
     const std::string_view value = argv[++i];
@@ -44,8 +54,13 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
           !protocol::parse_decimal<std::uint16_t>(value.substr(colon + 1), 1, 65535)) {
         return OptionsError{fmt::format("invalid --upstream, expected HOST:PORT: {}", value)};
       }
-      options.upstream = {std::string(value.substr(0, colon)),
-                          std::string(value.substr(colon + 1))};
+      options.upstream = {std::string(value.substr(0, colon)), std::string(value.substr(colon + 1)),
+                          nullptr};
+    } else if (flag == "--tls-cert" || flag == "--tls-key" || flag == "--upstream-ca") {
+      if (value.empty()) return OptionsError{fmt::format("{} needs a file", flag)};
+      (flag == "--tls-cert"  ? options.tls_certificate_chain
+       : flag == "--tls-key" ? options.tls_private_key
+                             : options.upstream_ca) = value;
     } else if (flag == "--webroot") {
       options.webroot = value;
     } else if (flag == "--heartbeat") {
@@ -65,6 +80,12 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     } else {
       return OptionsError{fmt::format("unknown option: {}", flag)};
     }
+  }
+  if (options.tls_certificate_chain.empty() != options.tls_private_key.empty()) {
+    return OptionsError{"TLS needs both --tls-cert and --tls-key"};
+  }
+  if (!options.upstream_ca.empty() && !options.upstream_tls) {
+    return OptionsError{"--upstream-ca needs --upstream-tls"};
   }
   return options;
 }

@@ -14,7 +14,13 @@ namespace chat::wsproxy {
 struct Options {
   std::string bind_address = "0.0.0.0";
   std::uint16_t port = 8000;
-  Upstream upstream{"127.0.0.1", "8080"};
+  Upstream upstream{"127.0.0.1", "8080", nullptr};
+  // TLS to chatd (its --tls-port), verified against this CA file, or the system's if empty.
+  bool upstream_tls = false;
+  std::string upstream_ca;
+  // HTTPS and WSS instead of HTTP and WS, with this certificate chain and key (PEM).
+  std::string tls_certificate_chain;
+  std::string tls_private_key;
   std::string webroot = "webapp";
   // Origins allowed besides the page's own host (origin_policy.hpp); "*": any.
   std::vector<std::string> allowed_origins;

@@ -1,11 +1,13 @@
 #include "wsproxy/proxy_server.hpp"
 
 #include <map>
+#include <type_traits>
 #include <utility>
 #include <vector>
-#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 
+#include "chatd/net/tls_context.hpp"
 #include "wsproxy/bridge.hpp"
 #include "wsproxy/browser_link.hpp"
 #include "wsproxy/origin_policy.hpp"
@@ -14,8 +16,9 @@
 namespace chat::wsproxy {
 namespace {
 
-using WebSocketServer = websocketpp::server<websocketpp::config::asio>;
 using websocketpp::connection_hdl;
+using PlainConfig = websocketpp::config::asio;    // HTTP and WS
+using TlsConfig = websocketpp::config::asio_tls;  // HTTPS and WSS
 
 constexpr std::string_view websocket_path = "/ws";
 // websocketpp closes the connection on frames above its limit; keep that far above the
@@ -23,8 +26,11 @@ constexpr std::string_view websocket_path = "/ws";
 constexpr std::size_t websocket_hard_limit = 1024 * 1024;
 constexpr std::size_t max_http_body = 1024;
 
+template <class Config>
 class WebSocketLink final : public BrowserLink {
  public:
+  using WebSocketServer = websocketpp::server<Config>;
+
   WebSocketLink(WebSocketServer& server, connection_hdl handle)
       : server_(server), handle_(std::move(handle)) {}
 
@@ -56,14 +62,14 @@ class WebSocketLink final : public BrowserLink {
   }
 
  private:
-  WebSocketServer::connection_ptr find() const {
+  typename WebSocketServer::connection_ptr find() const {
     websocketpp::lib::error_code ignored;
     return server_.get_con_from_hdl(handle_, ignored);
   }
 
   WebSocketServer& server_;
   connection_hdl handle_;
-  WebSocketServer::connection_ptr held_;  // while reading is paused
+  typename WebSocketServer::connection_ptr held_;  // while reading is paused
 };
 
 std::string_view path_of(std::string_view resource) {
@@ -73,14 +79,32 @@ std::string_view path_of(std::string_view resource) {
 }  // namespace
 
 struct ProxyServer::Impl {
-  Impl(asio::io_context& io, const Options& options)
+  virtual ~Impl() = default;
+  virtual asio::ip::tcp::endpoint local_endpoint() = 0;
+  virtual void stop() = 0;
+};
+
+namespace {
+
+// The server for one websocketpp configuration: plain or TLS.
+template <class Config>
+struct Frontend final : ProxyServer::Impl {
+  using WebSocketServer = websocketpp::server<Config>;
+
+  // `tls`: the listener's context (TLS configuration only); `upstream_tls`: the bridges'.
+  Frontend(asio::io_context& io, const Options& options, std::shared_ptr<asio::ssl::context> tls,
+           std::shared_ptr<asio::ssl::context> upstream_tls)
       : io(io),
         upstream(options.upstream),
         files(options.webroot),
         allowed_origins(options.allowed_origins),
         max_per_address(options.max_per_address) {
     limits.heartbeat_interval = options.heartbeat;
+    upstream.tls = std::move(upstream_tls);
     server.init_asio(&io);
+    if constexpr (std::is_same_v<Config, TlsConfig>) {
+      server.set_tls_init_handler([tls = std::move(tls)](connection_hdl) { return tls; });
+    }
     server.set_user_agent("");  // no Server header: nothing to tell about versions
     server.set_reuse_addr(true);
     server.clear_access_channels(websocketpp::log::alevel::all);
@@ -107,15 +131,16 @@ struct ProxyServer::Impl {
       return true;
     });
     server.set_open_handler([this](connection_hdl handle) { open_bridge(handle); });
-    server.set_message_handler([this](connection_hdl handle, WebSocketServer::message_ptr message) {
-      const auto open = bridges.find(handle);
-      if (open == bridges.end()) return;
-      if (message->get_opcode() != websocketpp::frame::opcode::text) {
-        open->second.bridge->refuse_frame("invalid-frame", "Frames must be text.");
-        return;
-      }
-      open->second.bridge->on_frame(message->get_payload());
-    });
+    server.set_message_handler(
+        [this](connection_hdl handle, typename WebSocketServer::message_ptr message) {
+          const auto open = bridges.find(handle);
+          if (open == bridges.end()) return;
+          if (message->get_opcode() != websocketpp::frame::opcode::text) {
+            open->second.bridge->refuse_frame("invalid-frame", "Frames must be text.");
+            return;
+          }
+          open->second.bridge->on_frame(message->get_payload());
+        });
     server.set_close_handler([this](connection_hdl handle) { close_bridge(handle); });
     server.set_fail_handler([this](connection_hdl handle) { close_bridge(handle); });
 
@@ -172,8 +197,8 @@ struct ProxyServer::Impl {
   }
 
   void open_bridge(connection_hdl handle) {
-    auto bridge = std::make_shared<Bridge>(io, upstream,
-                                           std::make_unique<WebSocketLink>(server, handle), limits);
+    auto bridge = std::make_shared<Bridge>(
+        io, upstream, std::make_unique<WebSocketLink<Config>>(server, handle), limits);
     auto address = address_of(handle);
     ++per_address[address];
     bridges.emplace(handle, OpenBridge{bridge, address});
@@ -188,7 +213,12 @@ struct ProxyServer::Impl {
     bridges.erase(open);
   }
 
-  void stop() {
+  asio::ip::tcp::endpoint local_endpoint() override {
+    asio::error_code ignored;
+    return server.get_local_endpoint(ignored);
+  }
+
+  void stop() override {
     websocketpp::lib::error_code ignored;
     server.stop_listening(ignored);
     std::vector<connection_hdl> open;
@@ -213,15 +243,22 @@ struct ProxyServer::Impl {
   BridgeLimits limits = {};
 };
 
-ProxyServer::ProxyServer(asio::io_context& io, const Options& options)
-    : impl_(std::make_unique<Impl>(io, options)) {}
+}  // namespace
+
+ProxyServer::ProxyServer(asio::io_context& io, const Options& options) {
+  auto upstream_tls = options.upstream_tls ? client_tls_context(options.upstream_ca) : nullptr;
+  if (options.tls_certificate_chain.empty()) {
+    impl_ = std::make_unique<Frontend<PlainConfig>>(io, options, nullptr, std::move(upstream_tls));
+  } else {
+    impl_ = std::make_unique<Frontend<TlsConfig>>(
+        io, options, server_tls_context(options.tls_certificate_chain, options.tls_private_key),
+        std::move(upstream_tls));
+  }
+}
 
 ProxyServer::~ProxyServer() = default;
 
-asio::ip::tcp::endpoint ProxyServer::local_endpoint() const {
-  asio::error_code ignored;
-  return impl_->server.get_local_endpoint(ignored);
-}
+asio::ip::tcp::endpoint ProxyServer::local_endpoint() const { return impl_->local_endpoint(); }
 
 void ProxyServer::stop() { impl_->stop(); }
 

@@ -10,13 +10,15 @@
 namespace chat {
 
 Server::Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-               const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal)
+               const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal,
+               std::shared_ptr<asio::ssl::context> tls)
     : acceptor_(io, endpoint, /*reuse_addr=*/true),
       retry_timer_(io),
       limits_(limits),
       admission_(admission),
       make_front_(std::move(make_front)),
-      refusal_(refusal) {
+      refusal_(refusal),
+      tls_(std::move(tls)) {
   accept();
 }
 
@@ -41,6 +43,7 @@ void Server::refuse(asio::ip::tcp::socket socket, const std::string& address,
     fmt::print(stderr, "chatd: refused a connection from {}: {} open, {} from that address\n",
                address, sessions_.size(), from_address);
   }
+  if (tls_) return;  // a line would cost a handshake, which is what a flood wants: just close
   auto held = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
   auto line = std::make_shared<const std::string>(refusal_(protocol::Error::too_many_connections));
   asio::async_write(*held, asio::buffer(*line), [held, line](asio::error_code, std::size_t) {
@@ -75,13 +78,12 @@ void Server::accept() {
       return accept();
     }
     if (!trusted) ++per_address_[address];
-    auto session =
-        std::make_shared<Session>(std::move(socket), limits_, trusted,
-                                  [this, trusted, address = std::move(address)](Session& closed) {
-                                    sessions_.erase(&closed);
-                                    if (!trusted && --per_address_[address] == 0)
-                                      per_address_.erase(address);
-                                  });
+    auto session = std::make_shared<Session>(
+        tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, trusted,
+        [this, trusted, address = std::move(address)](Session& closed) {
+          sessions_.erase(&closed);
+          if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
+        });
     sessions_.emplace(session.get(), session);
     session->start(make_front_);
     accept();

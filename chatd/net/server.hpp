@@ -2,6 +2,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
@@ -16,14 +17,16 @@
 namespace chat {
 
 // Accepts TCP connections on one endpoint and gives each a Session with a front from the
-// factory, within the admission limits. Keeps the live sessions so that stop() can close them.
+// factory, within the admission limits; with a TLS context, every connection is TLS. Keeps the
+// live sessions so that stop() can close them.
 class Server {
  public:
   // The line a refused client gets, in its front's dialect, for a reason.
   using RefusalLine = std::string (*)(protocol::Error reason);
 
   Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-         const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal);
+         const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal,
+         std::shared_ptr<asio::ssl::context> tls = nullptr);
 
   asio::ip::tcp::endpoint local_endpoint() const;
   void stop();
@@ -39,6 +42,7 @@ class Server {
   const Admission& admission_;
   Session::FrontFactory make_front_;
   RefusalLine refusal_;
+  std::shared_ptr<asio::ssl::context> tls_;
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
   std::unordered_map<std::string, std::size_t> per_address_;  // untrusted addresses only
   std::chrono::steady_clock::time_point last_refusal_log_;

@@ -21,23 +21,23 @@ constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket socket, const SessionLimits& limits, bool trusted_proxy,
+Session::Session(Stream stream, const SessionLimits& limits, bool trusted_proxy,
                  ClosedHandler on_closed)
-    : socket_(std::move(socket)),
+    : stream_(std::move(stream)),
       limits_(limits),
       on_closed_(std::move(on_closed)),
-      linger_timer_(socket_.get_executor()),
-      hold_timer_(socket_.get_executor()),
-      idle_timer_(socket_.get_executor()),
-      login_timer_(socket_.get_executor()),
-      send_timer_(socket_.get_executor()),
+      linger_timer_(executor()),
+      hold_timer_(executor()),
+      idle_timer_(executor()),
+      login_timer_(executor()),
+      send_timer_(executor()),
       trusted_proxy_(trusted_proxy),
       reader_(limits.max_line_length) {}
 
 void Session::start(const FrontFactory& make_front) {
   asio::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  const auto peer = socket_.remote_endpoint(ignored);
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  const auto peer = stream_.socket().remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
   last_input_ = std::chrono::steady_clock::now();
@@ -45,18 +45,26 @@ void Session::start(const FrontFactory& make_front) {
   if (!trusted_proxy_) {
     login_timer_.expires_after(limits_.login_timeout);
     login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-      if (!error && !self->closed_) self->front_->on_login_deadline();
+      if (error || self->closed_) return;
+      if (self->handshaking_) return self->close();  // the front cannot even say why
+      self->front_->on_login_deadline();
     });
   }
-  read();
+  if (!stream_.tls()) return read();
+  handshaking_ = true;
+  stream_.async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](asio::error_code error) {
+                            self->handshaking_ = false;
+                            if (self->closed_) return;
+                            if (error) return self->close();
+                            self->read();
+                          });
 }
 
 void Session::close() {
   if (closed_) return;
   closed_ = true;
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
   linger_timer_.cancel();
   hold_timer_.cancel();
   idle_timer_.cancel();
@@ -75,7 +83,7 @@ void Session::send(std::shared_ptr<const std::string> line) {
   if (!queue_.empty() && queued_bytes_ + cost > limits_.max_send_queue) {
     // Called in the middle of the hub's fan-out: close later, not under its feet.
     closing_ = true;
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    asio::post(executor(), [self = shared_from_this()] { self->close(); });
     return;
   }
   queued_bytes_ += cost;
@@ -86,7 +94,7 @@ void Session::send(std::shared_ptr<const std::string> line) {
 void Session::close_after_flush() {
   closing_ = true;
   if (!writing_) {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    asio::post(executor(), [self = shared_from_this()] { self->close(); });
     return;
   }
   // A client that said goodbye but never reads its last answers must not hold on forever.
@@ -98,7 +106,7 @@ void Session::close_after_flush() {
 
 void Session::read() {
   reading_ = true;
-  socket_.async_read_some(
+  stream_.async_read_some(
       asio::buffer(read_buffer_),
       [self = shared_from_this()](asio::error_code error, std::size_t length) {
         self->reading_ = false;
@@ -125,7 +133,7 @@ void Session::dispatch_lines() {
       // so that neither a read nor a resume starts a second loop.
       dispatching_ = false;
       pause_input();
-      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume_input(); });
+      asio::post(executor(), [self = shared_from_this()] { self->resume_input(); });
       return;
     }
     auto event = reader_.next();
@@ -160,7 +168,7 @@ void Session::resume_input() {
   if (pauses_ == 0 || --pauses_ > 0) return;
   // Resumed from inside on_line (an answer that needed no waiting): the loop goes on by itself.
   if (dispatching_ || closed_) return;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(executor(), [self = shared_from_this()] {
     if (self->pauses_ == 0 && !self->dispatching_ && !self->closed_) self->dispatch_lines();
   });
 }
@@ -199,6 +207,7 @@ void Session::watch_idle(std::chrono::steady_clock::duration wait) {
     const auto silent = std::chrono::steady_clock::now() - self->last_input_;
     const auto timeout = self->limits_.idle_timeout;
     if (silent < timeout) return self->watch_idle(timeout - silent);
+    if (self->handshaking_) return self->close();  // a TLS client that never finished
     self->front_->on_idle();
     if (!self->closed_) self->watch_idle(timeout);
   });
@@ -217,24 +226,25 @@ void Session::write() {
     self->last_write_ = std::chrono::steady_clock::now();
     return error ? 0 : 64 * 1024;
   };
-  asio::async_write(socket_, write_buffers_, progress,
-                    [self = shared_from_this(), count](asio::error_code error, std::size_t) {
-                      self->writing_ = false;
-                      if (self->closed_) return;
-                      if (error) {
-                        self->close();
-                        return;
-                      }
-                      for (std::size_t i = 0; i < count; ++i) {
-                        self->queued_bytes_ -= self->queue_.front()->size() + queued_line_overhead;
-                        self->queue_.pop_front();
-                      }
-                      if (!self->queue_.empty()) {
-                        self->write();
-                      } else if (self->closing_) {
-                        self->close();
-                      }
-                    });
+  stream_.async_write(write_buffers_, progress,
+                      [self = shared_from_this(), count](asio::error_code error, std::size_t) {
+                        self->writing_ = false;
+                        if (self->closed_) return;
+                        if (error) {
+                          self->close();
+                          return;
+                        }
+                        for (std::size_t i = 0; i < count; ++i) {
+                          self->queued_bytes_ -=
+                              self->queue_.front()->size() + queued_line_overhead;
+                          self->queue_.pop_front();
+                        }
+                        if (!self->queue_.empty()) {
+                          self->write();
+                        } else if (self->closing_) {
+                          self->close();
+                        }
+                      });
 }
 
 }  // namespace chat

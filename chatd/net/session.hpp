@@ -13,12 +13,14 @@
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "chatd/net/session_limits.hpp"
+#include "chatd/net/stream.hpp"
 #include "protocol/line_reader.hpp"
 
 namespace chat {
 
-// One TCP connection: owns the socket, splits incoming bytes into lines for its front, and
-// writes the front's lines from a bounded queue. It moves bytes and knows nothing of commands.
+// One connection (TCP, or TLS over it): owns the stream, splits incoming bytes into lines for its
+// front, and writes the front's lines from a bounded queue. It moves bytes and knows nothing of
+// commands.
 class Session final : public std::enable_shared_from_this<Session>, public LineSink {
  public:
   using FrontFactory = std::function<std::unique_ptr<LineHandler>(LineSink&)>;
@@ -26,8 +28,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
 
   // `trusted_proxy`: the peer is a proxy whose first line may name the real client
   // ("PROXY <address>"), and which keeps its own clients' login deadlines.
-  Session(asio::ip::tcp::socket socket, const SessionLimits& limits, bool trusted_proxy,
-          ClosedHandler on_closed);
+  Session(Stream stream, const SessionLimits& limits, bool trusted_proxy, ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
   // Stops reading and queuing, so that closing every session at shutdown does not fan each
@@ -43,6 +44,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   const std::string& remote_address() const override { return remote_address_; }
 
  private:
+  asio::any_io_executor executor() { return stream_.socket().get_executor(); }
   void read();
   void write();
   // Hands buffered lines to the front until it pauses, then reads more.
@@ -55,7 +57,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // Tells the front each time the client has been silent for the idle timeout.
   void watch_idle(std::chrono::steady_clock::duration wait);
 
-  asio::ip::tcp::socket socket_;
+  Stream stream_;
   std::string remote_address_;
   SessionLimits limits_;
   ClosedHandler on_closed_;
@@ -79,7 +81,8 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   std::vector<asio::const_buffer> write_buffers_;  // the front of queue_ being written
   bool writing_ = false;
   bool reading_ = false;
-  unsigned pauses_ = 0;  // commands of the front still waiting; input flows at 0
+  bool handshaking_ = false;  // TLS: nothing is read or written before the handshake is done
+  unsigned pauses_ = 0;       // commands of the front still waiting; input flows at 0
   bool dispatching_ = false;
   bool holding_ = false;  // hold_timer_ is running, and counted in pauses_
   bool eof_ = false;

@@ -13,8 +13,9 @@ export const WAIT = 8000;
 export const chromiumMissing = fs.existsSync(CHROMIUM)
   ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+// `extraArgs`: more command-line switches (a certificate to trust, say).
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] });
 }
 
 // A new browser profile (its own storage: another person). Its tabs share what is stored.

@@ -1,11 +1,21 @@
 // A raw TCP client for chatd's line protocol, as nc would be.
 import net from 'node:net';
+import tls from 'node:tls';
 import { ChangeSignal } from './change_signal.mjs';
 
 export class LineClient {
   static connect(port, host = '127.0.0.1') {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host }, () => resolve(new this(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  // Over TLS, trusting only the authority `ca` (PEM text) for the name localhost.
+  static connectTls(port, ca, host = '127.0.0.1') {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ port, host, ca, servername: 'localhost' },
+        () => resolve(new this(socket)));
       socket.once('error', reject);
     });
   }

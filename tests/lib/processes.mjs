@@ -87,7 +87,10 @@ export async function startChatd(extraArgs = []) {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  server.ircPort = Number(/IRC on \S+:(\d+)/.exec(server.stderr())?.[1]) || undefined;
+  const port = (pattern) => Number(pattern.exec(server.stderr())?.[1]) || undefined;
+  server.ircPort = port(/IRC on \S+:(\d+)/);
+  server.tlsPort = port(/chatd TLS on \S+:(\d+)/);
+  server.ircTlsPort = port(/IRC TLS on \S+:(\d+)/);
   if (!dir) return server;
   const stop = server.stop;
   server.stop = async () => {

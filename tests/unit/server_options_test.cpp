@@ -195,3 +195,38 @@ TEST_CASE("wsproxy's --allow-origin, and which origins may open a WebSocket") {
   CHECK(origin_allowed("", "x", {"*"}));
   CHECK(origin_allowed("null", "x", {"*"}));
 }
+
+TEST_CASE("chatd's TLS flags: both files or none, ports only with them") {
+  CHECK_FALSE(chatd({}).tls);
+  const auto defaults = chatd({"--tls-cert", "chain.pem", "--tls-key", "key.pem"});
+  REQUIRE(defaults.tls);
+  CHECK(defaults.tls->certificate_chain == "chain.pem");
+  CHECK(defaults.tls->private_key == "key.pem");
+  CHECK(defaults.tls->port == 8443);
+  CHECK(defaults.tls->irc_port == 6697);
+  const auto ports = chatd(
+      {"--tls-port", "0", "--irc-tls-port", "7000", "--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  REQUIRE(ports.tls);
+  CHECK(ports.tls->port == 0);
+  CHECK(ports.tls->irc_port == 7000);
+  CHECK(chatd_error({"--tls-cert", "c.pem"}) == "TLS needs both --tls-cert and --tls-key");
+  CHECK(chatd_error({"--tls-key", "k.pem"}) == "TLS needs both --tls-cert and --tls-key");
+  CHECK(chatd_error({"--tls-port", "8443"}) == "a TLS port needs --tls-cert and --tls-key");
+  CHECK(chatd_error({"--tls-cert", ""}) == "--tls-cert needs a file");
+  CHECK(chatd_error({"--irc-tls-port", "x", "--tls-cert", "c", "--tls-key", "k"}) ==
+        "invalid --irc-tls-port: x");
+}
+
+TEST_CASE("wsproxy's TLS flags") {
+  const auto defaults = wsproxy({});
+  CHECK(defaults.tls_certificate_chain.empty());
+  CHECK_FALSE(defaults.upstream_tls);
+  const auto options = wsproxy(
+      {"--tls-cert", "c.pem", "--tls-key", "k.pem", "--upstream-tls", "--upstream-ca", "ca.pem"});
+  CHECK(options.tls_certificate_chain == "c.pem");
+  CHECK(options.tls_private_key == "k.pem");
+  CHECK(options.upstream_tls);
+  CHECK(options.upstream_ca == "ca.pem");
+  CHECK(wsproxy_error({"--tls-key", "k.pem"}) == "TLS needs both --tls-cert and --tls-key");
+  CHECK(wsproxy_error({"--upstream-ca", "ca.pem"}) == "--upstream-ca needs --upstream-tls");
+}
