@@ -1,5 +1,9 @@
 #include "wsproxy/proxy_server.hpp"
 
+#include <fmt/format.h>
+
+#include <asio/steady_timer.hpp>
+#include <chrono>
 #include <map>
 #include <type_traits>
 #include <utility>
@@ -146,7 +150,47 @@ struct Frontend final : ProxyServer::Impl {
 
     server.listen(
         asio::ip::tcp::endpoint(asio::ip::make_address(options.bind_address), options.port));
-    server.start_accept();
+    accept();
+  }
+
+  // websocketpp's own accept loop retries at once when accept fails, which at the open-files
+  // limit means spinning on the CPU without a word; this one waits a little, and says so.
+  void accept() {
+    auto connection = server.get_connection();
+    if (!connection) return retry_accept("out of memory");
+    websocketpp::lib::error_code error;
+    server.async_accept(
+        connection,
+        [this, connection](const websocketpp::lib::error_code& accepted) {
+          if (accepted == websocketpp::transport::error::operation_aborted ||
+              !server.is_listening()) {
+            return connection->terminate(accepted);
+          }
+          if (accepted) {
+            connection->terminate(accepted);
+            return retry_accept(accepted.message());
+          }
+          connection->start();
+          accept();
+        },
+        error);
+    if (error && error != websocketpp::error::async_accept_not_listening) {
+      connection->terminate(error);
+      retry_accept(error.message());
+    }
+  }
+
+  void retry_accept(const std::string& why) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_log >= std::chrono::seconds(1)) {  // one line a second at most
+      last_accept_log = now;
+      fmt::print(stderr, "wsproxy: accept failed ({}); {} WebSockets open; retrying\n", why,
+                 bridges.size());
+    }
+    accept_timer.expires_after(std::chrono::milliseconds(100));
+    accept_timer.async_wait([this](asio::error_code error) {
+      if (!error && server.is_listening()) accept();
+    });
   }
 
   void serve_file(connection_hdl handle) {
@@ -221,6 +265,7 @@ struct Frontend final : ProxyServer::Impl {
   void stop() override {
     websocketpp::lib::error_code ignored;
     server.stop_listening(ignored);
+    accept_timer.cancel();
     std::vector<connection_hdl> open;
     for (const auto& [handle, bridge] : bridges) open.push_back(handle);
     for (const auto& handle : open) {
@@ -229,6 +274,8 @@ struct Frontend final : ProxyServer::Impl {
   }
 
   asio::io_context& io;
+  asio::steady_timer accept_timer{io};
+  std::chrono::steady_clock::time_point last_accept_log;
   Upstream upstream;
   StaticFiles files;
   std::vector<std::string> allowed_origins;

@@ -109,9 +109,13 @@ export function tempDatabase() {
   return { path: path.join(dir, 'chatd.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startWsproxy(upstreamPort, extraArgs = []) {
-  return startListening(binaries.wsproxy, ['--bind', '127.0.0.1', '--port', '0',
-    '--upstream', `127.0.0.1:${upstreamPort}`, '--webroot', webroot, ...extraArgs], 'wsproxy');
+// `openFiles`: a hard limit on its open files (prlimit), which it cannot raise.
+export function startWsproxy(upstreamPort, extraArgs = [], { openFiles } = {}) {
+  const args = ['--bind', '127.0.0.1', '--port', '0', '--upstream', `127.0.0.1:${upstreamPort}`,
+    '--webroot', webroot, ...extraArgs];
+  if (openFiles === undefined) return startListening(binaries.wsproxy, args, 'wsproxy');
+  return startListening('prlimit', [`--nofile=${openFiles}:${openFiles}`, '--', binaries.wsproxy,
+    ...args], 'wsproxy');
 }
 
 // Starts a chatd and a wsproxy in front of it for the calling test file; the returned object's
