@@ -54,12 +54,13 @@ int main(int argc, char** argv) {
     const chat::Session::FrontFactory irc = [&hub, &accounts, &options](chat::LineSink& sink) {
       return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits);
     };
+    chat::OutputBudget output_budget(options.max_output_memory);
     const auto listen = [&](std::uint16_t port, const chat::Session::FrontFactory& front,
                             Server::RefusalLine refusal,
                             std::shared_ptr<asio::ssl::context> tls = nullptr) {
       return std::make_unique<Server>(io, asio::ip::tcp::endpoint(address, port),
-                                      options.session_limits, options.admission, front, refusal,
-                                      std::move(tls));
+                                      options.session_limits, output_budget, options.admission,
+                                      front, refusal, std::move(tls));
     };
     // The plain line protocol's listener comes last: its "listening on" line tells a test that
     // all of them are up.

@@ -44,6 +44,7 @@ Admission loopback_trusted() {
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
          "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
+         "             [--max-output-memory BYTES]\n"
          "             [--max-rooms N] [--max-rooms-per-user N] [--idle-timeout SECONDS]\n"
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
          "             [--max-connections N] [--max-per-address N] [--login-timeout SECONDS]\n"
@@ -63,6 +64,10 @@ std::string usage() {
          "  --max-line BYTES   longest accepted command line (default 8192)\n"
          "  --max-sendq BYTES  unsent output after which a client is dropped (default 1048576);\n"
          "                     at least 4 times --max-line\n"
+         "  --max-output-memory BYTES  unsent output of all clients together; past it, a client\n"
+         "                     holding more than its share (this divided by the connections)\n"
+         "                     whose output has not moved for a second is dropped\n"
+         "                     (default 268435456, 256 MiB; at least 1 MiB)\n"
          "  --max-rooms N      rooms on the server (default 10000)\n"
          "  --max-rooms-per-user N  rooms one user may have created (default 100)\n"
          "  --idle-timeout SECONDS  an IRC client silent this long is sent a PING, and closed if\n"
@@ -142,6 +147,11 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       const auto bytes = protocol::parse_decimal<std::size_t>(value, 4096, std::size_t{1} << 32);
       if (!bytes) return OptionsError{fmt::format("invalid --max-sendq: {}", value)};
       options.session_limits.max_send_queue = *bytes;
+    } else if (flag == "--max-output-memory") {
+      const auto bytes =
+          protocol::parse_decimal<std::size_t>(value, std::size_t{1} << 20, std::size_t{1} << 40);
+      if (!bytes) return OptionsError{fmt::format("invalid --max-output-memory: {}", value)};
+      options.max_output_memory = *bytes;
     } else if (flag == "--max-rooms" || flag == "--max-rooms-per-user") {
       const auto count = protocol::parse_decimal<std::size_t>(value, 1, 1'000'000);
       if (!count) return OptionsError{fmt::format("invalid {}: {}", flag, value)};

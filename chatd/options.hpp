@@ -29,6 +29,8 @@ struct Options {
   std::optional<std::uint16_t> irc_port = 6667;  // nullopt: no IRC listener (--no-irc)
   std::optional<TlsOptions> tls;                 // nullopt: no TLS listeners (no --tls-cert)
   SessionLimits session_limits;
+  // Unsent output of all clients together (OutputBudget).
+  std::size_t max_output_memory = std::size_t{256} << 20;
   HubLimits hub_limits;
   FloodLimits flood_limits;
   Admission admission = loopback_trusted();

@@ -10,11 +10,12 @@
 namespace chat {
 
 Server::Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-               const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal,
-               std::shared_ptr<asio::ssl::context> tls)
+               OutputBudget& budget, const Admission& admission, Session::FrontFactory make_front,
+               RefusalLine refusal, std::shared_ptr<asio::ssl::context> tls)
     : acceptor_(io, endpoint, /*reuse_addr=*/true),
       retry_timer_(io),
       limits_(limits),
+      budget_(budget),
       admission_(admission),
       make_front_(std::move(make_front)),
       refusal_(refusal),
@@ -79,8 +80,8 @@ void Server::accept() {
     }
     if (!trusted) ++per_address_[address];
     auto session = std::make_shared<Session>(
-        tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, trusted,
-        [this, trusted, address = std::move(address)](Session& closed) {
+        tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, budget_,
+        trusted, [this, trusted, address = std::move(address)](Session& closed) {
           sessions_.erase(&closed);
           if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
         });

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "chatd/net/admission.hpp"
+#include "chatd/net/output_budget.hpp"
 #include "chatd/net/session.hpp"
 #include "chatd/net/session_limits.hpp"
 #include "protocol/error.hpp"
@@ -25,8 +26,8 @@ class Server {
   using RefusalLine = std::string (*)(protocol::Error reason);
 
   Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, SessionLimits limits,
-         const Admission& admission, Session::FrontFactory make_front, RefusalLine refusal,
-         std::shared_ptr<asio::ssl::context> tls = nullptr);
+         OutputBudget& budget, const Admission& admission, Session::FrontFactory make_front,
+         RefusalLine refusal, std::shared_ptr<asio::ssl::context> tls = nullptr);
 
   asio::ip::tcp::endpoint local_endpoint() const;
   void stop();
@@ -39,6 +40,7 @@ class Server {
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   SessionLimits limits_;
+  OutputBudget& budget_;
   const Admission& admission_;
   Session::FrontFactory make_front_;
   RefusalLine refusal_;

@@ -16,15 +16,18 @@ constexpr std::size_t max_buffers_per_write = 64;
 // block), so that a flood of tiny lines is held to the limit too.
 constexpr std::size_t queued_line_overhead = 64;
 constexpr auto linger_limit = std::chrono::seconds(10);
+// Output that has not moved for this long counts as stalled for the shared output budget.
+constexpr auto stalled_output = std::chrono::seconds(1);
 // Lines handed on before other connections get a turn: one read may hold hundreds.
 constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
-Session::Session(Stream stream, const SessionLimits& limits, bool trusted_proxy,
-                 ClosedHandler on_closed)
+Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budget,
+                 bool trusted_proxy, ClosedHandler on_closed)
     : stream_(std::move(stream)),
       limits_(limits),
+      budget_(budget),
       on_closed_(std::move(on_closed)),
       linger_timer_(executor()),
       hold_timer_(executor()),
@@ -40,6 +43,7 @@ void Session::start(const FrontFactory& make_front) {
   const auto peer = stream_.socket().remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
+  budget_.connection_opened();
   last_input_ = std::chrono::steady_clock::now();
   watch_idle(limits_.idle_timeout);
   if (!trusted_proxy_) {
@@ -65,6 +69,8 @@ void Session::close() {
   if (closed_) return;
   closed_ = true;
   stream_.close();
+  budget_.release(std::exchange(queued_bytes_, 0));  // the queue goes with the session
+  budget_.connection_closed();
   linger_timer_.cancel();
   hold_timer_.cancel();
   idle_timer_.cancel();
@@ -80,15 +86,23 @@ void Session::send(std::shared_ptr<const std::string> line) {
   if (closed_ || closing_) return;
   const auto cost = line->size() + queued_line_overhead;
   // A single line over the limit (a long ROOMS answer) may still go out on an empty queue.
-  if (!queue_.empty() && queued_bytes_ + cost > limits_.max_send_queue) {
+  if (!queue_.empty() &&
+      (queued_bytes_ + cost > limits_.max_send_queue || budget_.over_share(queued_bytes_ + cost))) {
     // Called in the middle of the hub's fan-out: close later, not under its feet.
     closing_ = true;
     asio::post(executor(), [self = shared_from_this()] { self->close(); });
     return;
   }
   queued_bytes_ += cost;
+  budget_.charge(cost);
   queue_.push_back(std::move(line));
   if (!writing_) write();
+}
+
+bool Session::over_budget(std::size_t queued) const {
+  // A reader a moment behind while others hold the memory is not the one to drop.
+  return budget_.over_share(queued) && writing_ &&
+         std::chrono::steady_clock::now() - last_write_ >= stalled_output;
 }
 
 void Session::close_after_flush() {
@@ -235,8 +249,9 @@ void Session::write() {
                           return;
                         }
                         for (std::size_t i = 0; i < count; ++i) {
-                          self->queued_bytes_ -=
-                              self->queue_.front()->size() + queued_line_overhead;
+                          const auto cost = self->queue_.front()->size() + queued_line_overhead;
+                          self->queued_bytes_ -= cost;
+                          self->budget_.release(cost);
                           self->queue_.pop_front();
                         }
                         if (!self->queue_.empty()) {

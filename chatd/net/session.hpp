@@ -12,6 +12,7 @@
 
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
+#include "chatd/net/output_budget.hpp"
 #include "chatd/net/session_limits.hpp"
 #include "chatd/net/stream.hpp"
 #include "protocol/line_reader.hpp"
@@ -28,7 +29,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
 
   // `trusted_proxy`: the peer is a proxy whose first line may name the real client
   // ("PROXY <address>"), and which keeps its own clients' login deadlines.
-  Session(Stream stream, const SessionLimits& limits, bool trusted_proxy, ClosedHandler on_closed);
+  // `budget`: the output of all connections together, which this one's queue counts in.
+  Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, bool trusted_proxy,
+          ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
   // Stops reading and queuing, so that closing every session at shutdown does not fan each
@@ -46,6 +49,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
  private:
   asio::any_io_executor executor() { return stream_.socket().get_executor(); }
   void read();
+  // Whether a queue of `queued` bytes must be given up for the shared budget: over this
+  // connection's share while all are spent, with output that has stalled.
+  bool over_budget(std::size_t queued) const;
   void write();
   // Hands buffered lines to the front until it pauses, then reads more.
   void dispatch_lines();
@@ -60,6 +66,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   Stream stream_;
   std::string remote_address_;
   SessionLimits limits_;
+  OutputBudget& budget_;
   ClosedHandler on_closed_;
   asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
   asio::steady_timer hold_timer_;    // flood control: input resumes when it fires

@@ -49,6 +49,7 @@ TEST_CASE("chatd's defaults are the documented ones") {
   CHECK(options.port == 8080);
   CHECK(options.session_limits.max_line_length == 8192);
   CHECK(options.session_limits.max_send_queue == 1024 * 1024);
+  CHECK(options.max_output_memory == 256 * 1024 * 1024);
   CHECK(options.hub_limits.max_rooms == 10000);
   CHECK(options.hub_limits.max_rooms_per_owner == 100);
   CHECK(options.database == "chatd.db");
@@ -134,6 +135,8 @@ TEST_CASE("chatd refuses what it cannot honour") {
   CHECK(chatd_error({"--max-line", "8192", "--max-sendq", "32767"}) ==
         "--max-sendq must be at least 4 times --max-line");
   CHECK(chatd_error({"--max-rooms", "0"}) == "invalid --max-rooms: 0");
+  CHECK(chatd_error({"--max-output-memory", "1048575"}) == "invalid --max-output-memory: 1048575");
+  CHECK(chatd({"--max-output-memory", "1048576"}).max_output_memory == 1048576);
   CHECK(chatd_error({"--db", ""}) == "--db needs a path");
   CHECK(chatd_error({"--irc-port", "6667x"}) == "invalid --irc-port: 6667x");
   CHECK(chatd_error({"--colour", "on"}) == "unknown option: --colour");
