@@ -339,6 +339,7 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       // Only an explicit LOGOUT ends the session; a dropped connection may come back with it.
       if (!token_.empty()) accounts_.revoke_token(token_);
       log_out();
+      sink_.restart_login_deadline();
       reply(Verb::logout);
       return;
     default:

@@ -20,6 +20,9 @@ class LineSink {
   virtual void resume_input() = 0;
   // Flood control: hands on no more lines for `wait` (the client's bytes wait in the socket).
   virtual void hold_input(std::chrono::steady_clock::duration wait) = 0;
+  // A client that logged out has the login deadline again, from now (not one through a
+  // trusted proxy).
+  virtual void restart_login_deadline() = 0;
   // The client's address, for limits per address.
   virtual const std::string& remote_address() const = 0;
 

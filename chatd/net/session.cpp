@@ -16,6 +16,8 @@ constexpr std::size_t max_buffers_per_write = 64;
 // block), so that a flood of tiny lines is held to the limit too.
 constexpr std::size_t queued_line_overhead = 64;
 constexpr auto linger_limit = std::chrono::seconds(10);
+// How often an expired login deadline looks again while a command is still waiting.
+constexpr auto command_wait_poll = std::chrono::milliseconds(200);
 // Output that has not moved for this long counts as stalled for the shared output budget.
 constexpr auto stalled_output = std::chrono::seconds(1);
 // Lines handed on before other connections get a turn: one read may hold hundreds.
@@ -46,14 +48,7 @@ void Session::start(const FrontFactory& make_front) {
   budget_.connection_opened();
   last_input_ = std::chrono::steady_clock::now();
   watch_idle(limits_.idle_timeout);
-  if (!trusted_proxy_) {
-    login_timer_.expires_after(limits_.login_timeout);
-    login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-      if (error || self->closed_) return;
-      if (self->handshaking_) return self->close();  // the front cannot even say why
-      self->front_->on_login_deadline();
-    });
-  }
+  restart_login_deadline();
   if (!stream_.tls()) return read();
   handshaking_ = true;
   stream_.async_handshake(asio::ssl::stream_base::server,
@@ -63,6 +58,22 @@ void Session::start(const FrontFactory& make_front) {
                             if (error) return self->close();
                             self->read();
                           });
+}
+
+void Session::restart_login_deadline() {
+  if (trusted_proxy_ || closed_) return;
+  watch_login(limits_.login_timeout);
+}
+
+void Session::watch_login(std::chrono::steady_clock::duration wait) {
+  login_timer_.expires_after(wait);
+  login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+    if (error || self->closed_) return;
+    if (self->handshaking_) return self->close();  // the front cannot even say why
+    // A LOGIN waiting for its password hash may be the one that logs in: look again after it.
+    if (self->pauses_ > (self->holding_ ? 1u : 0u)) return self->watch_login(command_wait_poll);
+    self->front_->on_login_deadline();
+  });
 }
 
 void Session::close() {

@@ -45,6 +45,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   void resume_input() override;
   void hold_input(std::chrono::steady_clock::duration wait) override;
   const std::string& remote_address() const override { return remote_address_; }
+  void restart_login_deadline() override;
 
  private:
   asio::any_io_executor executor() { return stream_.socket().get_executor(); }
@@ -60,6 +61,8 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   bool proxied(std::string_view line);
   // Closes the connection once a write has made no progress for the send timeout.
   void watch_send(std::chrono::steady_clock::duration wait);
+  // Tells the front when the login deadline has passed with no command of its still waiting.
+  void watch_login(std::chrono::steady_clock::duration wait);
   // Tells the front each time the client has been silent for the idle timeout.
   void watch_idle(std::chrono::steady_clock::duration wait);
 

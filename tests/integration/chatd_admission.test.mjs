@@ -75,6 +75,30 @@ test('a connection that has not logged in by --login-timeout is closed, slowlori
   member.close();
 });
 
+test('after LOGOUT the login deadline runs again; logging in again stops it', async (t) => {
+  const chatd = await startChatd(['--trusted-proxy', 'none', '--login-timeout', '1']);
+  t.after(() => chatd.stop());
+  const lapsed = await ChatClient.connect(chatd.port);
+  const returning = await ChatClient.connect(chatd.port);
+  // Plain mode: no presence events between the lines the test reads.
+  await lapsed.login('lapsed');
+  await returning.login('returning');
+  // Well past the first deadline: both are logged in and stay.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  for (const client of [lapsed, returning]) {
+    await client.expectAlive();
+    await client.logout();
+  }
+  const loggedOut = performance.now();
+  await returning.login('returning');
+  assert.equal(await lapsed.line(3000), errorLine('plain', '*', 'login-timeout'));
+  assert.ok(await lapsed.waitClosed());
+  const elapsed = performance.now() - loggedOut;
+  assert.ok(elapsed > 700 && elapsed < 2500, `closed ${elapsed} ms after LOGOUT`);
+  await returning.expectAlive();
+  returning.close();
+});
+
 test('only a trusted proxy may name its client with PROXY; it is exempt from the caps', async (t) => {
   // Loopback is trusted by default (wsproxy beside chatd).
   const chatd = await startChatd(['--max-per-address', '2', '--login-timeout', '1']);
