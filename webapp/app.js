@@ -300,6 +300,8 @@ connection.addEventListener('frame', (event) => {
 function onMessage(frame) {
   const key = state.addMessage(frame);
   if (!key) return;
+  const conversation = state.conversations.get(key);
+  view.notifier.message(conversation, conversation.entries.at(-1)); // a new message goes last
   // A conversation that starts with this message (a private one, say) shows what came before.
   openConversation(key);
 }

@@ -3,6 +3,7 @@
 
 import { Composer } from './composer.js';
 import { messageNodes } from './message_text.js';
+import { Notifier } from './notify.js';
 import { EVERYONE, fold, slugFor } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -92,6 +93,7 @@ export class View {
   #focusComposerOnSwitch = false;
   #topicKey = null; // the room whose topic is being edited in the header
   composer;
+  notifier;
 
   // actions: { login({nickname, password, intent}), cancelResume(), send(text) (see Composer), select(key),
   //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
@@ -104,6 +106,15 @@ export class View {
     this.composer = new Composer(
       { form: $('composer'), input: $('message-input'), counter: $('composer-count') },
       { send: (text) => actions.send(text), target: () => state.targetOf(state.activeKey) ?? EVERYONE },
+    );
+    this.notifier = new Notifier(
+      { button: $('notifications-toggle'), label: $('notifications-label'), status: $('notifications-status') },
+      {
+        open: (key) => {
+          actions.select(key);
+          this.#setSidebarOpen(false);
+        },
+      },
     );
     this.#bindStatic();
     this.#subscribe();

@@ -49,3 +49,17 @@ export async function expectText(page, testId, text) {
   await page.waitForFunction(([id, expected]) => document.querySelector(`[data-testid="${id}"]`)
     ?.textContent === expected, [testId, text]);
 }
+
+// Makes the page look hidden (another tab in front, the window minimised) or shown again, as the
+// app reads it: document.hidden, document.visibilityState and a 'visibilitychange' event.
+// Playwright cannot minimise a headless page or put another tab in front of it for real, so the
+// two properties are overridden on the document and the event dispatched as the browser would.
+export async function setPageHidden(page, hidden) {
+  await page.evaluate((isHidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => isHidden });
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true, get: () => (isHidden ? 'hidden' : 'visible'),
+    });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
