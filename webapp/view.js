@@ -275,9 +275,13 @@ export class View {
     const activeRoom = () => this.#state.rooms.get(this.#state.activeKey)?.name;
     $('room-join').addEventListener('click', () => activeRoom() && this.#actions.joinRoom(activeRoom()));
     $('room-leave').addEventListener('click', () => activeRoom() && this.#actions.leaveRoom(activeRoom()));
+    this.#bindRoomMenu();
     $('room-destroy').addEventListener('click', () => {
       const name = activeRoom();
-      if (name && window.confirm(`Destroy ${name}? Everyone in it will be removed.`)) {
+      this.#setRoomMenuOpen(false);
+      $('room-more').focus(); // the menu is gone; once the room is too, focus moves on from there
+      if (name && window.confirm(`Destroy ${name}? Everyone in it will be removed, and all its `
+        + 'messages will be lost for good.')) {
         this.#actions.destroyRoom(name);
       }
     });
@@ -314,6 +318,33 @@ export class View {
       }
     });
     PHONE.addEventListener('change', () => this.#setSidebarOpen(false));
+  }
+
+  // The header's "More" menu (Destroy): opens on its button, closes on Escape, a click or a Tab
+  // elsewhere.
+  #bindRoomMenu() {
+    const wrap = $('room-more-wrap');
+    $('room-more').addEventListener('click', () => this.#setRoomMenuOpen($('room-more-menu').hidden));
+    wrap.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || $('room-more-menu').hidden) return;
+      event.stopPropagation(); // the phone's sidebar stays as it is
+      this.#setRoomMenuOpen(false);
+      $('room-more').focus();
+    });
+    wrap.addEventListener('focusout', (event) => {
+      if (event.relatedTarget && !wrap.contains(event.relatedTarget)) this.#setRoomMenuOpen(false);
+    });
+    document.addEventListener('pointerdown', (event) => {
+      if (!wrap.contains(event.target)) this.#setRoomMenuOpen(false);
+    });
+  }
+
+  #setRoomMenuOpen(open) {
+    const menu = $('room-more-menu');
+    if (menu.hidden === !open) return;
+    menu.hidden = !open;
+    $('room-more').setAttribute('aria-expanded', String(open));
+    if (open) menu.querySelector('button').focus();
   }
 
   #setSidebarOpen(open) {
@@ -551,7 +582,13 @@ export class View {
     const isRoom = conversation.kind === 'room';
     $('room-join').hidden = !isRoom || Boolean(room?.joined);
     $('room-leave').hidden = !isRoom || !room?.joined;
-    $('room-destroy').hidden = !isRoom || !room?.joined;
+    const wrap = $('room-more-wrap');
+    if (!isRoom || !room?.joined) {
+      this.#setRoomMenuOpen(false);
+      // Keyboard focus is not lost with the menu (its room destroyed, say): the messages take it.
+      if (wrap.contains(document.activeElement)) this.#panes.get(state.activeKey)?.list.focus();
+    }
+    wrap.hidden = !isRoom || !room?.joined;
     this.#renderTopic(conversation, room);
     this.#renderComposer();
     this.#renderEmpty();

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 import { DESKTOP, WAIT, chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
-import { expectMessage, message, say } from '../lib/webapp_page.mjs';
+import { expectMessage, message, openRoomMenu, say } from '../lib/webapp_page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'tests/artifacts');
@@ -99,7 +99,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     await bob.getByTestId('empty-state').waitFor();
     await bob.getByTestId('room-join').click();
     await bob.getByTestId('room-leave').waitFor();
-    await bob.getByTestId('room-destroy').waitFor();
+    await bob.getByTestId('room-more').waitFor();
 
     // carol, on nc, joins too; the members line follows the join events.
     carol = await LineClient.connect(chatd.port);
@@ -215,6 +215,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     await alice.getByTestId('room-leave').waitFor();
 
     // Only the creator may destroy a room while online: alice gets chatd's error.
+    await openRoomMenu(alice);
     await alice.getByTestId('room-destroy').click();
     await alice.getByTestId('error-toast')
       .filter({ hasText: "Only the room's owner can do that." }).waitFor();
@@ -224,6 +225,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     await bob.getByTestId('messages-room-side').getByTestId('notice')
       .filter({ hasText: 'alice left #side' }).waitFor();
 
+    await openRoomMenu(bob);
     await bob.getByTestId('room-destroy').click();
     for (const page of [alice, bob]) await page.getByTestId('conv-room-side').waitFor({ state: 'detached' });
     assert.equal(await bob.getByTestId('conversation-title').textContent(), 'Everyone');

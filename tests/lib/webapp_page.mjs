@@ -63,3 +63,9 @@ export async function setPageHidden(page, hidden) {
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
 }
+
+// Opens the open room's "More" menu (where Destroy is) with a click.
+export async function openRoomMenu(page) {
+  await page.getByTestId('room-more').click();
+  await page.getByTestId('room-more-menu').waitFor();
+}
