@@ -1,5 +1,6 @@
 #include "wsproxy/bridge.hpp"
 
+#include <algorithm>
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <chrono>
@@ -197,15 +198,14 @@ void Bridge::write_upstream() {
     }
     return;
   }
+  // One line per write: gathering them lets chatd read a browser's burst faster than the
+  // browser takes the answers, and then chatd drops the bridge for its full send queue.
   writing_ = true;
   stream_.async_write(asio::buffer(outgoing_.front()), asio::transfer_all(),
                       [self = shared_from_this()](asio::error_code error, std::size_t) {
                         self->writing_ = false;
                         if (self->closed_) return;
-                        if (error) {
-                          self->fail("Chat server closed the connection.");
-                          return;
-                        }
+                        if (error) return self->fail("Chat server closed the connection.");
                         self->outgoing_bytes_ -= self->outgoing_.front().size();
                         self->outgoing_.pop_front();
                         self->write_upstream();

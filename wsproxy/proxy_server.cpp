@@ -157,13 +157,12 @@ struct Frontend final : ProxyServer::Impl {
   // limit means spinning on the CPU without a word; this one waits a little, and says so.
   void accept() {
     auto connection = server.get_connection();
-    if (!connection) return retry_accept("out of memory");
+    if (!connection) return retry_accept("cannot make a connection");
     websocketpp::lib::error_code error;
     server.async_accept(
         connection,
         [this, connection](const websocketpp::lib::error_code& accepted) {
-          if (accepted == websocketpp::transport::error::operation_aborted ||
-              !server.is_listening()) {
+          if (accepted == websocketpp::error::operation_canceled || !server.is_listening()) {
             return connection->terminate(accepted);
           }
           if (accepted) {

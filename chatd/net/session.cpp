@@ -12,6 +12,7 @@ namespace {
 
 // Lines gathered into one write; enough to amortise the system call under fan-out load.
 constexpr std::size_t max_buffers_per_write = 64;
+constexpr std::size_t max_bytes_per_write = 64 * 1024;
 // What a queued line costs beyond its bytes (the deque slot, the shared buffer's control
 // block), so that a flood of tiny lines is held to the limit too.
 constexpr std::size_t queued_line_overhead = 64;
@@ -37,7 +38,9 @@ Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budge
       login_timer_(executor()),
       send_timer_(executor()),
       trusted_proxy_(trusted_proxy),
-      reader_(limits.max_line_length) {}
+      reader_(limits.max_line_length) {
+  budget_.connection_opened();  // and closed in close(), which every session comes to
+}
 
 void Session::start(const FrontFactory& make_front) {
   asio::error_code ignored;
@@ -45,7 +48,6 @@ void Session::start(const FrontFactory& make_front) {
   const auto peer = stream_.socket().remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
-  budget_.connection_opened();
   last_input_ = std::chrono::steady_clock::now();
   watch_idle(limits_.idle_timeout);
   restart_login_deadline();
@@ -57,11 +59,13 @@ void Session::start(const FrontFactory& make_front) {
                             if (self->closed_) return;
                             if (error) return self->close();
                             self->read();
+                            if (!self->queue_.empty()) self->write();
                           });
 }
 
 void Session::restart_login_deadline() {
   if (trusted_proxy_ || closed_) return;
+  login_deadline_ = std::chrono::steady_clock::now() + limits_.login_timeout;
   watch_login(limits_.login_timeout);
 }
 
@@ -70,8 +74,14 @@ void Session::watch_login(std::chrono::steady_clock::duration wait) {
   login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;
     if (self->handshaking_) return self->close();  // the front cannot even say why
-    // A LOGIN waiting for its password hash may be the one that logs in: look again after it.
-    if (self->pauses_ > (self->holding_ ? 1u : 0u)) return self->watch_login(command_wait_poll);
+    // A LOGIN waiting for its password hash may be the one that logs in: look again after it,
+    // for as long as the deadline again at most (commands kept waiting on purpose must not
+    // keep a connection that never logs in).
+    const bool waiting = self->pauses_ > (self->holding_ ? 1u : 0u);
+    const auto grace_end = self->login_deadline_ + self->limits_.login_timeout;
+    if (waiting && std::chrono::steady_clock::now() < grace_end) {
+      return self->watch_login(command_wait_poll);
+    }
     self->front_->on_login_deadline();
   });
 }
@@ -98,7 +108,7 @@ void Session::send(std::shared_ptr<const std::string> line) {
   const auto cost = line->size() + queued_line_overhead;
   // A single line over the limit (a long ROOMS answer) may still go out on an empty queue.
   if (!queue_.empty() &&
-      (queued_bytes_ + cost > limits_.max_send_queue || budget_.over_share(queued_bytes_ + cost))) {
+      (queued_bytes_ + cost > limits_.max_send_queue || over_budget(queued_bytes_ + cost))) {
     // Called in the middle of the hub's fan-out: close later, not under its feet.
     closing_ = true;
     asio::post(executor(), [self = shared_from_this()] { self->close(); });
@@ -107,7 +117,7 @@ void Session::send(std::shared_ptr<const std::string> line) {
   queued_bytes_ += cost;
   budget_.charge(cost);
   queue_.push_back(std::move(line));
-  if (!writing_) write();
+  if (!writing_ && !handshaking_) write();
 }
 
 bool Session::over_budget(std::size_t queued) const {
@@ -136,7 +146,8 @@ void Session::read() {
       [self = shared_from_this()](asio::error_code error, std::size_t length) {
         self->reading_ = false;
         if (self->closed_) return;
-        if (error == asio::error::eof) {
+        // A TLS client that closes TCP without close_notify is done talking too.
+        if (error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
           // The client is done talking; let it have its answers.
           self->eof_ = true;
           self->dispatch_lines();
@@ -239,9 +250,15 @@ void Session::watch_idle(std::chrono::steady_clock::duration wait) {
 }
 
 void Session::write() {
-  const auto count = std::min(queue_.size(), max_buffers_per_write);
+  // At least one line, then up to a bound in lines and in bytes (TLS copies what it writes).
+  std::size_t count = 0;
+  std::size_t bytes = 0;
   write_buffers_.clear();
-  for (std::size_t i = 0; i < count; ++i) write_buffers_.push_back(asio::buffer(*queue_[i]));
+  while (count < queue_.size() && count < max_buffers_per_write &&
+         (count == 0 || bytes + queue_[count]->size() <= max_bytes_per_write)) {
+    bytes += queue_[count]->size();
+    write_buffers_.push_back(asio::buffer(*queue_[count++]));
+  }
   writing_ = true;
   last_write_ = std::chrono::steady_clock::now();
   if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);

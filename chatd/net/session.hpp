@@ -75,6 +75,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
   asio::steady_timer idle_timer_;
   asio::steady_timer login_timer_;
+  std::chrono::steady_clock::time_point login_deadline_;
   asio::steady_timer send_timer_;
   std::chrono::steady_clock::time_point last_write_;  // the last bytes written, or a write begun
   bool watching_send_ = false;                        // send_timer_ is running

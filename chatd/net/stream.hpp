@@ -30,11 +30,14 @@ class Stream {
     return std::get<asio::ip::tcp::socket>(stream_);
   }
 
-  // A TLS client's: the name the server's certificate must carry, also sent as SNI.
+  // A TLS client's: the name or address the server's certificate must carry; a name is also
+  // sent as SNI (which may not be an address).
   void expect_server_name(const std::string& host) {
     auto* tls = std::get_if<Tls>(&stream_);
     if (!tls) return;
-    SSL_set_tlsext_host_name(tls->native_handle(), host.c_str());
+    asio::error_code not_address;
+    asio::ip::make_address(host, not_address);
+    if (not_address) SSL_set_tlsext_host_name(tls->native_handle(), host.c_str());
     tls->set_verify_callback(asio::ssl::host_name_verification(host));
   }
 

@@ -11,6 +11,7 @@ const BUDGET = 1 << 20;
 const SENDQ = 64 << 20;      // no staller reaches its own limit in this test
 const TEXT = 'x'.repeat(8000);
 const MAX_MESSAGES = 6000;   // 48 MB to each: far below SENDQ plus what the kernel holds
+const ROUND = 50;            // messages between pauses: 4 MB/s, so the flood lasts seconds
 let chatd;
 let pool;
 
@@ -60,9 +61,11 @@ test('clients that stopped reading are dropped at the shared budget; a reader go
   const flooder = await pool.plain('flooder');
   let sent = 0;
   while (sent < MAX_MESSAGES && watching.offline.size < stallers.length) {
-    for (let i = 0; i < 50; i += 1) flooder.send(`SEND ${TEXT}`);
-    sent += 50;
+    for (let i = 0; i < ROUND; i += 1) flooder.send(`SEND ${TEXT}`);
+    sent += ROUND;
     await flooder.expectAlive();  // chatd has handled them all
+    // Paced: a staller is dropped once its output has not moved for a second.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   t.diagnostic(`stallers dropped after ${sent} messages of 8,000 bytes`);
   assert.deepEqual([...watching.offline].sort(), stallers);

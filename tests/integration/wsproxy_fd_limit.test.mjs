@@ -9,10 +9,14 @@ import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { WsClient } from '../lib/ws_client.mjs';
 
 const OPEN_FILES = 48;
+// Out of descriptors, the sanitizers' own checks fail (UBSan opens a pipe to test memory before
+// it reads a vtable) and report errors that are not the program's: this runs in the plain build.
+const skip = process.env.CHAT_SANITIZED === '1' ? 'the sanitizers need descriptors of their own' : false;
 let chatd;
 let proxy;
 
 before(async () => {
+  if (skip) return;
   chatd = await startChatd();
   proxy = await startWsproxy(chatd.port, [], { openFiles: OPEN_FILES });
 });
@@ -34,11 +38,11 @@ async function login(nickname) {
   return { client, reply };
 }
 
-test('wsproxy says how many browsers its limit allows', () => {
+test('wsproxy says how many browsers its limit allows', { skip }, () => {
   assert.match(proxy.stderr(), new RegExp(`wsproxy: ${OPEN_FILES} open files allowed`));
 });
 
-test('out of descriptors, wsproxy waits without spinning, says so, and recovers', async (t) => {
+test('out of descriptors, wsproxy waits without spinning, says so, and recovers', { skip }, async (t) => {
   // Idle TCP connections (no HTTP yet) hold one descriptor each: more than the limit.
   const idle = [];
   for (let i = 0; i < OPEN_FILES + 16; i += 1) {
