@@ -2,7 +2,7 @@
 // (view.js) together and speaks wsproxy's JSON protocol (docs/protocol.md, last section).
 
 import { Connection, requestOnce } from './connection.js';
-import { ChatState, EVERYONE, keyForTarget, roomKey } from './state.js';
+import { ChatState, EVERYONE, dmKey, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
 import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
 import { ReconnectQuiet } from './reconnect_quiet.js';
@@ -500,6 +500,13 @@ function onError(frame) {
     const { target } = pendingMessage;
     pendingMessage = null;
     view.composer.notSent();
+    if (frame.code === 'no-such-user' && target.startsWith('@')) {
+      // Offline and not an account (a guest who left): chatd keeps nothing for them.
+      const nick = target.slice(1);
+      state.setPeerKept(dmKey(nick), false);
+      message = `${nick} is offline and has no account, so the server cannot keep messages for them. `
+        + `Your message is still here: send it when ${nick} is back online.`;
+    }
     view.toast(message, { title: `Could not send the message${target === EVERYONE ? '' : ` to ${target}`}` });
     return;
   }
@@ -649,6 +656,7 @@ function onEvent(frame) {
       quiet.wentOffline(nickname ?? '');
       state.userOffline(nickname, time);
       state.notice(EVERYONE, `${nickname} went offline`, time);
+      askIfKept(nickname ?? '');
     } else if (event === 'rename') state.userRenamed(frame.previous, nickname, time);
     else if (event === 'read') {
       // Another tab or device of this account read up to there: the unread counts follow.
@@ -775,6 +783,9 @@ function onHistoryPage(reply) {
   }
   const more = reply.more === true;
   state.mergeHistory(request.key, frames, { mode: request.mode, more });
+  // chatd knows the offline partner of a private conversation: an account, whom messages wait for.
+  const conversation = state.conversations.get(request.key);
+  if (conversation?.kind === 'dm' && !state.isOnline(conversation.name)) state.setPeerKept(request.key, true);
   // Catching up: ask again from the newest message until nothing more was missed.
   if (request.mode === 'after' && more && frames.length > 0) {
     requestHistory(request.key, 'after', frames[frames.length - 1].id);
@@ -789,6 +800,7 @@ function onHistoryError(frame) {
   const { key, mode } = request;
   if (frame.code === 'store-disabled') {
     session.storeDisabled = true;
+    state.setPeerKept(key, false); // no store, no accounts: nothing waits for anyone offline
     state.setHistoryStatus(key, { loaded: true, more: false, loadingOlder: false, unavailable: true });
     return;
   }
@@ -797,6 +809,7 @@ function onHistoryError(frame) {
     state.setHistoryStatus(key, frame.code === 'no-such-message' ? { loadingOlder: false, more: false } : { loadingOlder: false });
   }
   const conversation = state.conversations.get(key);
+  if (frame.code === 'no-such-user') state.setPeerKept(key, false); // gone, not an account
   if (frame.code === 'no-such-user' && conversation?.kind === 'dm' && conversation.entries.length === 0) {
     // Someone from before who is gone (a guest who left): drop the empty conversation.
     session.entered.delete(key);
@@ -810,6 +823,16 @@ function onHistoryError(frame) {
     return;
   }
   console.warn('History not available', frame, request);
+}
+
+// chatd keeps private messages for an account that is offline and refuses them for a guest who
+// left: whether it still knows the nickname tells the two apart, and a history request (which
+// also catches up) asks it without changing anything. Answered in onHistoryPage/onHistoryError.
+function askIfKept(nick) {
+  const key = dmKey(nick);
+  if (!state.conversations.has(key)) return;
+  state.setPeerKept(key, session.storeDisabled ? false : undefined);
+  if (!session.storeDisabled) syncConversation(key);
 }
 
 // ---- read markers --------------------------------------------------------------------------

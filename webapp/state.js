@@ -57,12 +57,15 @@ export class ChatState extends EventTarget {
 
   #init() {
     this.me = null; // { nickname, identifier, account }
-    // key -> { key, kind, name, entries, unread, mentions, readId, readThrough, history }
+    // key -> { key, kind, name, entries, unread, mentions, readId, readThrough, history, peerKept }
     //   mentions: how many of the unread messages mention my nickname
     //   readId: the account's read marker there (undefined: not known yet, null: none set)
     //   readThrough: a message known to be at or before the marker, for when the marker's own
     //     message is not loaded here (another device read further than this tab has got)
     //   history: { loaded, more, loadingOlder, unavailable } (more: older messages exist)
+    //   peerKept (private conversations): whether chatd keeps messages for the other person while
+    //     they are offline (true: an account; false: chatd refuses them, a guest who left;
+    //     undefined: not known)
     this.conversations = new Map();
     // key -> { name, joined, owner, members: Map<fold, nick> | null, topic, removedBy }
     //   topic: the room's topic ('' none, undefined: not known yet)
@@ -143,6 +146,14 @@ export class ChatState extends EventTarget {
   // Drops a private conversation (with a user the server no longer knows).
   dropDm(key) {
     if (key.startsWith('@')) this.#removeConversation(key);
+  }
+
+  // What the app learnt about keeping messages for a private conversation's offline partner.
+  setPeerKept(key, kept) {
+    const conversation = this.conversations.get(key);
+    if (conversation?.kind !== 'dm' || conversation.peerKept === kept) return;
+    conversation.peerKept = kept;
+    if (key === this.activeKey) this.#emit('header');
   }
 
   select(key) {
@@ -580,6 +591,7 @@ function newConversation(key, kind, name) {
   return {
     key, kind, name, entries: [], ids: new Set(), unread: 0, mentions: 0, readId: undefined, readThrough: null,
     history: { loaded: false, more: undefined, loadingOlder: false, unavailable: false },
+    peerKept: undefined,
   };
 }
 

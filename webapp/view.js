@@ -650,6 +650,8 @@ export class View {
     const input = $('message-input');
     const offline = $('chat-screen').classList.contains('is-offline');
     let placeholder;
+    let hint = ''; // about the recipient, above the input
+    let refused = false; // chatd would refuse a message there
     let enabled = !offline;
     if (conversation.kind === 'everyone') placeholder = 'Message everyone';
     else if (conversation.kind === 'room') {
@@ -657,13 +659,26 @@ export class View {
       placeholder = joined ? `Message ${conversation.name}` : `Join ${conversation.name} to send messages`;
       enabled &&= Boolean(joined);
     } else {
-      const online = state.isOnline(conversation.name);
-      placeholder = online ? `Message @${conversation.name}` : `${conversation.name} is offline`;
-      enabled &&= online;
+      // Someone offline can be written to when chatd keeps the messages for them (an account),
+      // not when it would refuse them (peerKept false: a guest who left).
+      const { name, peerKept } = conversation;
+      const online = state.isOnline(name);
+      refused = !online && peerKept === false;
+      placeholder = refused ? `${name} is offline` : `Message @${name}${online ? '' : ' (offline)'}`;
+      enabled &&= !refused;
+      if (refused) {
+        hint = `${name} is offline and has no account, so the server cannot keep messages for them. `
+          + `You can write again when ${name} is back online.`;
+      } else if (!online) {
+        hint = peerKept ? `${name} is offline and will get your messages when they log in.` : `${name} is offline.`;
+      }
     }
     if (offline) placeholder = 'Reconnecting…';
     input.placeholder = placeholder;
     $('message-input-label').textContent = placeholder;
+    $('composer-hint').textContent = hint;
+    $('composer-hint').hidden = !hint;
+    $('composer-hint').classList.toggle('composer__hint--refused', refused);
     const hadFocus = document.activeElement === input;
     input.disabled = !enabled;
     $('message-send').disabled = !enabled;
