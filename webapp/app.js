@@ -2,7 +2,7 @@
 // (view.js) together and speaks wsproxy's JSON protocol (docs/protocol.md, last section).
 
 import { Connection, requestOnce } from './connection.js';
-import { ChatState, EVERYONE, dmKey, keyForTarget, roomKey } from './state.js';
+import { ChatState, EVERYONE, dmKey, fold, keyForTarget, roomKey } from './state.js';
 import { View } from './view.js';
 import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
 import { ReconnectQuiet } from './reconnect_quiet.js';
@@ -22,7 +22,7 @@ const SLASH_COMMAND = /^\/(topic|kick)(?:\s+(.*))?$/i;
 
 const connection = new Connection();
 const state = new ChatState();
-const quiet = new ReconnectQuiet();
+const quiet = new ReconnectQuiet(announceGone);
 
 // The session survives reconnections: how we log in again and the rooms we re-join.
 const session = {
@@ -654,9 +654,7 @@ function onEvent(frame) {
       if (announce) state.notice(EVERYONE, `${nickname} is online`, time);
     } else if (event === 'offline') {
       quiet.wentOffline(nickname ?? '');
-      state.userOffline(nickname, time);
-      state.notice(EVERYONE, `${nickname} went offline`, time);
-      askIfKept(nickname ?? '');
+      userOffline(nickname ?? '', time);
     } else if (event === 'rename') state.userRenamed(frame.previous, nickname, time);
     else if (event === 'read') {
       // Another tab or device of this account read up to there: the unread counts follow.
@@ -664,6 +662,28 @@ function onEvent(frame) {
       readSent.set(key, frame.id);
       state.setReadMarker(key, frame.id ?? null);
     }
+  }
+}
+
+function userOffline(nick, time) {
+  state.userOffline(nick, time);
+  state.notice(EVERYONE, `${nick} went offline`, time);
+  askIfKept(nick);
+}
+
+// A while after a reconnect, those who were there before it and are still missing are told
+// as gone, as their LEAVE and OFFLINE events would have been (reconnect_quiet.js).
+function announceGone(users, members) {
+  const time = new Date().toISOString();
+  for (const [key, nicks] of members) {
+    const room = state.rooms.get(key);
+    if (!room?.joined || !room.members) continue; // no longer in it, or its members unknown
+    for (const nick of nicks) {
+      if (!room.members.has(fold(nick))) state.memberLeft(room.name, nick, time);
+    }
+  }
+  for (const nick of users) {
+    if (!state.isOnline(nick)) userOffline(nick, time);
   }
 }
 
