@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
+import { retryStart, startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 import { DESKTOP, WAIT, chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
 import { expectMessage, message, openRoomMenu, say } from '../lib/webapp_page.mjs';
@@ -291,7 +291,7 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
     carol.close();
     await chatd.stop();
     await alice.getByTestId('connection-banner').waitFor();
-    chatd = await retry(() => startChatd(['--port', String(chatdPort)]));
+    chatd = await retryStart(() => startChatd(['--port', String(chatdPort)]));
     await alice.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
     await waitUntil(alice, () => document.querySelector('[data-testid="conversation-subtitle"]')
       .textContent === '1 member · alice');
@@ -306,18 +306,5 @@ describe('web app through wsproxy', { skip, timeout: 120000 }, () => {
 
 // A new wsproxy on the port the old one used.
 function startOnPort(chatdPort, port) {
-  return retry(() => startWsproxy(chatdPort, ['--port', String(port)]));
-}
-
-// Retries a server start while its port is still being released.
-async function retry(start) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      return await start();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  return retryStart(() => startWsproxy(chatdPort, ['--port', String(port)]));
 }

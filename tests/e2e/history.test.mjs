@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
+import { retryStart, startChatd, startWsproxy } from '../lib/processes.mjs';
 import { ChatClient, parseMessage } from '../lib/chat_client.mjs';
 import { WAIT, chromiumMissing as skip, launchChromium, newProfile, openTab as openAppTab, realErrors }
   from '../lib/chromium.mjs';
@@ -231,7 +231,7 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     await seed('#main', ['missed while away']);
     await seed('@alice', ['private while away']);
 
-    proxy = await retry(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
+    proxy = await retryStart(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
     for (const [page, back] of [[alice, 'back in tab one'], [tab2, 'back in tab two']]) {
       await page.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
       await message(page, 'room-main', 'missed while away').waitFor();
@@ -329,7 +329,7 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
         socket.on('framereceived', ({ payload }) => received.push(JSON.parse(payload)));
       });
       await alice.evaluate(() => { document.hasFocus = window.realHasFocus; });
-      proxy = await retry(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
+      proxy = await retryStart(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
       for (const page of [alice, tab2]) {
         await page.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
         await message(page, 'room-main', 'behind two').waitFor({ state: 'attached' });
@@ -404,16 +404,3 @@ describe('accounts, history and read markers in the web app', { skip, timeout: 1
     assert.deepEqual(realErrors(pageErrors), []);
   });
 });
-
-// Retries a server start while its port is still being released.
-async function retry(start) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      return await start();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

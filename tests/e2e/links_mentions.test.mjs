@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
 import { expectMessage, loginAsGuest } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 
@@ -21,31 +21,20 @@ const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('links and mentions in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   let alice;
   let bob;
-  const pageErrors = [];
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    alice = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, 'alice', pageErrors);
+    alice = await suite.open('alice');
     await loginAsGuest(alice, 'alice');
-    bob = await LineClient.connect(chatd.port);
+    bob = await LineClient.connect(suite.chatd.port);
     bob.send('USERNAME bob');
     await alice.getByTestId('user-bob').waitFor();
     fs.mkdirSync(artifacts, { recursive: true });
   });
 
-  after(async () => {
-    await browser?.close();
-    bob?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  after(() => bob?.close());
 
   it('makes http and https links clickable, opening in a new tab without a referrer; nothing else', async () => {
     const text = 'docs at https://example.com/a?b=1&c=2. and http://wiki.example/Foo_(bar), '
@@ -97,6 +86,6 @@ describe('links and mentions in the web app', { skip, timeout: 120000 }, () => {
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

@@ -12,8 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startChatd, startWsproxy } from '../lib/processes.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { chromiumMissing as skip, openApp, realErrors } from '../lib/chromium.mjs';
 import { composerIdle, expectMessage, loginAsGuest, message } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 const PHONE = { width: 320, height: 640 }; // the narrowest phone the app is made for
@@ -25,11 +26,8 @@ const EVERYONE_MAX = LINE_LIMIT - Buffer.byteLength('MSG * ');
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('message length in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   let alice;
-  const pageErrors = [];
 
   async function typeAndSend(page, text) {
     const input = page.getByTestId('message-input');
@@ -48,18 +46,9 @@ describe('message length in the web app', { skip, timeout: 120000 }, () => {
   }
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    alice = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, 'alice', pageErrors, { viewport: PHONE });
+    alice = await suite.open('alice', { viewport: PHONE });
     await loginAsGuest(alice, 'alice');
     fs.mkdirSync(artifacts, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.stop();
-    await chatd?.stop();
   });
 
   it('takes a 5,000-character paste whole and sends it', async () => {
@@ -131,7 +120,7 @@ describe('message length in the web app', { skip, timeout: 120000 }, () => {
     before(async () => {
       smallChatd = await startChatd(['--max-line', '1024']);
       smallProxy = await startWsproxy(smallChatd.port);
-      bob = await openApp(browser, `http://127.0.0.1:${smallProxy.port}/`, 'bob', pageErrors);
+      bob = await openApp(suite.browser, `http://127.0.0.1:${smallProxy.port}/`, 'bob', suite.pageErrors);
       await loginAsGuest(bob, 'bob');
     });
 
@@ -153,6 +142,6 @@ describe('message length in the web app', { skip, timeout: 120000 }, () => {
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

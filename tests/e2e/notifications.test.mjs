@@ -9,14 +9,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import {
-  chromiumMissing as skip, launchChromium, newProfile, openTab, realErrors,
-} from '../lib/chromium.mjs';
+import { chromiumMissing as skip, newProfile, openTab, realErrors } from '../lib/chromium.mjs';
 import {
   expectMessage, expectText, loginAsGuest, say, setPageHidden,
 } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 // Runs in the page before the app: the browser's Notification, with its calls recorded.
 function recordNotifications() {
@@ -44,34 +42,22 @@ const waitForShown = (page, count) => page.waitForFunction((n) => window.shownNo
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('desktop notifications in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   let alice;
   let bob;
-  const pageErrors = [];
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    const origin = `http://127.0.0.1:${proxy.port}`;
-    const context = await newProfile(browser);
-    await context.grantPermissions(['notifications'], { origin });
+    const context = await newProfile(suite.browser);
+    await context.grantPermissions(['notifications'], { origin: new URL(suite.url).origin });
     await context.addInitScript(recordNotifications);
-    alice = await openTab(context, `${origin}/`, 'alice', pageErrors);
+    alice = await openTab(context, suite.url, 'alice', suite.pageErrors);
     await loginAsGuest(alice, 'alice');
-    bob = await LineClient.connect(chatd.port);
+    bob = await LineClient.connect(suite.chatd.port);
     bob.send('USERNAME bob');
     await alice.getByTestId('user-bob').waitFor();
   });
 
-  after(async () => {
-    await browser?.close();
-    bob?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  after(() => bob?.close());
 
   it('asks for the permission only when the person turns notifications on', async () => {
     const toggle = alice.getByTestId('notifications-toggle');
@@ -130,6 +116,6 @@ describe('desktop notifications in the web app', { skip, timeout: 120000 }, () =
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

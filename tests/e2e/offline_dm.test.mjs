@@ -12,12 +12,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { ChatPool } from '../lib/chat_client.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import { DESKTOP, WAIT, chromiumMissing as skip, launchChromium, newProfile, openApp, realErrors }
-  from '../lib/chromium.mjs';
+import { DESKTOP, WAIT, chromiumMissing as skip, newProfile, realErrors } from '../lib/chromium.mjs';
 import { composerIdle, expectMessage, expectText, say } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const PASSWORD = 'correct-horse-battery';
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
@@ -26,21 +25,15 @@ const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('private messages to someone offline in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let url;
-  let browser;
+  const suite = webappSuite();
   let pool;
   let alice;
   const clients = [];
-  const pageErrors = [];
 
   // A guest on chatd's plain mode, as nc.
   async function nc(nickname, ...lines) {
-    const client = await LineClient.connect(chatd.port);
+    const client = await LineClient.guest(suite.chatd.port, nickname, ...lines);
     clients.push(client);
-    client.send(`USERNAME ${nickname}`);
-    for (const line of lines) client.send(line);
     return client;
   }
 
@@ -52,20 +45,13 @@ describe('private messages to someone offline in the web app', { skip, timeout: 
   }
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    url = `http://127.0.0.1:${proxy.port}/`;
-    pool = new ChatPool(chatd.port);
-    browser = await launchChromium();
-    alice = await openApp(browser, url, 'alice', pageErrors);
+    pool = new ChatPool(suite.chatd.port);
+    alice = await suite.open('alice');
     await logInWithPassword(alice, 'alice', 'register');
   });
 
-  after(async () => {
-    await browser?.close();
-    for (const client of [...clients, ...pool.clients]) client.close();
-    await proxy?.stop();
-    await chatd?.stop();
+  after(() => {
+    for (const client of [...clients, ...(pool?.clients ?? [])]) client.close();
   });
 
   it('lets alice write to bob while he is offline, saying he will get it; bob finds it when he logs in', async () => {
@@ -88,7 +74,7 @@ describe('private messages to someone offline in the web app', { skip, timeout: 
     await say(alice, 'bring the slides');
     await expectMessage(alice, 'dm-bob', 'alice', 'bring the slides');
 
-    const bobPage = await openApp(browser, url, 'bob', pageErrors);
+    const bobPage = await suite.open('bob');
     await logInWithPassword(bobPage, 'bob', 'login');
     await bobPage.getByTestId('conv-dm-alice').click();
     await expectMessage(bobPage, 'dm-alice', 'alice', 'yes, at ten');
@@ -129,17 +115,17 @@ describe('private messages to someone offline in the web app', { skip, timeout: 
   it('keeps the text and says why when chatd refuses a message to a guest who has just left', async () => {
     // dave's page misses carol going offline (as when the event is still on its way), so it
     // still offers to send; chatd's refusal is what it learns from.
-    const context = await newProfile(browser);
+    const context = await newProfile(suite.browser);
     const dave = await context.newPage();
     dave.setDefaultTimeout(WAIT);
-    dave.on('pageerror', (error) => pageErrors.push(`dave: ${error.message}`));
+    dave.on('pageerror', (error) => suite.pageErrors.push(`dave: ${error.message}`));
     await dave.routeWebSocket(/\/ws$/, (page) => {
       const server = page.connectToServer();
       server.onMessage((frame) => {
         if (!/"event":"offline"/.test(String(frame))) page.send(frame);
       });
     });
-    await dave.goto(url);
+    await dave.goto(suite.url);
     await dave.getByTestId('login-nickname').fill('dave');
     await dave.getByTestId('login-submit').click();
     await dave.getByTestId('user-carol').click();
@@ -157,6 +143,6 @@ describe('private messages to someone offline in the web app', { skip, timeout: 
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

@@ -9,51 +9,35 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
+import { retryStart, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
-import { expectMessage, loginAsGuest, message, notice } from '../lib/webapp_page.mjs';
+import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
+import {
+  expectMessage, loginAsGuest, message, notice, noticesEverywhere,
+} from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 // A missing browser must turn the suite red, not skip it quietly.
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('quiet reconnects in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let proxyPort;
-  let browser;
+  const suite = webappSuite();
   let alice;
   const clients = [];
-  const pageErrors = [];
 
   async function nc(nickname, ...lines) {
-    const client = await LineClient.connect(chatd.port);
+    const client = await LineClient.guest(suite.chatd.port, nickname, ...lines);
     clients.push(client);
-    client.send(`USERNAME ${nickname}`);
-    for (const line of lines) client.send(line);
     return client;
   }
 
-  // Every notice on alice's page with this text, in any conversation.
-  function noticesEverywhere(text) {
-    return alice.getByTestId('notice')
-      .filter({ has: alice.getByTestId('notice-text').getByText(text, { exact: true }) });
-  }
-
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    proxyPort = proxy.port;
-    browser = await launchChromium();
-    alice = await openApp(browser, `http://127.0.0.1:${proxyPort}/`, 'alice', pageErrors);
+    alice = await suite.open('alice');
     await loginAsGuest(alice, 'alice');
   });
 
-  after(async () => {
-    await browser?.close();
+  after(() => {
     for (const client of clients) client.close();
-    await proxy?.stop();
-    await chatd?.stop();
   });
 
   it('announces bob once when he first comes online and joins', async () => {
@@ -71,11 +55,12 @@ describe('quiet reconnects in the web app', { skip, timeout: 120000 }, () => {
   });
 
   it('says nothing of bob coming back after wsproxy restarted, and no "Reconnected." either', async () => {
-    await proxy.stop();
+    const proxyPort = suite.proxy.port;
+    await suite.proxy.stop();
     await alice.getByTestId('connection-banner').waitFor();
     // bob drops too while alice is away, and comes back after her, as after any restart.
     clients.shift().close();
-    proxy = await retry(() => startWsproxy(chatd.port, ['--port', String(proxyPort)]));
+    suite.proxy = await retryStart(() => startWsproxy(suite.chatd.port, ['--port', String(proxyPort)]));
     await alice.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
     await alice.getByTestId('user-bob').waitFor({ state: 'detached' });
 
@@ -89,7 +74,7 @@ describe('quiet reconnects in the web app', { skip, timeout: 120000 }, () => {
     assert.equal(await notice(alice, 'room-main', 'bob joined #main').count(), 1);
     assert.equal(await notice(alice, 'everyone', 'bob is online').count(), 1);
     assert.equal(await notice(alice, 'dm-bob', 'bob is online').count(), 0);
-    assert.equal(await noticesEverywhere('Reconnected.').count(), 0);
+    assert.equal(await noticesEverywhere(alice, 'Reconnected.').count(), 0);
     assert.equal(await alice.getByTestId('me-status').textContent(), 'Online');
   });
 
@@ -112,19 +97,6 @@ describe('quiet reconnects in the web app', { skip, timeout: 120000 }, () => {
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });
-
-// Retries a server start while its port is still being released.
-async function retry(start) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      return await start();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

@@ -11,10 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startChatd, startWsproxy, tempDatabase } from '../lib/processes.mjs';
+import { retryStart, startChatd, startWsproxy, tempDatabase } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
 import { WAIT, chromiumMissing as skip, launchChromium, newProfile, realErrors } from '../lib/chromium.mjs';
-import { expectMessage, expectText, loginAsGuest, notice } from '../lib/webapp_page.mjs';
+import {
+  expectMessage, expectText, loginAsGuest, notice, noticesEverywhere,
+} from '../lib/webapp_page.mjs';
 
 const QUIET_MS = 60 * 1000; // webapp/reconnect_quiet.js
 
@@ -31,17 +33,9 @@ describe('people gone after chatd restarted, in the web app', { skip, timeout: 1
   const pageErrors = [];
 
   async function nc(nickname, ...lines) {
-    const client = await LineClient.connect(chatd.port);
+    const client = await LineClient.guest(chatd.port, nickname, ...lines);
     clients.push(client);
-    client.send(`USERNAME ${nickname}`);
-    for (const line of lines) client.send(line);
     return client;
-  }
-
-  // Every notice on alice's page with this text, in any conversation.
-  function noticesEverywhere(text) {
-    return alice.getByTestId('notice')
-      .filter({ has: alice.getByTestId('notice-text').getByText(text, { exact: true }) });
   }
 
   before(async () => {
@@ -85,7 +79,7 @@ describe('people gone after chatd restarted, in the web app', { skip, timeout: 1
     await chatd.stop(); // bob's and carol's connections go with it, without a word
     for (const client of clients.splice(0)) client.close();
     await alice.getByTestId('connection-banner').waitFor();
-    chatd = await retry(() => startChatd(['--db', database.path, '--port', String(port)]));
+    chatd = await retryStart(() => startChatd(['--db', database.path, '--port', String(port)]));
     await alice.getByTestId('connection-banner').waitFor({ state: 'hidden', timeout: 20000 });
 
     const carol = await nc('carol', 'JOIN #main');
@@ -93,7 +87,7 @@ describe('people gone after chatd restarted, in the web app', { skip, timeout: 1
     carol.send('MSG #main carol is back');
     await expectMessage(alice, 'room-main', 'carol', 'carol is back');
     // Not yet: bob may still be on his way back.
-    assert.equal(await noticesEverywhere('bob went offline').count(), 0);
+    assert.equal(await noticesEverywhere(alice, 'bob went offline').count(), 0);
 
     await alice.clock.fastForward(QUIET_MS + 1000);
     await notice(alice, 'room-main', 'bob left #main').waitFor();
@@ -108,7 +102,7 @@ describe('people gone after chatd restarted, in the web app', { skip, timeout: 1
     assert.equal(await notice(alice, 'everyone', 'bob went offline').count(), 1);
     assert.equal(await notice(alice, 'dm-bob', 'bob went offline').count(), 1);
     for (const text of ['carol went offline', 'carol left #main']) {
-      assert.equal(await noticesEverywhere(text).count(), 0, text);
+      assert.equal(await noticesEverywhere(alice, text).count(), 0, text);
     }
     assert.equal(await notice(alice, 'room-main', 'carol joined #main').count(), 1);
     assert.equal(await notice(alice, 'everyone', 'carol is online').count(), 1);
@@ -118,16 +112,3 @@ describe('people gone after chatd restarted, in the web app', { skip, timeout: 1
     assert.deepEqual(realErrors(pageErrors), []);
   });
 });
-
-// Retries a server start while its port is still being released.
-async function retry(start) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      return await start();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

@@ -5,37 +5,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
 import { expectMessage, expectText, loginAsGuest, notice } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 // A missing browser must turn the suite red, not skip it quietly.
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('a destroyed room in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   let bob;
-  const pageErrors = [];
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    bob = await LineClient.connect(chatd.port);
+    bob = await LineClient.connect(suite.chatd.port);
   });
 
-  after(async () => {
-    await browser?.close();
-    bob?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  after(() => bob?.close());
 
   it('tells a member who was reading it, where they land, what happened and who did it', async () => {
-    const alice = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, 'alice', pageErrors);
+    const alice = await suite.open('alice');
     await loginAsGuest(alice, 'alice');
     bob.send('USERNAME bob');
     bob.send('JOIN #doomed');
@@ -54,6 +43,6 @@ describe('a destroyed room in the web app', { skip, timeout: 120000 }, () => {
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

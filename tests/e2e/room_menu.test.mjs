@@ -4,15 +4,15 @@
 //   node --test tests/e2e/room_menu.test.mjs
 //
 // Screenshot: tests/artifacts/webapp-room-menu-phone.png (320 px wide, the menu open).
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
 import { expectText, loginAsGuest } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 // The narrowest phone the app is made for, and a common one.
@@ -25,29 +25,15 @@ const focused = (page) => page.evaluate(() => document.activeElement?.getAttribu
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('Destroy apart from Leave in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
-  const pageErrors = [];
+  const suite = webappSuite();
 
-  before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    fs.mkdirSync(artifacts, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  before(() => fs.mkdirSync(artifacts, { recursive: true }));
 
   for (const viewport of PHONES) {
     it(`keeps Destroy out of sight until asked for, and destroys with the keyboard, at ${viewport.width} px`, async () => {
       const nick = `owner${viewport.width}`;
       const room = `#room${viewport.width}`;
-      const page = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, nick, pageErrors, { viewport });
+      const page = await suite.open(nick, { viewport });
       await loginAsGuest(page, nick);
       await page.getByTestId('sidebar-toggle').click();
       await page.getByTestId('room-create-input').fill(room);
@@ -107,6 +93,6 @@ describe('Destroy apart from Leave in the web app', { skip, timeout: 120000 }, (
   }
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

@@ -11,10 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
 import { LineClient } from '../lib/line_client.mjs';
-import { DESKTOP, chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { DESKTOP, chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
 import { expectMessage, loginAsGuest, message } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 const PHONE = { width: 390, height: 700 };
@@ -24,12 +24,9 @@ const PHONE_WITH_KEYBOARD = { width: 390, height: 400 };
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('scrolling through new messages in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   let alice;
   let bob;
-  const pageErrors = [];
 
   // Whether a message is inside the visible part of its list.
   function inView(pane, text) {
@@ -58,23 +55,15 @@ describe('scrolling through new messages in the web app', { skip, timeout: 12000
   }
 
   before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    alice = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, 'alice', pageErrors);
+    alice = await suite.open('alice');
     await loginAsGuest(alice, 'alice');
-    bob = await LineClient.connect(chatd.port);
+    bob = await LineClient.connect(suite.chatd.port);
     bob.send('USERNAME bob');
     await alice.getByTestId('user-bob').waitFor();
     fs.mkdirSync(artifacts, { recursive: true });
   });
 
-  after(async () => {
-    await browser?.close();
-    bob?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  after(() => bob?.close());
 
   it('marks where the unread messages of a conversation begin when it is opened', async () => {
     await alice.getByTestId('room-create-input').fill('#side');
@@ -146,6 +135,6 @@ describe('scrolling through new messages in the web app', { skip, timeout: 12000
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

@@ -4,15 +4,15 @@
 //   node --test tests/e2e/topic_kick.test.mjs
 //
 // Screenshots go to tests/artifacts/webapp-topic.png and tests/artifacts/webapp-kicked.png.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startChatd, startWsproxy } from '../lib/processes.mjs';
-import { chromiumMissing as skip, launchChromium, openApp, realErrors } from '../lib/chromium.mjs';
+import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
 import { expectText, loginAsGuest, notice, say } from '../lib/webapp_page.mjs';
+import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 const TOPIC = 'Planning the 2.0 release <b>not bold</b>';
@@ -21,14 +21,11 @@ const TOPIC = 'Planning the 2.0 release <b>not bold</b>';
 it('chromium is installed', () => assert.ok(!skip, skip));
 
 describe('room topics and kicks in the web app', { skip, timeout: 120000 }, () => {
-  let chatd;
-  let proxy;
-  let browser;
+  const suite = webappSuite();
   const pages = {};
-  const pageErrors = [];
 
   async function openUser(name) {
-    pages[name] = await openApp(browser, `http://127.0.0.1:${proxy.port}/`, name, pageErrors);
+    pages[name] = await suite.open(name);
     await loginAsGuest(pages[name], name);
     return pages[name];
   }
@@ -39,18 +36,7 @@ describe('room topics and kicks in the web app', { skip, timeout: 120000 }, () =
     await toast.getByTestId('error-dismiss').click();
   }
 
-  before(async () => {
-    chatd = await startChatd();
-    proxy = await startWsproxy(chatd.port);
-    browser = await launchChromium();
-    fs.mkdirSync(artifacts, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await proxy?.stop();
-    await chatd?.stop();
-  });
+  before(() => fs.mkdirSync(artifacts, { recursive: true }));
 
   it('the owner sets a topic in the header; another member sees it there, with a notice', async () => {
     const alice = await openUser('alice');
@@ -172,6 +158,6 @@ describe('room topics and kicks in the web app', { skip, timeout: 120000 }, () =
   });
 
   it('had no page errors', () => {
-    assert.deepEqual(realErrors(pageErrors), []);
+    assert.deepEqual(realErrors(suite.pageErrors), []);
   });
 });

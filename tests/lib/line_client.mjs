@@ -11,6 +11,14 @@ export class LineClient {
     });
   }
 
+  // A guest `nickname` on chatd's plain mode, as someone typing into nc; `lines` follow the login.
+  static async guest(port, nickname, ...lines) {
+    const client = await this.connect(port);
+    client.send(`USERNAME ${nickname}`);
+    for (const line of lines) client.send(line);
+    return client;
+  }
+
   // Over TLS, trusting only the authority `ca` (PEM text) for the name localhost.
   static connectTls(port, ca, host = '127.0.0.1') {
     return new Promise((resolve, reject) => {

@@ -103,6 +103,19 @@ export async function startChatd(extraArgs = []) {
   return server;
 }
 
+// Retries a server start (a restart on the port it had) while the port is still being released.
+export async function retryStart(start) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      return await start();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 // A fresh directory for a database that outlives one chatd (restart tests); removed by `remove`.
 export function tempDatabase() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-db-'));

@@ -44,6 +44,12 @@ export function notice(page, pane, text) {
     .filter({ has: page.getByTestId('notice-text').getByText(text, { exact: true }) });
 }
 
+// Every notice whose text is exactly `text`, in any conversation.
+export function noticesEverywhere(page, text) {
+  return page.getByTestId('notice')
+    .filter({ has: page.getByTestId('notice-text').getByText(text, { exact: true }) });
+}
+
 // Waits until an element's text is exactly `text` (a header that follows the server, say).
 export async function expectText(page, testId, text) {
   await page.waitForFunction(([id, expected]) => document.querySelector(`[data-testid="${id}"]`)
