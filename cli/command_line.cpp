@@ -244,9 +244,16 @@ Input parse_kick(const Spec& spec, Arguments& arguments, const Target& conversat
   return one(std::move(command));
 }
 
+// "/me waves": an action in the current conversation (protocol::action_prefix).
+Input parse_me(const Spec& spec, Arguments& arguments, const Target& conversation) {
+  const auto text = arguments.text();
+  if (text.empty()) return usage_error(spec);
+  return message(conversation, std::string(protocol::action_prefix) + std::string(text));
+}
+
 Input parse_help(const Spec&, Arguments&, const Target&) { return ShowHelp{}; }
 
-constexpr std::array<Spec, 18> specs{{
+constexpr std::array<Spec, 19> specs{{
     {"join", "<#room> [nick]", "join a room (made if new) and talk there; log in as nick first",
      parse_join},
     {"leave", "[#room]", "leave a room (default: the current one)",
@@ -257,6 +264,7 @@ constexpr std::array<Spec, 18> specs{{
     {"topic", "[text]", "show the current room's topic, or set it (its owner)", parse_topic},
     {"kick", "<nick>", "remove someone from the current room (its owner)", parse_kick},
     {"msg", "<nick|#room|*> <text>", "send one message there without switching", parse_msg},
+    {"me", "<text>", "say what you do (/me waves: * you waves)", parse_me},
     {"to", "<nick|#room|*>", "talk there from now on (* is everyone)", parse_to},
     {"rooms", "", "list the rooms", parse_no_arguments<Verb::rooms>},
     {"users", "", "list who is online", parse_no_arguments<Verb::users>},

@@ -114,15 +114,21 @@ std::string Display::stamp(std::string_view time) const {
 }
 
 std::string Display::message(const protocol::ChatMessage& message) const {
-  const auto text = printable(message.text);
+  // An action ("/me waves") reads "* alice waves" where a message would read "alice: text".
+  const std::string_view raw = message.text;
+  const bool action = raw.starts_with(protocol::action_prefix);
+  const auto text = printable(action ? raw.substr(protocol::action_prefix.size()) : raw);
+  const auto said = action ? fmt::format("* {} {}", nick(message.sender), text) : text;
   if (message.target == "*") {
+    if (action) return fmt::format("{} {} {}", stamp(message.time), paint("33", "*"), said);
     return fmt::format("{} {} {}: {}", stamp(message.time), paint("33", "*"), nick(message.sender),
                        text);
   }
   if (message.target.starts_with('@')) {
     return fmt::format("{} {} {} -> {}: {}", stamp(message.time), paint("35", "(private)"),
-                       nick(message.sender), nick(message.target.substr(1)), text);
+                       nick(message.sender), nick(message.target.substr(1)), said);
   }
+  if (action) return fmt::format("{} {} {}", stamp(message.time), room(message.target), said);
   return fmt::format("{} {} <{}> {}", stamp(message.time), room(message.target),
                      nick(message.sender), text);
 }

@@ -1,9 +1,15 @@
 #include "protocol/irc_lines.hpp"
 
 #include "protocol/irc_message.hpp"
+#include "protocol/text.hpp"
 
 namespace chat::protocol::irc {
 namespace {
+
+constexpr char ctcp_delimiter = '\x01';
+constexpr std::string_view ctcp_action =
+    "\x01"
+    "ACTION ";
 
 Message from(std::string_view nickname, std::string command, std::string_view time, bool tags) {
   Message message;
@@ -17,6 +23,14 @@ Message from(std::string_view nickname, std::string command, std::string_view ti
 
 std::string user_source(std::string_view nickname) {
   return std::string(nickname) + "!" + std::string(nickname) + "@chat";
+}
+
+std::optional<std::string> chat_text(std::string_view irc_text) {
+  if (irc_text.empty() || irc_text.front() != ctcp_delimiter) return std::string(irc_text);
+  if (irc_text.substr(0, ctcp_action.size()) != ctcp_action) return std::nullopt;
+  auto body = irc_text.substr(ctcp_action.size());
+  if (!body.empty() && body.back() == ctcp_delimiter) body.remove_suffix(1);  // may be left off
+  return std::string(action_prefix) + std::string(body);
 }
 
 std::string format_message(const ChatMessage& chat_message, bool tags, std::string_view batch,
@@ -33,7 +47,13 @@ std::string format_message(const ChatMessage& chat_message, bool tags, std::stri
   } else {
     message.params.push_back(target);
   }
-  message.params.push_back(chat_message.text);
+  const std::string_view text = chat_message.text;
+  if (text.substr(0, action_prefix.size()) == action_prefix) {
+    message.params.push_back(std::string(ctcp_action) +
+                             std::string(text.substr(action_prefix.size())) + ctcp_delimiter);
+  } else {
+    message.params.push_back(chat_message.text);
+  }
   return format(message);
 }
 

@@ -555,8 +555,10 @@ void IrcFront::message(const irc::Message& message, bool notice) {
     if (!notice) reply("412", {"No text to send"});
     return;
   }
+  const auto text = irc::chat_text(params[1]);
+  if (!text) return;  // a CTCP request or reply other than ACTION: chat has no place for it
   for (const auto& to : split(params[0], ',')) {
-    hub_.send(*user_id_, *this, to_target(to), params[1],
+    hub_.send(*user_id_, *this, to_target(to), *text,
               answer<Hub::MessageResult>([this, to, notice](Hub::MessageResult sent) {
                 const auto* error = std::get_if<Error>(&sent);
                 if (!error || notice) return;

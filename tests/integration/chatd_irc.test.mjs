@@ -100,6 +100,29 @@ test('messages cross between IRC, nc and rich mode, in rooms, privately and to e
   assert.equal(parse(await ircUser.line()).command, 'PONG');
 });
 
+test('/me: CTCP ACTION from IRC is an action ("/me ...") for the others, and the reverse', async () => {
+  const ircUser = await registered('emoter');
+  const nc = await pool.plain('watcher');
+  const rich = await pool.rich('dancer');
+  for (const client of [nc, rich]) client.send('JOIN #stage');
+  await rich.lineMatching(/^OK JOIN #stage$/);
+  ircUser.send('JOIN #stage');
+  await ircUser.lineMatching(/ 366 emoter #stage /);
+
+  ircUser.send('PRIVMSG #stage :\x01ACTION waves\x01');
+  await nc.expectLine('RECEIVE #stage emoter /me waves');
+  assert.equal(parseMessage(await rich.lineMatching(/^MESSAGE /)).text, '/me waves');
+  rich.send('MSG #stage /me dances');
+  const action = parse(await ircUser.expect('PRIVMSG'));
+  assert.deepEqual([action.source, action.params], ['dancer!dancer@chat', ['#stage', '\x01ACTION dances\x01']]);
+  await nc.expectLine('RECEIVE #stage dancer /me dances');  // nc users see the text as it is
+  // Other CTCP (a VERSION request) has no place in chat: nobody gets it, and no error.
+  ircUser.send('PRIVMSG #stage :\x01VERSION\x01');
+  ircUser.send('PING :barrier');
+  assert.equal(parse(await ircUser.line()).command, 'PONG');
+  await nc.expectSilence();
+});
+
 test('one nickname space: a name taken on one front is taken on the others', async () => {
   await pool.plain('takenbync');
   const client = await irc();

@@ -144,3 +144,9 @@ TEST_CASE("/topic asks or sets the current room's topic; /kick removes someone f
   CHECK(error("/kick", main_room) == "usage: /kick <nick>");
   CHECK(error("/kick bob carol", main_room) == "usage: /kick <nick>");
 }
+
+TEST_CASE("/me sends an action to the current conversation") {
+  CHECK(lines("/me waves", main_room) == Lines{"MSG #main /me waves"});
+  CHECK(lines("/me  waves  twice") == Lines{"MSG * /me waves  twice"});
+  CHECK(error("/me") == "usage: /me <text>");
+}

@@ -36,6 +36,14 @@ TEST_CASE("messages show time, sender and where they were sent") {
   CHECK(plain.message(message("@bob", "alice", "hi")) == "[15:32] (private) alice -> bob: hi");
 }
 
+TEST_CASE("an action ('/me waves') reads '* alice waves'") {
+  CHECK(plain.message(message("*", "alice", "/me waves")) == "[15:32] * * alice waves");
+  CHECK(plain.message(message("#main", "alice", "/me waves")) == "[15:32] #main * alice waves");
+  CHECK(plain.message(message("@bob", "alice", "/me waves")) ==
+        "[15:32] (private) alice -> bob: * alice waves");
+  CHECK(plain.message(message("#main", "alice", "/meh")) == "[15:32] #main <alice> /meh");
+}
+
 TEST_CASE("events") {
   using Kind = Event::Kind;
   CHECK(plain.event(event(Kind::join, "#main", "alice")) == "[15:32] -!- alice joined #main");

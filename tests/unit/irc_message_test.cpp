@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/irc_lines.hpp"
+
 namespace irc = chat::protocol::irc;
 
 namespace {
@@ -97,7 +99,33 @@ TEST_CASE("found by fuzzing: a command must be a word of letters or digits; a ta
   // "@=" was a tag with no name, which formatted as "@" and parsed back as no tag at all.
   const auto message = irc::parse("@=x;a=b;=;c CMD");
   REQUIRE(message);
-  CHECK(message->tags ==
-        std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", ""}});
+  CHECK(message->tags == std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", ""}});
   CHECK(irc::format(*message) == "@a=b;c CMD");
+}
+
+TEST_CASE("IRC: CTCP ACTION is chat's action ('/me ...') both ways, other CTCP has no place") {
+  using chat::protocol::irc::chat_text;
+  CHECK(chat_text("\x01"
+                  "ACTION waves\x01") == "/me waves");
+  CHECK(chat_text("\x01"
+                  "ACTION waves") == "/me waves");  // the closing \x01 is often left off
+  CHECK(chat_text("hello") == "hello");
+  CHECK(chat_text("/me typed by hand") == "/me typed by hand");
+  CHECK_FALSE(chat_text("\x01VERSION\x01"));
+  CHECK_FALSE(
+      chat_text("\x01"
+                "ACTIONwaves\x01"));
+
+  chat::protocol::ChatMessage message;
+  message.sender = "alice";
+  message.target = "#main";
+  message.text = "/me waves";
+  message.time = "2026-11-29T10:00:00.000Z";
+  message.id = "0193";
+  CHECK(chat::protocol::irc::format_message(message, false) ==
+        ":alice!alice@chat PRIVMSG #main :\x01"
+        "ACTION waves\x01");
+  message.text = "/mean it";
+  CHECK(chat::protocol::irc::format_message(message, false) ==
+        ":alice!alice@chat PRIVMSG #main :/mean it");
 }
