@@ -6,6 +6,7 @@ import { ChatState, EVERYONE, dmKey, fold, keyForTarget, roomKey } from './state
 import { View } from './view.js';
 import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
 import { ReconnectQuiet } from './reconnect_quiet.js';
+import { ACTION_PREFIX } from './message_text.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
@@ -16,9 +17,10 @@ const LEGACY_DMS_PREFIX = 'chat.dms.';
 const MAX_RELOGIN_ATTEMPTS = 8;
 const HISTORY_PAGE = 50;
 const MAX_TOPIC_BYTES = 300; // docs/protocol.md: TOPIC
-// What the composer runs instead of sending: "/topic [text]" and "/kick <nick>" in a room. Any
-// other text is a message, a leading slash and all.
-const SLASH_COMMAND = /^\/(topic|kick)(?:\s+(.*))?$/i;
+// What the composer runs instead of sending: "/topic [text]" and "/kick <nick>" in a room, and
+// "/me <action>" anywhere (sent as the message "/me <action>", see message_text.js). Any other
+// text is a message, a leading slash and all.
+const SLASH_COMMAND = /^\/(topic|kick|me)(?:\s+(.*))?$/i;
 
 const connection = new Connection();
 const state = new ChatState();
@@ -127,6 +129,7 @@ const view = new View(state, {
   },
   send(text) {
     const slash = SLASH_COMMAND.exec(text);
+    if (slash?.[1].toLowerCase() === 'me') return sendAction(slash[2]?.trim() ?? '');
     if (slash) return runSlashCommand(slash[1].toLowerCase(), slash[2]?.trim() ?? '') && 'done';
     return sendMessage(text);
   },
@@ -166,6 +169,15 @@ function sendMessage(text) {
   if (!sendOrComplain({ type: 'message', target, message: text })) return false;
   pendingMessage = { target };
   return 'sent';
+}
+
+// "/me waves" typed in any conversation: the message "/me waves", shown as "* alice waves".
+function sendAction(action) {
+  if (!action) {
+    view.toast('Type /me and what you are doing, e.g. /me waves.', { title: 'Could not send the action' });
+    return false;
+  }
+  return sendMessage(`${ACTION_PREFIX}${action}`);
 }
 
 function loginFrame() {

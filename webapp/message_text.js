@@ -5,6 +5,14 @@ const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
 // Punctuation that ends a sentence rather than a link ("see https://example.com.").
 const TRAILING = /[.,;:!?'")\]}]$/;
 const NICK_CHAR = /[A-Za-z0-9_-]/;
+// An action ("/me" in IRC): a message whose text begins with these four characters. chatd keeps
+// and relays it as any text; the web app shows it as "* alice waves".
+export const ACTION_PREFIX = '/me ';
+
+// What an action says after its prefix ("waves" for "/me waves"), or null for any other message.
+export function actionText(text) {
+  return text.startsWith(ACTION_PREFIX) ? text.slice(ACTION_PREFIX.length) : null;
+}
 
 // A link as written, without the punctuation after it; a ")" stays when the link opened one
 // (https://en.wikipedia.org/wiki/Foo_(bar)).

@@ -74,7 +74,9 @@ export class Notifier {
     if (!this.#enabled || !document.hidden || entry.type !== 'message' || entry.mine) return;
     const isDm = conversation.kind === 'dm';
     if (!isDm && !entry.mention) return;
-    const text = entry.text.length > BODY_CHARS ? `${entry.text.slice(0, BODY_CHARS - 1)}…` : entry.text;
+    // An action ("/me waves") reads as it is shown: "* alice waves".
+    const said = typeof entry.action === 'string' ? `* ${entry.from} ${entry.action}` : entry.text;
+    const text = said.length > BODY_CHARS ? `${said.slice(0, BODY_CHARS - 1)}…` : said;
     const { key } = conversation;
     // One per conversation (the tag replaces the previous one, also one from another tab).
     const notification = new Notification(

@@ -17,7 +17,7 @@
 //   'removed'       detail {key}: a conversation disappeared (its room was destroyed)
 //   'reset'         everything was cleared (logged out)
 
-import { mentions } from './message_text.js';
+import { actionText, mentions } from './message_text.js';
 
 export const EVERYONE = '*';
 // Entries kept per conversation; past the limit the oldest are dropped down to TRIM_TO (they can
@@ -375,9 +375,11 @@ export class ChatState extends EventTarget {
     }
     const stamp = time ?? new Date().toISOString();
     const mine = this.isMe(from);
+    // An action ("/me waves"): what it says, shown after the sender's name; only that can mention.
+    const action = actionText(text);
     return {
-      type: 'message', id, time: stamp, t: timeOf(stamp), from, fromId: frame.identifier, text,
-      mine, mention: !mine && mentions(text, this.me?.nickname),
+      type: 'message', id, time: stamp, t: timeOf(stamp), from, fromId: frame.identifier, text, action,
+      mine, mention: !mine && mentions(action ?? text, this.me?.nickname),
     };
   }
 

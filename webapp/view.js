@@ -919,18 +919,29 @@ export class View {
     const previous = pane.lastEntry;
     const continued = previous?.type === 'message' && fold(previous.from) === fold(entry.from)
       && date - parseTime(previous.time) < GROUP_MS;
+    const isAction = typeof entry.action === 'string';
     const sender = h('span', { class: 'message__sender', 'data-testid': 'message-sender', text: entry.from });
-    const meta = h('div', { class: 'message__meta' }, sender, ' ', timeElement(entry.time, 'message__time'));
-    if (entry.mine) meta.append(h('span', { class: 'message__you', text: 'you' }));
+    const reader = entry.mine ? null : this.#state.me?.nickname;
+    let body;
+    if (isAction) {
+      // "* alice waves": the name is part of the line, so grouping never hides it. The time
+      // follows it, visually hidden in a group (the gutter shows it on hover).
+      body = h('p', { class: 'message__action', 'data-testid': 'message-action' },
+        h('span', { class: 'message__action-mark', 'aria-hidden': 'true', text: '*' }), ' ', sender, ' ',
+        h('span', { class: 'message__text', 'data-testid': 'message-text' }, messageNodes(entry.action, reader)),
+        ' ', timeElement(entry.time, `message__time${continued ? ' visually-hidden' : ''}`));
+    } else {
+      const meta = h('div', { class: 'message__meta' }, sender, ' ', timeElement(entry.time, 'message__time'));
+      if (entry.mine) meta.append(h('span', { class: 'message__you', text: 'you' }));
+      body = [meta, h('p', { class: 'message__text', 'data-testid': 'message-text' }, messageNodes(entry.text, reader))];
+    }
     const item = h('li', {
-      class: `message${continued ? ' message--continued' : ''}${entry.mine ? ' message--mine' : ''}${
-        entry.mention ? ' message--mention' : ''}`,
-      'data-testid': 'message', dataset: { id: entry.id ?? '', sender: entry.from },
+      class: `message${continued ? ' message--continued' : ''}${isAction ? ' message--action' : ''}${
+        entry.mine ? ' message--mine' : ''}${entry.mention ? ' message--mention' : ''}`,
+      'data-testid': 'message', dataset: { id: entry.id ?? '', sender: entry.from, ...(isAction && { action: '' }) },
     },
     continued ? h('span', { class: 'message__gutter', 'aria-hidden': 'true', text: hhmm(date) }) : avatar(entry.from),
-    h('div', { class: 'message__body' }, meta,
-      h('p', { class: 'message__text', 'data-testid': 'message-text' },
-        messageNodes(entry.text, entry.mine ? null : this.#state.me?.nickname))));
+    h('div', { class: 'message__body' }, body));
     pane.list.append(item);
     pane.lastEntry = entry;
   }

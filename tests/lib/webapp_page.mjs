@@ -75,3 +75,17 @@ export async function openRoomMenu(page) {
   await page.getByTestId('room-more').click();
   await page.getByTestId('room-more-menu').waitFor();
 }
+
+// Exactly one action ("/me <text>" sent) saying `text` is shown in a conversation's pane, by
+// `sender`, and it reads "* <sender> <text>", in italics.
+export async function expectAction(page, pane, sender, text) {
+  const item = await expectMessage(page, pane, sender, text);
+  const line = item.getByTestId('message-action');
+  assert.match(await line.innerText(), new RegExp(`^\\* ${escapeRegExp(sender)} ${escapeRegExp(text)}\\s`));
+  assert.equal(await line.evaluate((element) => getComputedStyle(element).fontStyle), 'italic');
+  return item;
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
