@@ -1,6 +1,5 @@
 #include "wsproxy/bridge.hpp"
 
-#include <algorithm>
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <chrono>

@@ -11,6 +11,7 @@
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 
+#include "chatd/net/log_throttle.hpp"
 #include "chatd/net/tls_context.hpp"
 #include "wsproxy/bridge.hpp"
 #include "wsproxy/browser_link.hpp"
@@ -173,16 +174,13 @@ struct Frontend final : ProxyServer::Impl {
           accept();
         },
         error);
-    if (error && error != websocketpp::error::async_accept_not_listening) {
-      connection->terminate(error);
-      retry_accept(error.message());
-    }
+    if (!error) return;
+    connection->terminate(error);  // never started: nothing else would free it
+    if (error != websocketpp::error::async_accept_not_listening) retry_accept(error.message());
   }
 
   void retry_accept(const std::string& why) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_accept_log >= std::chrono::seconds(1)) {  // one line a second at most
-      last_accept_log = now;
+    if (accept_log.allow()) {
       fmt::print(stderr, "wsproxy: accept failed ({}); {} WebSockets open; retrying\n", why,
                  bridges.size());
     }
@@ -274,7 +272,7 @@ struct Frontend final : ProxyServer::Impl {
 
   asio::io_context& io;
   asio::steady_timer accept_timer{io};
-  std::chrono::steady_clock::time_point last_accept_log;
+  LogThrottle accept_log;
   Upstream upstream;
   StaticFiles files;
   std::vector<std::string> allowed_origins;

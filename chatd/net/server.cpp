@@ -38,9 +38,7 @@ void Server::stop() {
 
 void Server::refuse(asio::ip::tcp::socket socket, const std::string& address,
                     std::size_t from_address) {
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_refusal_log_ >= std::chrono::seconds(1)) {  // one line a second at most
-    last_refusal_log_ = now;
+  if (refusal_log_.allow()) {
     fmt::print(stderr, "chatd: refused a connection from {}: {} open, {} from that address\n",
                address, sessions_.size(), from_address);
   }

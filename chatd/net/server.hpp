@@ -4,12 +4,12 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "chatd/net/admission.hpp"
+#include "chatd/net/log_throttle.hpp"
 #include "chatd/net/output_budget.hpp"
 #include "chatd/net/session.hpp"
 #include "chatd/net/session_limits.hpp"
@@ -47,7 +47,7 @@ class Server {
   std::shared_ptr<asio::ssl::context> tls_;
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
   std::unordered_map<std::string, std::size_t> per_address_;  // untrusted addresses only
-  std::chrono::steady_clock::time_point last_refusal_log_;
+  LogThrottle refusal_log_;
 };
 
 }  // namespace chat
