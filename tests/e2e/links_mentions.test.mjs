@@ -10,9 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { LineClient } from '../lib/line_client.mjs';
 import { chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
-import { expectMessage, loginAsGuest } from '../lib/webapp_page.mjs';
+import { expectMessage } from '../lib/webapp_page.mjs';
 import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
@@ -26,11 +25,7 @@ describe('links and mentions in the web app', { skip, timeout: 120000 }, () => {
   let bob;
 
   before(async () => {
-    alice = await suite.open('alice');
-    await loginAsGuest(alice, 'alice');
-    bob = await LineClient.connect(suite.chatd.port);
-    bob.send('USERNAME bob');
-    await alice.getByTestId('user-bob').waitFor();
+    [alice, bob] = await suite.guestAndNc('alice', 'bob');
     fs.mkdirSync(artifacts, { recursive: true });
   });
 

@@ -11,9 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { LineClient } from '../lib/line_client.mjs';
 import { DESKTOP, chromiumMissing as skip, realErrors } from '../lib/chromium.mjs';
-import { expectMessage, loginAsGuest, message } from '../lib/webapp_page.mjs';
+import { expectMessage, message } from '../lib/webapp_page.mjs';
 import { webappSuite } from '../lib/webapp_suite.mjs';
 
 const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
@@ -55,11 +54,7 @@ describe('scrolling through new messages in the web app', { skip, timeout: 12000
   }
 
   before(async () => {
-    alice = await suite.open('alice');
-    await loginAsGuest(alice, 'alice');
-    bob = await LineClient.connect(suite.chatd.port);
-    bob.send('USERNAME bob');
-    await alice.getByTestId('user-bob').waitFor();
+    [alice, bob] = await suite.guestAndNc('alice', 'bob');
     fs.mkdirSync(artifacts, { recursive: true });
   });
 
