@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
@@ -7,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +22,9 @@
 #include "chatd/net/open_files.hpp"
 #include "chatd/net/server.hpp"
 #include "chatd/net/tls_context.hpp"
+#include "chatd/oidc/http_client.hpp"
+#include "chatd/oidc/provider_config.hpp"
+#include "chatd/oidc/social_sign_in.hpp"
 #include "chatd/options.hpp"
 #include "chatd/store/sqlite_store.hpp"
 
@@ -46,7 +51,13 @@ int main(int argc, char** argv) {
     }
     chat::PasswordHasher hasher(io.get_executor());
     chat::Hub hub(ids, options.hub_limits, store.get());
-    chat::Accounts accounts(hub, store.get(), hasher);
+    chat::oidc::HttpClient http(io.get_executor());
+    std::optional<chat::oidc::SocialSignIn> social;
+    if (!options.oidc_config.empty()) {
+      if (!store) throw std::runtime_error("--oidc-config needs a store: accounts live there");
+      social.emplace(chat::oidc::load_provider_config(options.oidc_config), http);
+    }
+    chat::Accounts accounts(hub, store.get(), hasher, social ? &*social : nullptr);
     const auto address = asio::ip::make_address(options.bind_address);
     const chat::Session::FrontFactory native = [&hub, &accounts, &options](chat::LineSink& sink) {
       return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
@@ -89,6 +100,9 @@ int main(int argc, char** argv) {
     const auto open_files = chat::raise_open_files_limit();
     fmt::print("chatd: {} open files allowed: about {} connections in all\n", open_files,
                open_files > 64 ? open_files - 64 : 0);
+    if (social) {
+      fmt::print("chatd: sign-in providers: {}\n", fmt::join(social->provider_names(), ", "));
+    }
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")
                                   : "store " + options.database);

@@ -51,6 +51,7 @@ std::string usage() {
          "             [--send-timeout SECONDS]\n"
          "             [--tls-cert FILE --tls-key FILE [--tls-port PORT] [--irc-tls-port PORT]]\n"
          "             [--trusted-proxy ADDRESS[/BITS] ... | --trusted-proxy none]\n"
+         "             [--oidc-config FILE]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
          "                     (default 6667)\n"
@@ -92,6 +93,10 @@ std::string usage() {
          "                     (default 8443; openssl s_client -connect HOST:PORT)\n"
          "  --irc-tls-port PORT  TLS listener for IRC clients, 0 for any free port (default 6697;\n"
          "                     none with --no-irc)\n"
+         "  --oidc-config FILE sign-in providers (OpenID Connect) as JSON: {\"providers\": "
+         "[{\"name\",\n"
+         "                     \"issuer\", \"client_id\", \"client_secret\"}]} "
+         "(docs/operations.md)\n"
          "  --help             show this help\n";
 }
 
@@ -132,6 +137,9 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
       if (!port) return OptionsError{fmt::format("invalid {}: {}", flag, value)};
       (flag == "--tls-port" ? tls.port : tls.irc_port) = *port;
       tls_port_given = true;
+    } else if (flag == "--oidc-config") {
+      if (value.empty()) return OptionsError{"--oidc-config needs a file"};
+      options.oidc_config = value;
     } else if (flag == "--db") {
       if (value.empty()) return OptionsError{"--db needs a path"};
       options.database = value;

@@ -36,6 +36,8 @@ struct Options {
   Admission admission = loopback_trusted();
   // The SQLite database file; empty: no store at all (--no-store), everything in memory.
   std::string database = "chatd.db";
+  // OpenID Connect providers to sign in with (oidc::load_provider_config); empty: none.
+  std::string oidc_config;
 };
 
 struct ShowHelp {};

@@ -12,7 +12,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 25> verb_names{{
+constexpr std::array<std::pair<Verb, std::string_view>, 28> verb_names{{
     {Verb::username, "USERNAME"},
     {Verb::send, "SEND"},
     {Verb::msg, "MSG"},
@@ -38,6 +38,9 @@ constexpr std::array<std::pair<Verb, std::string_view>, 25> verb_names{{
     {Verb::conversations, "CONVERSATIONS"},
     {Verb::topic, "TOPIC"},
     {Verb::kick, "KICK"},
+    {Verb::providers, "PROVIDERS"},
+    {Verb::authorize, "AUTHORIZE"},
+    {Verb::signin, "SIGNIN"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -59,13 +62,18 @@ std::vector<std::string_view> split_words(std::string_view text) {
 
 // A message id (UUID) or server time (ISO 8601) as HISTORY and READ take them: one short word
 // of printable ASCII. Whether it names a message is the server's to say.
-bool is_anchor(std::string_view word) {
-  if (word.empty() || word.size() > 64) return false;
+bool is_anchor_chars(std::string_view word) {
+  if (word.empty()) return false;
   for (const char c : word) {
     if (c <= ' ' || c > '~') return false;
   }
   return true;
 }
+bool is_anchor(std::string_view word) { return word.size() <= 64 && is_anchor_chars(word); }
+
+// A word of an OpenID Connect exchange (a redirect URI, a state, a code): printable ASCII
+// without spaces, of a sane length. What it means is the server's to check.
+bool is_url_word(std::string_view word) { return word.size() <= 2048 && is_anchor_chars(word); }
 
 std::optional<Error> parse_history(const std::vector<std::string_view>& words, Command& command) {
   if (words.empty()) return Error::missing_argument;
@@ -135,6 +143,10 @@ std::string format_command(const Command& command) {
       break;
     case Verb::kick:
       line += ' ' + command.name + ' ' + command.target.name;
+      break;
+    case Verb::authorize:
+    case Verb::signin:
+      line += ' ' + command.name + ' ' + command.text;
       break;
     default:
       if (!command.name.empty()) line += ' ' + command.name;
@@ -296,8 +308,25 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
       command.target = {Target::Kind::user, std::string(words[1])};
       break;
     }
+    case Verb::authorize:
+      // AUTHORIZE <provider> <redirect URI>
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (words.size() > 2 || !is_provider_name(words[0]) || !is_url_word(words[1]))
+        return fail(Error::invalid_argument);
+      command.name = words[0];
+      command.text = words[1];
+      break;
+    case Verb::signin:
+      // SIGNIN <state> <code>, as the provider's redirect carried them
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (words.size() > 2 || !is_url_word(words[0]) || !is_url_word(words[1]))
+        return fail(Error::invalid_argument);
+      command.name = words[0];
+      command.text = words[1];
+      break;
     case Verb::rooms:
     case Verb::users:
+    case Verb::providers:
     case Verb::logout:
     case Verb::quit:
     case Verb::rich:

@@ -36,6 +36,9 @@ enum class Verb {
   conversations,
   topic,
   kick,
+  providers,
+  authorize,
+  signin,
 };
 
 // "USERNAME", "SEND", ...
@@ -69,10 +72,11 @@ struct HistoryRange {
 struct Command {
   Verb verb;
   // USERNAME's and LOGIN's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS/TOPIC/KICK,
-  // PING's token, RESUME's session token, READ's message id (empty: the query form).
+  // PING's token, RESUME's session token, READ's message id (empty: the query form),
+  // AUTHORIZE's provider, SIGNIN's state.
   std::string name;
   Target target;             // SEND (everyone), MSG, HISTORY, READ; KICK's user
-  std::string text;          // SEND and MSG
+  std::string text;          // SEND and MSG; AUTHORIZE's redirect URI, SIGNIN's code
   std::string password;      // REGISTER, LOGIN; PASSWORD's current one
   std::string new_password;  // PASSWORD
   HistoryRange range;        // HISTORY

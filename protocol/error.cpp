@@ -72,6 +72,16 @@ std::string_view error_code(Error error) {
       return "login-timeout";
     case Error::too_many_connections:
       return "too-many-connections";
+    case Error::no_such_provider:
+      return "no-such-provider";
+    case Error::signin_expired:
+      return "signin-expired";
+    case Error::signin_failed:
+      return "signin-failed";
+    case Error::provider_unavailable:
+      return "provider-unavailable";
+    case Error::identity_linked:
+      return "identity-linked";
   }
   return "unknown-error";
 }
@@ -147,6 +157,16 @@ std::string_view error_text(Error error) {
       return "You did not log in in time.";
     case Error::too_many_connections:
       return "Too many connections; try again later.";
+    case Error::no_such_provider:
+      return "No sign-in provider by that name; PROVIDERS lists them.";
+    case Error::signin_expired:
+      return "That sign-in is unknown, already used or expired; start it again.";
+    case Error::signin_failed:
+      return "The provider's answer did not verify; no session was opened.";
+    case Error::provider_unavailable:
+      return "The sign-in provider could not be reached; try again later.";
+    case Error::identity_linked:
+      return "That identity is linked to another account already.";
   }
   return "Unknown error.";
 }

@@ -41,6 +41,11 @@ enum class Error {
   store_disabled,
   login_timeout,
   too_many_connections,
+  no_such_provider,
+  signin_expired,
+  signin_failed,
+  provider_unavailable,
+  identity_linked,
 };
 
 // "unknown-command", "username-taken", ...

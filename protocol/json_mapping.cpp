@@ -140,6 +140,13 @@ std::optional<Json> reply_frame(const Reply& reply) {
   } else if (reply.verb == "REGISTER") {
     frame["nickname"] = field(0);
     frame["identifier"] = field(1);
+  } else if (reply.verb == "PROVIDERS") {
+    frame["providers"] = fields;
+  } else if (reply.verb == "AUTHORIZE") {
+    frame["provider"] = field(0);
+    frame["url"] = field(1);
+  } else if (reply.verb == "SIGNIN") {
+    frame["provider"] = field(0);
   } else if (reply.verb == "JOINED") {
     frame["rooms"] = fields;
   } else if (reply.verb == "CONVERSATIONS") {
@@ -257,6 +264,9 @@ std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
     return std::get<std::string>(line) + " " + *topic;
   }
   if (*type == "kick") return with_words("KICK", frame, {"target", "nickname"});
+  if (*type == "providers") return std::string("PROVIDERS");
+  if (*type == "authorize") return with_words("AUTHORIZE", frame, {"provider", "redirect_uri"});
+  if (*type == "signin") return with_words("SIGNIN", frame, {"state", "code"});
   if (*type == "read") {
     if (frame.contains("id")) return with_words("READ", frame, {"target", "id"});
     return with_words("READ", frame, {"target"});

@@ -32,6 +32,30 @@ std::optional<Error> check_room_name(std::string_view room) {
   return std::nullopt;
 }
 
+std::string nickname_from_profile(std::string_view name, std::size_t max_length) {
+  if (const auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
+  std::string nickname;
+  for (const char c : name) {
+    if (nickname.size() == max_length) break;
+    // Only a letter or '_' may begin a nickname: what comes before the first one goes.
+    if (nickname.empty() && !is_ascii_letter(c) && c != '_') continue;
+    if (is_name_char(c)) {
+      nickname += c;
+    } else if (c == ' ' || c == '.') {
+      nickname += '_';
+    }
+  }
+  return nickname.empty() ? std::string("user") : nickname;
+}
+
+bool is_provider_name(std::string_view name) {
+  if (name.empty() || name.size() > max_nickname_length) return false;
+  for (const char c : name) {
+    if (!is_name_char(c)) return false;
+  }
+  return true;
+}
+
 std::string fold_case(std::string_view name) {
   std::string folded(name);
   for (char& c : folded) {

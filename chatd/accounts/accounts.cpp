@@ -7,8 +7,64 @@
 
 namespace chat {
 
-Accounts::Accounts(const Hub& hub, store::Store* store, PasswordHasher& hasher)
-    : hub_(hub), store_(store), hasher_(hasher) {}
+Accounts::Accounts(const Hub& hub, store::Store* store, PasswordHasher& hasher,
+                   oidc::SocialSignIn* social)
+    : hub_(hub), store_(store), hasher_(hasher), social_(social) {}
+
+std::vector<std::string> Accounts::provider_names() const {
+  // Without a store there are no accounts to sign in to.
+  return social_ && store_ ? social_->provider_names() : std::vector<std::string>{};
+}
+
+void Accounts::find_identity(const oidc::Identity& identity,
+                             Reply<std::variant<std::optional<std::string>, Error>> done) {
+  if (!store_) return done(Error::store_disabled);
+  store_->find_identity(identity.issuer, identity.subject,
+                        [this, done = std::move(done)](bool ok, std::optional<std::string> id) {
+                          if (!ok) return done(Error::store_failed);
+                          // An account removed since is no account to sign in to.
+                          if (id && !hub_.is_registered(*id)) id.reset();
+                          done(std::move(id));
+                        });
+}
+
+void Accounts::link_identity(const oidc::Identity& identity, const std::string& account_id,
+                             Reply<std::optional<Error>> done) {
+  if (!store_) return done(Error::store_disabled);
+  store_->link_identity(identity.issuer, identity.subject, account_id,
+                        [account_id, done = std::move(done)](bool ok, std::string linked_to) {
+                          if (!ok) return done(Error::store_failed);
+                          if (linked_to != account_id) return done(Error::identity_linked);
+                          done(std::nullopt);
+                        });
+}
+
+bool Accounts::begin_sign_up(const oidc::Identity& identity) {
+  return signing_up_.emplace(identity.issuer, identity.subject).second;
+}
+
+void Accounts::end_sign_up(const oidc::Identity& identity) {
+  signing_up_.erase({identity.issuer, identity.subject});
+}
+
+void Accounts::set_first_password(const std::string& account_id, std::string password,
+                                  Reply<std::optional<Error>> done) {
+  if (!store_) return done(Error::store_disabled);
+  store_->password_hash(
+      account_id, [this, account_id, password = std::move(password), done = std::move(done)](
+                      bool ok, std::optional<std::string> current) mutable {
+        if (!ok) return done(Error::store_failed);
+        if (!current || !current->empty()) return done(Error::already_registered);
+        hash_password(std::move(password), [this, account_id, done = std::move(done)](
+                                               std::variant<std::string, Error> hash) {
+          if (const auto* error = std::get_if<Error>(&hash)) return done(*error);
+          store_->set_password_hash(
+              account_id, std::move(std::get<std::string>(hash)), [done](bool stored) {
+                done(stored ? std::nullopt : std::optional<Error>(Error::store_failed));
+              });
+        });
+      });
+}
 
 void Accounts::verify_password(std::string_view nickname, std::string password,
                                const std::string& address, Reply<Verified> done) {
@@ -22,6 +78,9 @@ void Accounts::verify_password(std::string_view nickname, std::string password,
   const auto account_id = hub_.account_id(nickname);
   auto check = [this, account_id, account_key, address_key, password = std::move(password),
                 done = std::move(done)](std::optional<std::string> hash) mutable {
+    // An account made by a social sign-in has no password ('') until it sets one: no password
+    // opens it, in the time any wrong one takes.
+    if (hash && hash->empty()) hash.reset();
     hasher_.verify(std::move(hash), std::move(password),
                    [this, account_id, account_key, address_key, done](bool matches) {
                      const auto when = LoginThrottle::Clock::now();

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "protocol/names.hpp"
 #include "protocol/server_line.hpp"
 
 namespace chat {
@@ -16,13 +17,14 @@ constexpr std::string_view help_text =
     "KICK <#room> <user> | ROOMS | USERS | MEMBERS <#room> | "
     "JOINED | CONVERSATIONS | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
     "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
-    "READ <target> [id] | LOGOUT | QUIT | PING [token] | RICH | HELP";
+    "READ <target> [id] | PROVIDERS | AUTHORIZE <provider> <redirect-uri> | "
+    "SIGNIN <state> <code> | LOGOUT | QUIT | PING [token] | RICH | HELP";
 
 // Plain mode stays silent on success (seed 002) and answers only questions.
 bool answers_in_plain_mode(Verb verb) {
   return verb == Verb::rooms || verb == Verb::users || verb == Verb::members ||
          verb == Verb::help || verb == Verb::joined || verb == Verb::read ||
-         verb == Verb::conversations;
+         verb == Verb::conversations || verb == Verb::providers || verb == Verb::authorize;
 }
 
 CommandClass command_class(std::optional<Verb> verb) {
@@ -47,6 +49,8 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::resume:
     case Verb::password:
     case Verb::logout:
+    case Verb::authorize:
+    case Verb::signin:
       return CommandClass::account;
     case Verb::rooms:
     case Verb::users:
@@ -54,6 +58,7 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::history:
     case Verb::joined:
     case Verb::conversations:
+    case Verb::providers:
       return CommandClass::query;
     default:
       return CommandClass::other;
@@ -224,6 +229,15 @@ void NativeFront::execute(const protocol::Command& command) {
         reply(Verb::username, {command.name, *user_id_});
       }
       return;
+    case Verb::providers:
+      reply(Verb::providers, accounts_.provider_names());
+      return;
+    case Verb::authorize:
+      authorize(command);
+      return;
+    case Verb::signin:
+      sign_in(command);
+      return;
     case Verb::login:
     case Verb::resume:
       if (user_id_) {
@@ -366,32 +380,11 @@ void NativeFront::log_in_to_account(const protocol::Command& command) {
           return;
         }
         const auto& id = std::get<std::string>(account);
-        const auto nickname = hub_.attach(*this, id);
+        hub_.attach(*this, id);
         user_id_ = id;
         // Each password login is a new session (a device); a resumed one keeps its token.
-        const auto logged_in = [this, nickname, id](const std::string& token) {
-          token_ = token;
-          reply(Verb::login, {nickname, id, token});
-          // Private messages kept while the account was offline come right after.
-          hub_.take_pending(id, answer<std::vector<protocol::ChatMessage>>(
-                                    [this](std::vector<protocol::ChatMessage> messages) {
-                                      for (auto& message : messages) {
-                                        const Delivery delivery(std::move(message), nullptr);
-                                        send_line(delivery.line(dialect_));
-                                      }
-                                    }));
-        };
         if (verb == Verb::resume) return logged_in(resumed);
-        accounts_.issue_token(
-            id, answer<std::variant<std::string, protocol::Error>>(
-                    [this, logged_in](std::variant<std::string, protocol::Error> token) {
-                      if (const auto* error = std::get_if<protocol::Error>(&token)) {
-                        log_out();  // the login failed after all: no half-logged-in state
-                        reply_error(Verb::login, *error);
-                        return;
-                      }
-                      logged_in(std::get<std::string>(token));
-                    }));
+        start_session(verb);
       });
   if (verb == Verb::resume) {
     accounts_.verify_token(command.name, std::move(verified));
@@ -401,9 +394,145 @@ void NativeFront::log_in_to_account(const protocol::Command& command) {
   }
 }
 
+void NativeFront::start_session(Verb verb) {
+  accounts_.issue_token(*user_id_,
+                        answer<std::variant<std::string, protocol::Error>>(
+                            [this, verb](std::variant<std::string, protocol::Error> token) {
+                              if (const auto* error = std::get_if<protocol::Error>(&token)) {
+                                // The login failed after all: no half-logged-in state.
+                                log_out();
+                                reply_error(verb, *error);
+                                return;
+                              }
+                              logged_in(std::get<std::string>(token));
+                            }));
+}
+
+void NativeFront::logged_in(const std::string& token) {
+  token_ = token;
+  const auto& id = *user_id_;
+  reply(Verb::login, {hub_.nickname(id), id, token});
+  // Private messages kept while the account was offline come right after.
+  hub_.take_pending(id, answer<std::vector<protocol::ChatMessage>>(
+                            [this](std::vector<protocol::ChatMessage> messages) {
+                              for (auto& message : messages) {
+                                const Delivery delivery(std::move(message), nullptr);
+                                send_line(delivery.line(dialect_));
+                              }
+                            }));
+}
+
+void NativeFront::authorize(const protocol::Command& command) {
+  // A guest has no account to link an identity to, and is signed in already.
+  if (user_id_ && !hub_.is_registered(*user_id_))
+    return reply_error(Verb::authorize, protocol::Error::already_logged_in);
+  auto* social = accounts_.social();
+  if (!social || !hub_.has_store())
+    return reply_error(Verb::authorize, protocol::Error::no_such_provider);
+  social->authorize(
+      command.name, command.text, user_id_.value_or(""),
+      answer<std::variant<std::string, protocol::Error>>(
+          [this, provider = command.name](std::variant<std::string, protocol::Error> url) {
+            if (const auto* error = std::get_if<protocol::Error>(&url))
+              return reply_error(Verb::authorize, *error);
+            reply(Verb::authorize, {provider, std::get<std::string>(url)});
+          }));
+}
+
+void NativeFront::sign_in(const protocol::Command& command) {
+  auto* social = accounts_.social();
+  if (!social) return reply_error(Verb::signin, protocol::Error::signin_expired);
+  using Completed = oidc::SocialSignIn::Completed;
+  social->complete(
+      command.name, command.text,
+      answer<std::variant<Completed, protocol::Error>>(
+          [this](std::variant<Completed, protocol::Error> result) {
+            if (const auto* error = std::get_if<protocol::Error>(&result))
+              return reply_error(Verb::signin, *error);
+            auto& completed = std::get<Completed>(result);
+            if (!completed.linking_account.empty()) return link_identity(completed);
+            if (user_id_) return reply_error(Verb::signin, protocol::Error::already_logged_in);
+            accounts_.find_identity(
+                completed.identity,
+                answer<std::variant<std::optional<std::string>, protocol::Error>>(
+                    [this, identity = completed.identity](
+                        std::variant<std::optional<std::string>, protocol::Error> found) {
+                      if (const auto* error = std::get_if<protocol::Error>(&found))
+                        return reply_error(Verb::signin, *error);
+                      // Another connection may have logged in meanwhile.
+                      if (user_id_)
+                        return reply_error(Verb::signin, protocol::Error::already_logged_in);
+                      if (const auto& account = std::get<std::optional<std::string>>(found)) {
+                        hub_.attach(*this, *account);
+                        user_id_ = *account;
+                        return start_session(Verb::signin);
+                      }
+                      sign_up(identity);
+                    }));
+          }));
+}
+
+// Links the identity to the account that asked, on a connection logged in to that account:
+// a link started by one account and finished in another's browser would give the first a way
+// into the second's provider identity.
+void NativeFront::link_identity(const oidc::SocialSignIn::Completed& completed) {
+  if (user_id_ != completed.linking_account)
+    return reply_error(Verb::signin, protocol::Error::signin_failed);
+  accounts_.link_identity(
+      completed.identity, *user_id_,
+      answer<std::optional<protocol::Error>>(
+          [this, provider = completed.provider](std::optional<protocol::Error> error) {
+            if (error) return reply_error(Verb::signin, *error);
+            reply(Verb::signin, {provider});
+          }));
+}
+
+// A first sign-in: a new account under a nickname from the profile (free, changeable later),
+// with no password, linked to the identity.
+void NativeFront::sign_up(const oidc::Identity& identity) {
+  if (!accounts_.begin_sign_up(identity))
+    return reply_error(Verb::signin, protocol::Error::store_failed);
+  const auto nickname =
+      hub_.free_nickname(protocol::nickname_from_profile(identity.preferred_username));
+  auto guest = hub_.login(*this, nickname);
+  if (const auto* error = std::get_if<protocol::Error>(&guest)) {
+    accounts_.end_sign_up(identity);
+    return reply_error(Verb::signin, *error);
+  }
+  user_id_ = std::get<std::string>(guest);
+  hub_.register_account(*user_id_, "",
+                        answer<std::optional<protocol::Error>>(
+                            [this, identity](std::optional<protocol::Error> error) {
+                              if (error) {
+                                accounts_.end_sign_up(identity);
+                                log_out();
+                                return reply_error(Verb::signin, *error);
+                              }
+                              accounts_.link_identity(
+                                  identity, *user_id_,
+                                  answer<std::optional<protocol::Error>>(
+                                      [this, identity](std::optional<protocol::Error> error) {
+                                        accounts_.end_sign_up(identity);
+                                        if (error) {
+                                          log_out();
+                                          return reply_error(Verb::signin, *error);
+                                        }
+                                        start_session(Verb::signin);
+                                      }));
+                            }));
+}
+
 void NativeFront::register_account(const protocol::Command& command, const std::string& user_id) {
-  if (hub_.is_registered(user_id))
-    return reply_error(Verb::register_account, protocol::Error::already_registered);
+  if (hub_.is_registered(user_id)) {
+    // An account from a social sign-in may take a password, for the console client and IRC.
+    return accounts_.set_first_password(
+        user_id, command.password,
+        answer<std::optional<protocol::Error>>(
+            [this, user_id](std::optional<protocol::Error> error) {
+              if (error) return reply_error(Verb::register_account, *error);
+              reply(Verb::register_account, {hub_.nickname(user_id), user_id});
+            }));
+  }
   accounts_.hash_password(
       command.password,
       answer<std::variant<std::string, protocol::Error>>(

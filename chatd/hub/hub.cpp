@@ -77,6 +77,15 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
   return user_id;
 }
 
+std::string Hub::free_nickname(const std::string& base) const {
+  auto nickname = base;
+  for (unsigned n = 2; ids_by_nickname_.contains(protocol::fold_case(nickname)); ++n) {
+    const auto suffix = std::to_string(n);
+    nickname = base.substr(0, protocol::max_nickname_length - suffix.size()) + suffix;
+  }
+  return nickname;
+}
+
 std::optional<std::string> Hub::account_id(std::string_view nickname) const {
   const auto it = ids_by_nickname_.find(protocol::fold_case(nickname));
   if (it == ids_by_nickname_.end() || !users_.at(it->second).registered) return std::nullopt;

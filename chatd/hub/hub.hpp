@@ -64,6 +64,9 @@ class Hub {
   // does not reset the count); without one, against the guest.
   std::variant<std::string, Error> login(Client& client, std::string_view nickname,
                                          std::string quota_key = {});
+  // `base` if no one has it, else `base` with the smallest number from 2 on that makes it free
+  // (cut short to stay a valid nickname). `base` must be a valid nickname.
+  std::string free_nickname(const std::string& base) const;
   // The account registered under a nickname, if any.
   std::optional<std::string> account_id(std::string_view nickname) const;
   // Adds a connection to an account (one account may have many); returns its nickname. The

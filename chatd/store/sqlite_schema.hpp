@@ -7,7 +7,7 @@ namespace chat::store {
 
 // Forward migrations, applied in order at start; PRAGMA user_version counts those applied. Never
 // edit a released one: add the next. A database from a newer chatd (a higher version) is refused.
-inline constexpr std::array<std::string_view, 2> sqlite_migrations{
+inline constexpr std::array<std::string_view, 3> sqlite_migrations{
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -70,6 +70,18 @@ CREATE TABLE read_markers (
 ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';
 ALTER TABLE rooms ADD COLUMN topic_set_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE rooms ADD COLUMN topic_time TEXT NOT NULL DEFAULT '';
+)sql",
+    // 3: identities at OpenID providers (issuer, subject) that sign in to an account. An account
+    // made by a social sign-in has no password: its password_hash is ''.
+    R"sql(
+CREATE TABLE identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  linked INTEGER NOT NULL,
+  PRIMARY KEY (issuer, subject)
+) WITHOUT ROWID;
+CREATE INDEX identities_by_account ON identities (account_id);
 )sql",
 };
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <utility>
 
 #include "chatd/store/sqlite_schema.hpp"
@@ -276,6 +277,41 @@ void SqliteStore::rename_account(std::string account_id, std::string nickname, D
             .bind(2, nickname)
             .bind(3, protocol::fold_case(nickname))
             .run();
+      },
+      std::move(done));
+}
+
+void SqliteStore::find_identity(std::string issuer, std::string subject,
+                                Result<std::optional<std::string>> done) {
+  submit<std::optional<std::string>>(
+      [issuer = std::move(issuer),
+       subject = std::move(subject)](Database& db) -> std::optional<std::string> {
+        auto& query =
+            db.cached("SELECT account_id FROM identities WHERE issuer = ?1 AND subject = ?2");
+        query.bind(1, issuer).bind(2, subject);
+        if (!query.step()) return std::nullopt;
+        return query.text(0);
+      },
+      std::move(done));
+}
+
+void SqliteStore::link_identity(std::string issuer, std::string subject, std::string account_id,
+                                Result<std::string> done) {
+  submit<std::string>(
+      [issuer = std::move(issuer), subject = std::move(subject),
+       account_id = std::move(account_id)](Database& db) {
+        db.cached(
+              "INSERT OR IGNORE INTO identities (issuer, subject, account_id, linked)"
+              " VALUES (?1, ?2, ?3, unixepoch())")
+            .bind(1, issuer)
+            .bind(2, subject)
+            .bind(3, account_id)
+            .run();
+        auto& query =
+            db.cached("SELECT account_id FROM identities WHERE issuer = ?1 AND subject = ?2");
+        query.bind(1, issuer).bind(2, subject);
+        if (!query.step()) throw std::runtime_error("an identity just linked is not there");
+        return query.text(0);
       },
       std::move(done));
 }

@@ -32,6 +32,10 @@ class SqliteStore final : public Store {
   void password_hash(std::string account_id, Result<std::optional<std::string>> done) override;
   void set_password_hash(std::string account_id, std::string password_hash, Done done) override;
   void rename_account(std::string account_id, std::string nickname, Done done) override;
+  void find_identity(std::string issuer, std::string subject,
+                     Result<std::optional<std::string>> done) override;
+  void link_identity(std::string issuer, std::string subject, std::string account_id,
+                     Result<std::string> done) override;
 
   void save_session(std::string token_hash, std::string account_id,
                     std::chrono::system_clock::time_point expires, Done done) override;

@@ -66,6 +66,14 @@ class Store {
   virtual void set_password_hash(std::string account_id, std::string password_hash, Done done) = 0;
   virtual void rename_account(std::string account_id, std::string nickname, Done done) = 0;
 
+  // The account an identity at an OpenID provider signs in to, if it is linked to one.
+  virtual void find_identity(std::string issuer, std::string subject,
+                             Result<std::optional<std::string>> done) = 0;
+  // Links an identity to an account unless it is linked already; the value is the account it
+  // is linked to afterwards (another one when it was).
+  virtual void link_identity(std::string issuer, std::string subject, std::string account_id,
+                             Result<std::string> done) = 0;
+
   // Sessions are kept by a hash of their token, never the token itself.
   virtual void save_session(std::string token_hash, std::string account_id,
                             std::chrono::system_clock::time_point expires, Done done) = 0;

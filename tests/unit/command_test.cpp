@@ -262,3 +262,28 @@ TEST_CASE("TOPIC asks, sets or clears; KICK names a room and a user") {
     CHECK(protocol::format_command(parsed(line)) == line);
   }
 }
+
+TEST_CASE("social sign-in commands") {
+  const auto providers = parsed("PROVIDERS");
+  CHECK(providers.verb == Verb::providers);
+  CHECK(failed_with("PROVIDERS x") == Error::invalid_argument);
+
+  const auto authorize = parsed("AUTHORIZE GitLab https://chat.example.org/?x=1");
+  CHECK(authorize.verb == Verb::authorize);
+  CHECK(authorize.name == "GitLab");
+  CHECK(authorize.text == "https://chat.example.org/?x=1");
+  CHECK(protocol::format_command(authorize) == "AUTHORIZE GitLab https://chat.example.org/?x=1");
+  CHECK(failed_with("AUTHORIZE GitLab") == Error::missing_argument);
+  CHECK(failed_with("AUTHORIZE Git.Lab https://x") == Error::invalid_argument);
+  CHECK(failed_with("AUTHORIZE GitLab https://x extra") == Error::invalid_argument);
+  CHECK(failed_with("AUTHORIZE GitLab https://x\x01y") == Error::invalid_argument);
+
+  const auto signin = parsed("SIGNIN state-1 code_2");
+  CHECK(signin.verb == Verb::signin);
+  CHECK(signin.name == "state-1");
+  CHECK(signin.text == "code_2");
+  CHECK(protocol::format_command(signin) == "SIGNIN state-1 code_2");
+  CHECK(failed_with("SIGNIN state-1") == Error::missing_argument);
+  CHECK(failed_with("SIGNIN a b c") == Error::invalid_argument);
+  CHECK(failed_with("SIGNIN a " + std::string(2049, 'c')) == Error::invalid_argument);
+}

@@ -126,6 +126,23 @@ TEST_CASE("account, history and read-marker frames become chatd lines") {
   CHECK(error_for(R"({"type":"resume"})") == "invalid-frame");
 }
 
+TEST_CASE("social sign-in frames and replies") {
+  CHECK(line_for(R"({"type":"providers"})") == "PROVIDERS");
+  CHECK(
+      line_for(R"({"type":"authorize","provider":"GitLab","redirect_uri":"https://c.example/"})") ==
+      "AUTHORIZE GitLab https://c.example/");
+  CHECK(line_for(R"({"type":"signin","state":"s1","code":"c1"})") == "SIGNIN s1 c1");
+  CHECK(error_for(R"({"type":"signin","state":"s1"})") == "invalid-frame");
+  CHECK(error_for(R"({"type":"signin","state":"s1","code":"c1\nQUIT"})") == "invalid-frame");
+  CHECK(frame_for("OK PROVIDERS GitLab Google").dump() ==
+        R"({"type":"reply","command":"providers","providers":["GitLab","Google"]})");
+  CHECK(
+      frame_for("OK AUTHORIZE GitLab https://gitlab.example/auth?state=1").dump() ==
+      R"({"type":"reply","command":"authorize","provider":"GitLab","url":"https://gitlab.example/auth?state=1"})");
+  CHECK(frame_for("OK SIGNIN GitLab").dump() ==
+        R"({"type":"reply","command":"signin","provider":"GitLab"})");
+}
+
 TEST_CASE("account, history and read-marker lines become frames") {
   const auto login = frame_for("OK LOGIN alice uid-1 0123abcd");
   CHECK(login == Json::parse(R"({"type":"reply","command":"login","nickname":"alice",

@@ -61,3 +61,25 @@ TEST_CASE("message text rules") {
   CHECK(protocol::check_message_text("next\xC2\x85line") == Error::message_control_characters);
   CHECK_FALSE(protocol::check_message_text("nbsp\xC2\xA0ok"));
 }
+
+TEST_CASE("nicknames suggested from a profile are valid nicknames") {
+  CHECK(protocol::nickname_from_profile("alice") == "alice");
+  CHECK(protocol::nickname_from_profile("Alice Smith") == "Alice_Smith");
+  CHECK(protocol::nickname_from_profile("alice.smith@example.org") == "alice_smith");
+  CHECK(protocol::nickname_from_profile("42 Bob") == "Bob");
+  CHECK(protocol::nickname_from_profile("Zoë") == "Zo");
+  CHECK(protocol::nickname_from_profile("") == "user");
+  CHECK(protocol::nickname_from_profile("李小龍") == "user");
+  CHECK(protocol::nickname_from_profile(std::string(40, 'x'), 29) == std::string(29, 'x'));
+  for (const auto* name : {"a b", "_", "--x", "x@y", " .alice", "9"}) {
+    CHECK_FALSE(protocol::check_nickname(protocol::nickname_from_profile(name)));
+  }
+}
+
+TEST_CASE("provider names") {
+  CHECK(protocol::is_provider_name("GitLab"));
+  CHECK(protocol::is_provider_name("test-id_2"));
+  CHECK_FALSE(protocol::is_provider_name(""));
+  CHECK_FALSE(protocol::is_provider_name("Git Lab"));
+  CHECK_FALSE(protocol::is_provider_name(std::string(33, 'p')));
+}

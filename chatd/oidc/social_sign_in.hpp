@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "chatd/oidc/http_client.hpp"
+#include "chatd/oidc/id_token.hpp"
+#include "chatd/oidc/provider.hpp"
+#include "protocol/error.hpp"
+
+namespace chat::oidc {
+
+// OpenID Connect sign-in, authorization code flow with PKCE, with chatd as the relying party.
+// `authorize` makes a state, a nonce and a PKCE verifier, keeps them here, and gives the URL to
+// send the browser to. The provider sends the browser back to the redirect URI with a code and
+// the state; `complete` takes those (once: the state is forgotten when used), exchanges the code
+// at the provider's token endpoint itself, and verifies the ID token it gets (signature, issuer,
+// audience, expiry, nonce). Nothing a browser or wsproxy says about who someone is is trusted.
+class SocialSignIn {
+ public:
+  using Error = protocol::Error;
+  static constexpr auto pending_lifetime = std::chrono::minutes(10);
+  static constexpr std::size_t max_pending = 10000;
+
+  struct Completed {
+    std::string provider;
+    Identity identity;
+    std::string linking_account;  // the account that asked to link this identity, if any
+  };
+
+  SocialSignIn(std::vector<ProviderConfig> providers, HttpClient& http);
+
+  std::vector<std::string> provider_names() const;
+  // The authorization URL for the browser. `linking_account` (may be empty): the account that
+  // asks, so that the identity is linked to it rather than signed in with.
+  void authorize(std::string_view provider, std::string redirect_uri, std::string linking_account,
+                 std::function<void(std::variant<std::string, Error>)> done);
+  void complete(std::string_view state, std::string code,
+                std::function<void(std::variant<Completed, Error>)> done);
+
+ private:
+  struct Pending {
+    Provider* provider;
+    std::string nonce;
+    std::string verifier;  // PKCE code_verifier
+    std::string redirect_uri;
+    std::string linking_account;
+    std::chrono::steady_clock::time_point expires;
+  };
+  using Done = std::function<void(std::variant<Completed, Error>)>;
+
+  Provider* find(std::string_view name);
+  void forget_expired();
+  void exchange(Pending pending, std::string code, const Metadata& metadata, Done done);
+  void verify(Pending pending, DecodedToken token, std::string access_token, bool refreshed,
+              Done done);
+  void add_profile(Pending pending, Identity identity, const std::string& access_token, Done done);
+
+  std::vector<std::unique_ptr<Provider>> providers_;
+  HttpClient& http_;
+  std::unordered_map<std::string, Pending> pending_;  // by state
+};
+
+}  // namespace chat::oidc
