@@ -45,6 +45,11 @@ export const SENTENCES = {
   'store-disabled': 'This server keeps no accounts or history.',
   'login-timeout': 'You did not log in in time.',
   'too-many-connections': 'Too many connections; try again later.',
+  'no-such-provider': 'No sign-in provider by that name; PROVIDERS lists them.',
+  'signin-expired': 'That sign-in is unknown, already used or expired; start it again.',
+  'signin-failed': "The provider's answer did not verify; no session was opened.",
+  'provider-unavailable': 'The sign-in provider could not be reached; try again later.',
+  'identity-linked': 'That identity is linked to another account already.',
 };
 
 export function errorLine(mode, verb, code) {
