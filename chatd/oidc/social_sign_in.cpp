@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -57,9 +58,15 @@ Provider* SocialSignIn::find(std::string_view name) {
   return nullptr;
 }
 
-void SocialSignIn::forget_expired() {
+void SocialSignIn::make_room() {
   const auto now = std::chrono::steady_clock::now();
   std::erase_if(pending_, [now](const auto& entry) { return entry.second.expires <= now; });
+  if (pending_.size() < max_pending) return;
+  // Full of live ones: the oldest goes, so that a flood of AUTHORIZE cannot lock everyone out
+  // (a sign-in takes seconds; the flood must outpace flood control to push it out meanwhile).
+  pending_.erase(std::min_element(
+      pending_.begin(), pending_.end(),
+      [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; }));
 }
 
 void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
@@ -69,8 +76,6 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
   if (!provider) return done(Error::no_such_provider);
   if (!redirect_uri.starts_with("https://") && !redirect_uri.starts_with("http://"))
     return done(Error::invalid_argument);
-  if (pending_.size() >= max_pending) forget_expired();
-  if (pending_.size() >= max_pending) return done(Error::provider_unavailable);
   provider->metadata([this, provider, redirect_uri = std::move(redirect_uri),
                       linking_account = std::move(linking_account),
                       done = std::move(done)](const Metadata* metadata) mutable {
@@ -81,6 +86,7 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
                     std::move(redirect_uri),
                     std::move(linking_account),
                     std::chrono::steady_clock::now() + pending_lifetime};
+    if (pending_.size() >= max_pending) make_room();
     const auto state = random_word();
     const auto& endpoint = metadata->authorization_endpoint;
     auto url = endpoint + (endpoint.find('?') == std::string::npos ? '?' : '&') +

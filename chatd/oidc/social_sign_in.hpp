@@ -56,7 +56,8 @@ class SocialSignIn {
   using Done = std::function<void(std::variant<Completed, Error>)>;
 
   Provider* find(std::string_view name);
-  void forget_expired();
+  // Forgets expired sign-ins, and the oldest one if all are live.
+  void make_room();
   void exchange(Pending pending, std::string code, const Metadata& metadata, Done done);
   void verify(Pending pending, DecodedToken token, std::string access_token, bool refreshed,
               Done done);
