@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target for each parser in protocol/ (clang, with AddressSanitizer and
+# Builds a libFuzzer target for each parser in protocol/ and for chatd's ID token checks (clang, with AddressSanitizer and
 # UBSan) and runs each for FUZZ_SECONDS (default 60), starting from the seed corpus checked in
 # under tests/fuzz/corpus/. A crash or a violated property (tests/fuzz/property.hpp) fails the
 # run and leaves the input that did it in build-fuzz/. New inputs found stay in build-fuzz/.
@@ -11,7 +11,7 @@ seconds=${FUZZ_SECONDS:-60}
 compiler=${FUZZ_CXX:-clang++-14}
 out=build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(line_reader command server_line json_mapping irc_message)
+[ ${#targets[@]} -gt 0 ] || targets=(line_reader command server_line json_mapping irc_message id_token)
 mkdir -p "$out"
 
 # The protocol library's sources, built into each target with the fuzzer's instrumentation.
@@ -22,7 +22,11 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 for target in "${targets[@]}"; do
   binary="$out/${target}_fuzz"
   echo "== fuzz $target: build"
-  "$compiler" "${flags[@]}" "tests/fuzz/${target}_fuzz.cpp" "${sources[@]}" -o "$binary"
+  extra=()
+  # chatd's ID token decoding and verification: C++20, libsodium (base64) and OpenSSL.
+  [ "$target" = id_token ] && extra=(-std=c++20 chatd/oidc/id_token.cpp chatd/oidc/signing_keys.cpp
+                                     chatd/oidc/base64url.cpp -lsodium -lcrypto)
+  "$compiler" "${flags[@]}" "tests/fuzz/${target}_fuzz.cpp" "${sources[@]}" "${extra[@]}" -o "$binary"
   corpus="$out/corpus/$target"
   mkdir -p "$corpus"
   echo "== fuzz $target: ${seconds} s"
