@@ -11,6 +11,9 @@ import { ACTION_PREFIX } from './message_text.js';
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
 const TOKEN_STORAGE_KEY = 'chat.token';
+// A sign-in with a provider this tab started: { provider, state, link }, until the provider sends
+// the browser back. Only a return that carries this state is acted on (login CSRF).
+const SIGNIN_STORAGE_KEY = 'chat.signin';
 // Earlier versions kept an account's private conversation partners under this prefix; chatd
 // lists them now (CONVERSATIONS), so whatever is left there is removed as the page loads.
 const LEGACY_DMS_PREFIX = 'chat.dms.';
@@ -32,11 +35,17 @@ const session = {
   // stored session token as the page loads; relogin: logging in again after the socket dropped;
   // in: logged in; logout: a logout the user asked for.
   phase: 'login',
-  intent: 'guest', // what a pending login does: guest | login (to an account) | register
+  // what a pending login does: guest | login (to an account) | register | signin (a provider
+  // sent the browser back: the signin frame)
+  intent: 'guest',
   nickname: null, // what to (re)login as
   password: null, // only while a pending login or registration needs it; never stored
   account: false, // logged in to an account (read markers, resume with the token)
   token: null, // the account's session token
+  signin: null, // what a pending sign-in sends: { provider, state, code }
+  link: null, // a provider identity to link once resumed: { provider, state, code }
+  linking: null, // the provider whose link was sent, until chatd answers
+  authorizing: null, // the authorization URL asked of chatd: { provider, link }
   error: '', // shown on the login screen once a logout the app started is done
   rooms: new Map(), // roomKey -> room name we are in (or asked to join)
   reloginAttempts: 0,
@@ -109,6 +118,8 @@ function rememberedNickname() {
 }
 
 const view = new View(state, {
+  signIn(provider) { authorize(provider, false); },
+  link(provider) { authorize(provider, true); },
   login({ nickname, password, intent }) {
     session.phase = 'pending';
     session.intent = intent;
@@ -181,6 +192,10 @@ function sendAction(action) {
 }
 
 function loginFrame() {
+  if (session.intent === 'signin') {
+    const { state, code } = session.signin;
+    return { type: 'signin', state, code };
+  }
   if (session.intent === 'login') {
     return { type: 'login', nickname: session.nickname, password: session.password };
   }
@@ -238,6 +253,7 @@ function forgetRequests() {
 // ---- connection ----------------------------------------------------------------------------
 
 connection.addEventListener('open', () => {
+  send({ type: 'providers' });
   if (session.phase === 'pending') {
     view.setLoginStatus('');
     send(loginFrame());
@@ -259,6 +275,10 @@ connection.addEventListener('open', () => {
 connection.addEventListener('close', () => {
   forgetRequests();
   session.abandoned = 0;
+  if (session.authorizing && session.phase === 'login') {
+    view.setLoginBusy(false, 'Connection lost; try again.');
+  }
+  session.authorizing = null;
   if (session.phase === 'in' || session.phase === 'relogin') {
     if (session.phase === 'in') {
       session.reloginAttempts = 0;
@@ -322,6 +342,9 @@ function onReply(frame) {
   switch (frame.command) {
     case 'login': return onLoggedIn(frame);
     case 'register': return onRegistered(frame);
+    case 'providers': return view.setProviders(stringList(frame.providers));
+    case 'authorize': return onAuthorized(frame);
+    case 'signin': return onLinked(frame);
     case 'rooms': return state.setRooms(stringList(frame.rooms));
     case 'users': return state.setUsers(stringList(frame.users));
     case 'members': return state.setMembers(frame.target, stringList(frame.members));
@@ -382,7 +405,15 @@ function onLoggedIn(frame) {
     storeToken(frame.token);
   }
   session.password = null;
+  session.signin = null;
+  const { link } = session;
+  session.link = null;
   enter(frame, phase);
+  // Back from the provider to link an identity: chatd links it to the account this connection
+  // is logged in to, which must be the one that asked.
+  if (link && phase === 'resume' && send({ type: 'signin', state: link.state, code: link.code })) {
+    session.linking = link.provider;
+  }
 }
 
 // The nickname is now an account. Its session token comes with a login, so log in once more on
@@ -522,7 +553,17 @@ function onError(frame) {
     view.toast(message, { title: `Could not send the message${target === EVERYONE ? '' : ` to ${target}`}` });
     return;
   }
-  if ((frame.command === 'login' || frame.command === 'register') && session.phase === 'pending') {
+  if (frame.command === 'authorize') {
+    onAuthorizeError(message);
+    return;
+  }
+  if (frame.command === 'signin' && session.phase === 'in') {
+    const provider = session.linking;
+    session.linking = null;
+    view.toast(message, { title: `Could not link your ${provider ?? 'provider'} account` });
+    return;
+  }
+  if (['login', 'register', 'signin'].includes(frame.command) && session.phase === 'pending') {
     if (frame.command === 'register') {
       // The guest login worked but the account could not be made: log the guest out again.
       logout(message);
@@ -530,6 +571,7 @@ function onError(frame) {
     }
     session.phase = 'login';
     session.password = null;
+    session.signin = null;
     view.setLoginBusy(false);
     if (frame.code === 'nickname-registered') {
       view.setLoginError('That nickname belongs to an account. Enter its password and choose Log in.', 'password');
@@ -544,9 +586,11 @@ function onError(frame) {
     session.token = null;
     session.account = false;
     session.phase = 'login';
+    const ended = session.link ? linkLost(session.link.provider) : 'Your session has ended; please log in again.';
+    session.link = null;
     view.showLogin({
       nickname: rememberedNickname(),
-      error: frame.code === 'token-invalid' ? 'Your session has ended; please log in again.' : message,
+      error: frame.code === 'token-invalid' ? ended : message,
     });
     return;
   }
@@ -912,6 +956,103 @@ state.addEventListener('entry', (event) => {
   if (event.detail.key === state.activeKey && event.detail.entry.type === 'message') markRead();
 });
 
+// ---- sign-in with a provider (OpenID Connect) ----------------------------------------------
+
+// chatd is the relying party: it gives the authorization URL and later takes the code the
+// provider sends back. On the login screen this signs in; logged in to an account, it links the
+// provider's identity to it.
+function authorize(provider, link) {
+  // This page (without any query), where the provider sends the browser back.
+  const redirectUri = window.location.origin + window.location.pathname;
+  if (!send({ type: 'authorize', provider, redirect_uri: redirectUri })) {
+    const offline = 'Not connected to the server; try again in a moment.';
+    if (link) view.toast(offline, { title: 'Offline' });
+    else view.setLoginError(offline);
+    return;
+  }
+  session.authorizing = { provider, link };
+  if (!link) view.setLoginBusy(true, `Taking you to ${provider}…`, 'signin');
+}
+
+// Off to the provider, once this tab has noted the state it must come back with.
+function onAuthorized({ provider, url }) {
+  const request = session.authorizing;
+  session.authorizing = null;
+  if (!request) return;
+  const state = URL.canParse(url) ? new URL(url).searchParams.get('state') : null;
+  if (!state) {
+    onAuthorizeError(`The server gave no usable address for ${provider}.`, request);
+  } else if (!rememberSignIn({ provider, state, link: request.link })) {
+    onAuthorizeError(`Signing in with ${provider} needs this browser's session storage, which is off.`, request);
+  } else {
+    window.location.assign(url);
+  }
+}
+
+function rememberSignIn(started) {
+  try {
+    storage('session').setItem(SIGNIN_STORAGE_KEY, JSON.stringify(started));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The sign-in this tab started, forgotten as it is read: a state is good for one return.
+function takeSignIn() {
+  try {
+    const tab = storage('session');
+    const started = JSON.parse(tab.getItem(SIGNIN_STORAGE_KEY));
+    tab.removeItem(SIGNIN_STORAGE_KEY);
+    return started;
+  } catch {
+    return null;
+  }
+}
+
+function onAuthorizeError(message, request = session.authorizing) {
+  session.authorizing = null;
+  if (request?.link) {
+    view.toast(message, { title: `Could not link your ${request.provider} account` });
+  } else if (session.phase === 'login') {
+    view.setLoginBusy(false);
+    view.setLoginError(message);
+  }
+}
+
+function linkLost(provider) {
+  return `Your session ended before your ${provider} account was linked; log in and link it again.`;
+}
+
+function onLinked({ provider }) {
+  session.linking = null;
+  view.toast(`You can sign in to this account with ${provider} from now on.`, {
+    title: `${provider} account linked`, kind: 'info',
+  });
+}
+
+// The provider sent the browser back here, with ?code=...&state=... or ?error=...&state=...:
+// what to do with it ({ provider, state, link, code }), an error to show instead ({ error,
+// provider? }), or null when this is an ordinary page load.
+function providerReturn() {
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has('state') || !(params.has('code') || params.has('error'))) return null;
+  // The code must not stay in the address bar, the history or a bookmark, whatever comes next.
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.hash);
+  const started = takeSignIn();
+  // A code this tab did not ask for may be someone else's, to sign the person in as them.
+  if (!started?.state || started.state !== params.get('state')) {
+    return { error: 'That sign-in was not started in this tab, or is already finished, so it was refused. '
+      + 'Start it again from here.' };
+  }
+  const { provider, state, link } = started;
+  const error = params.get('error');
+  const code = params.get('code');
+  if (error === 'access_denied') return { provider, link, error: `You did not allow ${provider} to sign you in.` };
+  if (error || !code) return { provider, link, error: `${provider} did not sign you in (${error ?? 'no code'}).` };
+  return { provider, state, link, code };
+}
+
 // ---- start ---------------------------------------------------------------------------------
 
 // Messages that arrived in the open conversation while the tab was hidden count as unread
@@ -924,6 +1065,12 @@ document.addEventListener('visibilitychange', () => {
 });
 window.addEventListener('focus', () => markRead());
 
+// Back from the provider's page without signing in, to this page as the browser kept it (the
+// back/forward cache): the login screen must not stay busy.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && session.phase === 'login') view.setLoginBusy(false);
+});
+
 window.addEventListener('storage', (event) => {
   // Logging out in one tab logs out the others that share its session.
   if (event.key !== TOKEN_STORAGE_KEY || event.newValue !== null) return;
@@ -932,13 +1079,28 @@ window.addEventListener('storage', (event) => {
 });
 
 removeLegacyDms();
+const returned = providerReturn();
 const token = storedToken();
-if (token) {
+if (returned?.code && !returned.link) {
+  // A sign-in, on this page's fresh connection (a session another tab stored meanwhile gives way).
+  session.phase = 'pending';
+  session.intent = 'signin';
+  session.signin = returned;
+  view.showLogin({ nickname: rememberedNickname() });
+  view.setLoginBusy(true, `Signing in with ${returned.provider}…`, 'signin');
+} else if (token) {
   session.phase = 'resume';
   session.token = token;
   session.account = true;
+  if (returned?.code) {
+    session.link = returned;
+  } else if (returned) {
+    const title = returned.link ? `Could not link your ${returned.provider} account` : 'Could not sign in';
+    view.toast(returned.error, { title });
+  }
   view.showResuming();
 } else {
-  view.showLogin({ nickname: rememberedNickname() });
+  const error = returned?.code ? linkLost(returned.provider) : returned?.error;
+  view.showLogin({ nickname: rememberedNickname(), error });
 }
 connection.start();

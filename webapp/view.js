@@ -92,10 +92,12 @@ export class View {
   #items = new Map(); // key -> <li> in the sidebar
   #focusComposerOnSwitch = false;
   #topicKey = null; // the room whose topic is being edited in the header
+  #providers = []; // chatd's sign-in providers
   composer;
   notifier;
 
-  // actions: { login({nickname, password, intent}), cancelResume(), send(text) (see Composer), select(key),
+  // actions: { login({nickname, password, intent}), signIn(provider), link(provider), cancelResume(),
+  //            send(text) (see Composer), select(key),
   //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
   //            setTopic(name, topic), loadOlder(key), logout(), reconnectNow() }
   // Those that send something return whether it went.
@@ -165,12 +167,14 @@ export class View {
     }
   }
 
+  // intent: as for login, or 'signin' (with a provider).
   setLoginBusy(busy, status = '', intent = 'guest') {
-    $('login-submit').disabled = busy;
-    $('login-register').disabled = busy;
+    for (const button of this.#loginButtons()) button.disabled = busy;
     $('login-nickname').setAttribute('aria-busy', String(busy));
     if (busy) {
-      const label = { guest: 'Joining…', login: 'Logging in…', register: 'Creating account…' }[intent];
+      const label = {
+        guest: 'Joining…', login: 'Logging in…', register: 'Creating account…', signin: 'Signing in…',
+      }[intent];
       (intent === 'register' ? $('login-register') : $('login-submit')).textContent = label;
     } else {
       this.#renderLoginButtons();
@@ -185,7 +189,39 @@ export class View {
     $('login-register').textContent = 'Create account';
   }
 
+  #loginButtons() {
+    return [$('login-submit'), $('login-register'), ...$('login-provider-buttons').children];
+  }
+
   setLoginStatus(status) { $('login-status').textContent = status; }
+
+  // chatd's sign-in providers: "Sign in with <name>" on the login screen, and "Link <name>
+  // account" in an account's menu.
+  setProviders(names) {
+    this.#providers = names;
+    const busy = $('login-submit').disabled;
+    $('login-provider-buttons').replaceChildren(...names.map((name) => h('button', {
+      class: 'button button--block login-providers__button', type: 'button', 'data-testid': `signin-${name}`,
+      text: `Sign in with ${name}`, disabled: busy, onclick: () => this.#actions.signIn(name),
+    })));
+    $('login-providers').hidden = names.length === 0;
+    $('account-menu').replaceChildren(...names.map((name) => h('button', {
+      class: 'button button--ghost button--small button--block', type: 'button',
+      'data-testid': `link-${name}`, text: `Link ${name} account`,
+      onclick: () => {
+        setMenuOpen($('account-more-wrap'), false);
+        this.#actions.link(name);
+      },
+    })));
+    this.#renderAccountMenu();
+  }
+
+  // Only an account has anything to link a provider's identity to.
+  #renderAccountMenu() {
+    const wrap = $('account-more-wrap');
+    wrap.hidden = !this.#state.me?.account || this.#providers.length === 0;
+    if (wrap.hidden) setMenuOpen(wrap, false);
+  }
 
   // field: which input the error is about ('nickname' or 'password').
   setLoginError(message, field = 'nickname') {
@@ -275,10 +311,11 @@ export class View {
     const activeRoom = () => this.#state.rooms.get(this.#state.activeKey)?.name;
     $('room-join').addEventListener('click', () => activeRoom() && this.#actions.joinRoom(activeRoom()));
     $('room-leave').addEventListener('click', () => activeRoom() && this.#actions.leaveRoom(activeRoom()));
-    this.#bindRoomMenu();
+    bindMenu($('room-more-wrap'));
+    bindMenu($('account-more-wrap'));
     $('room-destroy').addEventListener('click', () => {
       const name = activeRoom();
-      this.#setRoomMenuOpen(false);
+      setMenuOpen($('room-more-wrap'), false);
       $('room-more').focus(); // the menu is gone; once the room is too, focus moves on from there
       if (name && window.confirm(`Destroy ${name}? Everyone in it will be removed, and all its `
         + 'messages will be lost for good.')) {
@@ -320,33 +357,6 @@ export class View {
     PHONE.addEventListener('change', () => this.#setSidebarOpen(false));
   }
 
-  // The header's "More" menu (Destroy): opens on its button, closes on Escape, a click or a Tab
-  // elsewhere.
-  #bindRoomMenu() {
-    const wrap = $('room-more-wrap');
-    $('room-more').addEventListener('click', () => this.#setRoomMenuOpen($('room-more-menu').hidden));
-    wrap.addEventListener('keydown', (event) => {
-      if (event.key !== 'Escape' || $('room-more-menu').hidden) return;
-      event.stopPropagation(); // the phone's sidebar stays as it is
-      this.#setRoomMenuOpen(false);
-      $('room-more').focus();
-    });
-    wrap.addEventListener('focusout', (event) => {
-      if (event.relatedTarget && !wrap.contains(event.relatedTarget)) this.#setRoomMenuOpen(false);
-    });
-    document.addEventListener('pointerdown', (event) => {
-      if (!wrap.contains(event.target)) this.#setRoomMenuOpen(false);
-    });
-  }
-
-  #setRoomMenuOpen(open) {
-    const menu = $('room-more-menu');
-    if (menu.hidden === !open) return;
-    menu.hidden = !open;
-    $('room-more').setAttribute('aria-expanded', String(open));
-    if (open) menu.querySelector('button').focus();
-  }
-
   #setSidebarOpen(open) {
     const chat = $('chat-screen');
     const isOpen = open && PHONE.matches;
@@ -366,6 +376,7 @@ export class View {
       $('me-nickname').textContent = nick;
       fillAvatar($('me-avatar'), nick || '?');
       this.#renderTitle();
+      this.#renderAccountMenu();
     });
     state.addEventListener('conversations', () => this.#renderConversations());
     state.addEventListener('users', () => this.#renderUsers());
@@ -584,7 +595,7 @@ export class View {
     $('room-leave').hidden = !isRoom || !room?.joined;
     const wrap = $('room-more-wrap');
     if (!isRoom || !room?.joined) {
-      this.#setRoomMenuOpen(false);
+      setMenuOpen(wrap, false);
       // Keyboard focus is not lost with the menu (its room destroyed, say): the messages take it.
       if (wrap.contains(document.activeElement)) this.#panes.get(state.activeKey)?.list.focus();
     }
@@ -945,6 +956,34 @@ export class View {
     pane.list.append(item);
     pane.lastEntry = entry;
   }
+}
+
+// A "More" menu (the room header's with Destroy, the account's): opens on its button, closes on
+// Escape, a click or a Tab elsewhere.
+function bindMenu(wrap) {
+  const button = wrap.querySelector('.more__button');
+  const menu = wrap.querySelector('.more__menu');
+  button.addEventListener('click', () => setMenuOpen(wrap, menu.hidden));
+  wrap.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || menu.hidden) return;
+    event.stopPropagation(); // the phone's sidebar stays as it is
+    setMenuOpen(wrap, false);
+    button.focus();
+  });
+  wrap.addEventListener('focusout', (event) => {
+    if (event.relatedTarget && !wrap.contains(event.relatedTarget)) setMenuOpen(wrap, false);
+  });
+  document.addEventListener('pointerdown', (event) => {
+    if (!wrap.contains(event.target)) setMenuOpen(wrap, false);
+  });
+}
+
+function setMenuOpen(wrap, open) {
+  const menu = wrap.querySelector('.more__menu');
+  if (menu.hidden === !open) return;
+  menu.hidden = !open;
+  wrap.querySelector('.more__button').setAttribute('aria-expanded', String(open));
+  if (open) menu.querySelector('button')?.focus();
 }
 
 // docs/protocol.md: 8 to 128 characters without spaces or control characters.
