@@ -26,7 +26,7 @@
 #include "chatd/oidc/provider_config.hpp"
 #include "chatd/oidc/social_sign_in.hpp"
 #include "chatd/options.hpp"
-#include "chatd/store/sqlite_store.hpp"
+#include "chatd/store/sql_store.hpp"
 
 using chat::Server;
 

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "chatd/store/sqlite_store.hpp"
+#include "chatd/store/sql_store.hpp"
 
 using chat::Hub;
 using chat::protocol::Error;

@@ -1,4 +1,4 @@
-#include "chatd/store/sqlite_store.hpp"
+#include "chatd/store/sql_store.hpp"
 
 #include <fmt/format.h>
 
