@@ -26,7 +26,7 @@
 #include "chatd/oidc/provider_config.hpp"
 #include "chatd/oidc/social_sign_in.hpp"
 #include "chatd/options.hpp"
-#include "chatd/store/sql_store.hpp"
+#include "chatd/store/open_store.hpp"
 
 using chat::Server;
 
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     chat::IdGenerator ids;
     std::unique_ptr<chat::store::Store> store;
     if (!options.database.empty()) {
-      store = std::make_unique<chat::store::SqliteStore>(io.get_executor(), options.database);
+      store = chat::store::open_store(io.get_executor(), options.database);
     }
     chat::PasswordHasher hasher(io.get_executor());
     chat::Hub hub(ids, options.hub_limits, store.get());

@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
-#include "chatd/store/sqlite_schema.hpp"
 #include "protocol/names.hpp"
 #include "protocol/timestamp.hpp"
 
@@ -23,29 +23,34 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
-void migrate(Database& db) {
-  auto version_query = db.prepare("PRAGMA user_version");
-  version_query.step();
-  const auto version = static_cast<std::size_t>(version_query.integer(0));
-  if (version > sqlite_migrations.size()) {
-    throw SqliteError(fmt::format(
-        "the database has schema version {}, newer than this chatd knows ({}); use a newer chatd",
-        version, sqlite_migrations.size()));
-  }
-  for (auto next = version; next < sqlite_migrations.size(); ++next) {
-    db.exec("BEGIN IMMEDIATE");
+void migrate(SqlConnection& db, std::span<const std::string_view> migrations) {
+  // One migration a transaction, each deciding afresh what is applied: another chatd may be
+  // migrating the same database (PostgreSQL) and have done some meanwhile.
+  for (;;) {
+    db.begin();
     try {
-      db.exec(sqlite_migrations[next]);
-      db.exec(fmt::format("PRAGMA user_version = {}", next + 1));
-      db.exec("COMMIT");
+      const auto version = db.schema_version();
+      if (version > migrations.size()) {
+        throw std::runtime_error(
+            fmt::format("the database has schema version {}, newer than this chatd knows ({}); "
+                        "use a newer chatd",
+                        version, migrations.size()));
+      }
+      if (version == migrations.size()) {
+        db.commit();
+        return;
+      }
+      db.exec(migrations[version]);
+      db.set_schema_version(version + 1);
+      db.commit();
     } catch (...) {
-      db.exec("ROLLBACK");
+      db.rollback();
       throw;
     }
   }
 }
 
-protocol::ChatMessage read_message(const Statement& row, int first) {
+protocol::ChatMessage read_message(const SqlStatement& row, int first) {
   return {row.text(first),     row.text(first + 1), row.text(first + 2),
           row.text(first + 3), row.text(first + 4), row.text(first + 5)};
 }
@@ -54,7 +59,7 @@ constexpr std::string_view message_columns = "id, time, target, sender_id, sende
 
 // A page of a conversation. Ids grow with time, so id order is the order said; an id anchor
 // bounds by id, a time anchor by the time column.
-HistoryPage read_history(Database& db, const std::string& conversation,
+HistoryPage read_history(SqlConnection& db, const std::string& conversation,
                          const protocol::HistoryRange& range) {
   using Kind = protocol::HistoryRange::Kind;
   HistoryPage page;
@@ -85,7 +90,7 @@ HistoryPage read_history(Database& db, const std::string& conversation,
   return page;
 }
 
-std::optional<std::string> read_marker_now(Database& db, const std::string& account_id,
+std::optional<std::string> read_marker_now(SqlConnection& db, const std::string& account_id,
                                            const std::string& conversation) {
   auto& query =
       db.cached("SELECT message_id FROM read_markers WHERE account_id = ?1 AND conversation = ?2");
@@ -96,19 +101,14 @@ std::optional<std::string> read_marker_now(Database& db, const std::string& acco
 
 }  // namespace
 
-SqliteStore::SqliteStore(asio::any_io_executor executor, const std::string& path)
-    : executor_(std::move(executor)), db_(path) {
-  db_.exec("PRAGMA busy_timeout = 5000");
-  db_.exec("PRAGMA journal_mode = WAL");
-  // Every acknowledged write survives a crash of the machine, not only of chatd; group commit
-  // pays the fsync once per batch.
-  db_.exec("PRAGMA synchronous = FULL");
-  db_.exec("PRAGMA foreign_keys = ON");
-  migrate(db_);
+SqlStore::SqlStore(asio::any_io_executor executor, std::unique_ptr<SqlConnection> db,
+                   std::span<const std::string_view> migrations)
+    : executor_(std::move(executor)), db_(std::move(db)) {
+  migrate(*db_, migrations);
   writer_ = std::thread([this] { run_writer(); });
 }
 
-SqliteStore::~SqliteStore() {
+SqlStore::~SqlStore() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -117,7 +117,7 @@ SqliteStore::~SqliteStore() {
   writer_.join();
 }
 
-void SqliteStore::run_writer() {
+void SqlStore::run_writer() {
   std::deque<Job> batch;
   for (;;) {
     {
@@ -131,7 +131,7 @@ void SqliteStore::run_writer() {
   }
 }
 
-void SqliteStore::run_batch(std::deque<Job>& batch) {
+void SqlStore::run_batch(std::deque<Job>& batch) {
   // The whole batch in one transaction; if any job fails, it is rolled back and every job runs
   // again in a transaction of its own, so that one bad job fails alone.
   std::vector<bool> done(batch.size(), false);
@@ -154,26 +154,26 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
              });
 }
 
-bool SqliteStore::run_in_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last) {
+bool SqlStore::run_in_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last) {
   try {
-    db_.cached("BEGIN IMMEDIATE").run();
-    for (auto i = first; i < last; ++i) batch[i].work(db_);
-    db_.cached("COMMIT").run();
-    db_.reset_cached();
+    db_->begin();
+    for (auto i = first; i < last; ++i) batch[i].work(*db_);
+    db_->commit();
+    db_->end_batch();
     return true;
-  } catch (const std::exception& error) {  // SqliteError, or out of memory building a result
+  } catch (const std::exception& error) {  // the database's, or out of memory building a result
     std::fprintf(stderr, "chatd: store: %s\n", error.what());
     try {
-      db_.exec("ROLLBACK");
-    } catch (const SqliteError&) {
-      // Already rolled back by SQLite itself (it does on I/O errors and a full disk).
+      db_->rollback();
+    } catch (const std::exception&) {
+      // The connection is gone: the next batch finds out, and reconnects if it can.
     }
-    db_.reset_cached();
+    db_->end_batch();
     return false;
   }
 }
 
-void SqliteStore::submit(std::function<void(Database&)> work, Done done) {
+void SqlStore::submit(std::function<void(SqlConnection&)> work, Done done) {
   // Only a job with a callback holds the loop; load() runs before the loop has any other work,
   // and releasing the last work stops an io_context.
   asio::any_io_executor loop_work;
@@ -190,45 +190,45 @@ void SqliteStore::submit(std::function<void(Database&)> work, Done done) {
 }
 
 template <typename Value>
-void SqliteStore::submit(std::function<Value(Database&)> work, Result<Value> done) {
+void SqlStore::submit(std::function<Value(SqlConnection&)> work, Result<Value> done) {
   auto value = std::make_shared<Value>();
-  submit([work = std::move(work), value](Database& db) { *value = work(db); },
+  submit([work = std::move(work), value](SqlConnection& db) { *value = work(db); },
          done ? Done([value, done = std::move(done)](bool ok) {
            done(ok, ok ? std::move(*value) : Value{});
          })
               : Done());
 }
 
-Snapshot SqliteStore::load() {
+Snapshot SqlStore::load() {
   // Before the event loop starts nothing is queued, so the writer is idle and this thread may
   // use the connection; a failure reaches the caller as an exception.
   Snapshot snapshot;
-  auto accounts = db_.prepare("SELECT id, nickname FROM accounts ORDER BY created, id");
+  auto& accounts = db_->cached("SELECT id, nickname FROM accounts ORDER BY created, id");
   while (accounts.step()) snapshot.accounts.push_back({accounts.text(0), accounts.text(1)});
-  auto rooms = db_.prepare(
+  auto& rooms = db_->cached(
       "SELECT folded, name, owner_id, topic, topic_set_by, topic_time FROM rooms ORDER BY folded");
-  auto members = db_.prepare("SELECT account_id FROM room_members WHERE room = ?1");
   while (rooms.step()) {
     RoomRecord room{
         rooms.text(1), rooms.text(2), {}, {rooms.text(3), rooms.text(4), rooms.text(5)}};
-    members.reset();
+    auto& members = db_->cached("SELECT account_id FROM room_members WHERE room = ?1");
     members.bind(1, rooms.text(0));
     while (members.step()) room.member_ids.push_back(members.text(0));
     snapshot.rooms.push_back(std::move(room));
   }
+  db_->end_batch();
   return snapshot;
 }
 
-void SqliteStore::flush(Done done) {
+void SqlStore::flush(Done done) {
   // Jobs commit in order, so an empty one completes after every job queued before it.
-  submit([](Database&) {}, std::move(done));
+  submit([](SqlConnection&) {}, std::move(done));
 }
 
-void SqliteStore::create_account(AccountRecord account, std::string password_hash,
-                                 std::vector<std::string> folded_rooms, Done done) {
+void SqlStore::create_account(AccountRecord account, std::string password_hash,
+                              std::vector<std::string> folded_rooms, Done done) {
   submit(
       [account = std::move(account), password_hash = std::move(password_hash),
-       folded_rooms = std::move(folded_rooms)](Database& db) {
+       folded_rooms = std::move(folded_rooms)](SqlConnection& db) {
         db.cached(
               "INSERT INTO accounts (id, nickname, folded, password_hash, created)"
               " VALUES (?1, ?2, ?3, ?4, unixepoch())")
@@ -238,7 +238,9 @@ void SqliteStore::create_account(AccountRecord account, std::string password_has
             .bind(4, password_hash)
             .run();
         for (const auto& room : folded_rooms) {
-          db.cached("INSERT OR IGNORE INTO room_members (room, account_id) VALUES (?1, ?2)")
+          db.cached(
+                "INSERT INTO room_members (room, account_id) VALUES (?1, ?2) ON CONFLICT DO "
+                "NOTHING")
               .bind(1, room)
               .bind(2, account.id)
               .run();
@@ -247,9 +249,9 @@ void SqliteStore::create_account(AccountRecord account, std::string password_has
       std::move(done));
 }
 
-void SqliteStore::password_hash(std::string account_id, Result<std::optional<std::string>> done) {
+void SqlStore::password_hash(std::string account_id, Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
-      [account_id = std::move(account_id)](Database& db) -> std::optional<std::string> {
+      [account_id = std::move(account_id)](SqlConnection& db) -> std::optional<std::string> {
         auto& query = db.cached("SELECT password_hash FROM accounts WHERE id = ?1");
         query.bind(1, account_id);
         if (!query.step()) return std::nullopt;
@@ -258,9 +260,10 @@ void SqliteStore::password_hash(std::string account_id, Result<std::optional<std
       std::move(done));
 }
 
-void SqliteStore::set_password_hash(std::string account_id, std::string password_hash, Done done) {
+void SqlStore::set_password_hash(std::string account_id, std::string password_hash, Done done) {
   submit(
-      [account_id = std::move(account_id), password_hash = std::move(password_hash)](Database& db) {
+      [account_id = std::move(account_id),
+       password_hash = std::move(password_hash)](SqlConnection& db) {
         db.cached("UPDATE accounts SET password_hash = ?2 WHERE id = ?1")
             .bind(1, account_id)
             .bind(2, password_hash)
@@ -269,9 +272,9 @@ void SqliteStore::set_password_hash(std::string account_id, std::string password
       std::move(done));
 }
 
-void SqliteStore::rename_account(std::string account_id, std::string nickname, Done done) {
+void SqlStore::rename_account(std::string account_id, std::string nickname, Done done) {
   submit(
-      [account_id = std::move(account_id), nickname = std::move(nickname)](Database& db) {
+      [account_id = std::move(account_id), nickname = std::move(nickname)](SqlConnection& db) {
         db.cached("UPDATE accounts SET nickname = ?2, folded = ?3 WHERE id = ?1")
             .bind(1, account_id)
             .bind(2, nickname)
@@ -281,11 +284,11 @@ void SqliteStore::rename_account(std::string account_id, std::string nickname, D
       std::move(done));
 }
 
-void SqliteStore::find_identity(std::string issuer, std::string subject,
-                                Result<std::optional<std::string>> done) {
+void SqlStore::find_identity(std::string issuer, std::string subject,
+                             Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
       [issuer = std::move(issuer),
-       subject = std::move(subject)](Database& db) -> std::optional<std::string> {
+       subject = std::move(subject)](SqlConnection& db) -> std::optional<std::string> {
         auto& query =
             db.cached("SELECT account_id FROM identities WHERE issuer = ?1 AND subject = ?2");
         query.bind(1, issuer).bind(2, subject);
@@ -295,14 +298,14 @@ void SqliteStore::find_identity(std::string issuer, std::string subject,
       std::move(done));
 }
 
-void SqliteStore::link_identity(std::string issuer, std::string subject, std::string account_id,
-                                Result<std::string> done) {
+void SqlStore::link_identity(std::string issuer, std::string subject, std::string account_id,
+                             Result<std::string> done) {
   submit<std::string>(
       [issuer = std::move(issuer), subject = std::move(subject),
-       account_id = std::move(account_id)](Database& db) {
+       account_id = std::move(account_id)](SqlConnection& db) {
         db.cached(
-              "INSERT OR IGNORE INTO identities (issuer, subject, account_id, linked)"
-              " VALUES (?1, ?2, ?3, unixepoch())")
+              "INSERT INTO identities (issuer, subject, account_id, linked)"
+              " VALUES (?1, ?2, ?3, unixepoch()) ON CONFLICT DO NOTHING")
             .bind(1, issuer)
             .bind(2, subject)
             .bind(3, account_id)
@@ -316,11 +319,11 @@ void SqliteStore::link_identity(std::string issuer, std::string subject, std::st
       std::move(done));
 }
 
-void SqliteStore::save_session(std::string token_hash, std::string account_id,
-                               std::chrono::system_clock::time_point expires, Done done) {
+void SqlStore::save_session(std::string token_hash, std::string account_id,
+                            std::chrono::system_clock::time_point expires, Done done) {
   submit(
       [token_hash = std::move(token_hash), account_id = std::move(account_id),
-       expires = unix_seconds(expires)](Database& db) {
+       expires = unix_seconds(expires)](SqlConnection& db) {
         db.cached("DELETE FROM sessions WHERE expires < unixepoch()").run();
         db.cached("INSERT INTO sessions (token_hash, account_id, expires) VALUES (?1, ?2, ?3)")
             .bind(1, token_hash)
@@ -331,9 +334,9 @@ void SqliteStore::save_session(std::string token_hash, std::string account_id,
       std::move(done));
 }
 
-void SqliteStore::find_session(std::string token_hash, Result<std::optional<std::string>> done) {
+void SqlStore::find_session(std::string token_hash, Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
-      [token_hash = std::move(token_hash)](Database& db) -> std::optional<std::string> {
+      [token_hash = std::move(token_hash)](SqlConnection& db) -> std::optional<std::string> {
         auto& query = db.cached(
             "SELECT account_id FROM sessions WHERE token_hash = ?1 AND expires >= unixepoch()");
         query.bind(1, token_hash);
@@ -343,18 +346,18 @@ void SqliteStore::find_session(std::string token_hash, Result<std::optional<std:
       std::move(done));
 }
 
-void SqliteStore::delete_session(std::string token_hash, Done done) {
+void SqlStore::delete_session(std::string token_hash, Done done) {
   submit(
-      [token_hash = std::move(token_hash)](Database& db) {
+      [token_hash = std::move(token_hash)](SqlConnection& db) {
         db.cached("DELETE FROM sessions WHERE token_hash = ?1").bind(1, token_hash).run();
       },
       std::move(done));
 }
 
-void SqliteStore::delete_other_sessions(std::string account_id, std::string keep_token_hash,
-                                        Done done) {
+void SqlStore::delete_other_sessions(std::string account_id, std::string keep_token_hash,
+                                     Done done) {
   submit(
-      [account_id = std::move(account_id), keep = std::move(keep_token_hash)](Database& db) {
+      [account_id = std::move(account_id), keep = std::move(keep_token_hash)](SqlConnection& db) {
         db.cached("DELETE FROM sessions WHERE account_id = ?1 AND token_hash != ?2")
             .bind(1, account_id)
             .bind(2, keep)
@@ -363,9 +366,9 @@ void SqliteStore::delete_other_sessions(std::string account_id, std::string keep
       std::move(done));
 }
 
-void SqliteStore::save_room(std::string folded, RoomRecord room, Done done) {
+void SqlStore::save_room(std::string folded, RoomRecord room, Done done) {
   submit(
-      [folded = std::move(folded), room = std::move(room)](Database& db) {
+      [folded = std::move(folded), room = std::move(room)](SqlConnection& db) {
         db.cached(
               "INSERT INTO rooms (folded, name, owner_id, created) VALUES (?1, ?2, ?3, "
               "unixepoch())")
@@ -377,9 +380,9 @@ void SqliteStore::save_room(std::string folded, RoomRecord room, Done done) {
       std::move(done));
 }
 
-void SqliteStore::delete_room(std::string folded, Done done) {
+void SqlStore::delete_room(std::string folded, Done done) {
   submit(
-      [folded = std::move(folded)](Database& db) {
+      [folded = std::move(folded)](SqlConnection& db) {
         db.cached("DELETE FROM rooms WHERE folded = ?1").bind(1, folded).run();
         db.cached("DELETE FROM messages WHERE conversation = ?1").bind(1, folded).run();
         db.cached("DELETE FROM read_markers WHERE conversation = ?1").bind(1, folded).run();
@@ -387,9 +390,9 @@ void SqliteStore::delete_room(std::string folded, Done done) {
       std::move(done));
 }
 
-void SqliteStore::set_topic(std::string folded, Topic topic, Done done) {
+void SqlStore::set_topic(std::string folded, Topic topic, Done done) {
   submit(
-      [folded = std::move(folded), topic = std::move(topic)](Database& db) {
+      [folded = std::move(folded), topic = std::move(topic)](SqlConnection& db) {
         db.cached(
               "UPDATE rooms SET topic = ?2, topic_set_by = ?3, topic_time = ?4 WHERE folded = ?1")
             .bind(1, folded)
@@ -401,10 +404,11 @@ void SqliteStore::set_topic(std::string folded, Topic topic, Done done) {
       std::move(done));
 }
 
-void SqliteStore::add_member(std::string folded, std::string account_id, Done done) {
+void SqlStore::add_member(std::string folded, std::string account_id, Done done) {
   submit(
-      [folded = std::move(folded), account_id = std::move(account_id)](Database& db) {
-        db.cached("INSERT OR IGNORE INTO room_members (room, account_id) VALUES (?1, ?2)")
+      [folded = std::move(folded), account_id = std::move(account_id)](SqlConnection& db) {
+        db.cached(
+              "INSERT INTO room_members (room, account_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
             .bind(1, folded)
             .bind(2, account_id)
             .run();
@@ -412,9 +416,9 @@ void SqliteStore::add_member(std::string folded, std::string account_id, Done do
       std::move(done));
 }
 
-void SqliteStore::remove_member(std::string folded, std::string account_id, Done done) {
+void SqlStore::remove_member(std::string folded, std::string account_id, Done done) {
   submit(
-      [folded = std::move(folded), account_id = std::move(account_id)](Database& db) {
+      [folded = std::move(folded), account_id = std::move(account_id)](SqlConnection& db) {
         db.cached("DELETE FROM room_members WHERE room = ?1 AND account_id = ?2")
             .bind(1, folded)
             .bind(2, account_id)
@@ -423,11 +427,11 @@ void SqliteStore::remove_member(std::string folded, std::string account_id, Done
       std::move(done));
 }
 
-void SqliteStore::save_message(protocol::ChatMessage message, std::string conversation,
-                               std::optional<std::string> pending_for, Done done) {
+void SqlStore::save_message(protocol::ChatMessage message, std::string conversation,
+                            std::optional<std::string> pending_for, Done done) {
   submit(
       [message = std::move(message), conversation = std::move(conversation),
-       pending_for = std::move(pending_for)](Database& db) {
+       pending_for = std::move(pending_for)](SqlConnection& db) {
         db.cached(
               "INSERT INTO messages (id, conversation, time, target, sender_id, sender, text)"
               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
@@ -446,7 +450,8 @@ void SqliteStore::save_message(protocol::ChatMessage message, std::string conver
           const auto second = conversation.substr(comma + 1);
           for (const auto& [user, partner] : {std::pair{first, second}, std::pair{second, first}}) {
             db.cached(
-                  "INSERT OR IGNORE INTO private_partners (user_id, partner_id) VALUES (?1, ?2)")
+                  "INSERT INTO private_partners (user_id, partner_id) VALUES (?1, ?2)"
+                  " ON CONFLICT DO NOTHING")
                 .bind(1, user)
                 .bind(2, partner)
                 .run();
@@ -463,17 +468,17 @@ void SqliteStore::save_message(protocol::ChatMessage message, std::string conver
       std::move(done));
 }
 
-void SqliteStore::history(std::string conversation, protocol::HistoryRange range,
-                          Result<HistoryPage> done) {
+void SqlStore::history(std::string conversation, protocol::HistoryRange range,
+                       Result<HistoryPage> done) {
   submit<HistoryPage>([conversation = std::move(conversation), range = std::move(range)](
-                          Database& db) { return read_history(db, conversation, range); },
+                          SqlConnection& db) { return read_history(db, conversation, range); },
                       std::move(done));
 }
 
-void SqliteStore::take_pending(std::string account_id,
-                               Result<std::vector<protocol::ChatMessage>> done) {
+void SqlStore::take_pending(std::string account_id,
+                            Result<std::vector<protocol::ChatMessage>> done) {
   submit<std::vector<protocol::ChatMessage>>(
-      [account_id = std::move(account_id)](Database& db) {
+      [account_id = std::move(account_id)](SqlConnection& db) {
         std::vector<protocol::ChatMessage> messages;
         auto& query = db.cached(fmt::format(
             "SELECT {} FROM pending JOIN messages USING (conversation, id) WHERE account_id = ?1"
@@ -487,19 +492,20 @@ void SqliteStore::take_pending(std::string account_id,
       std::move(done));
 }
 
-void SqliteStore::set_read_marker(std::string account_id, std::string conversation,
-                                  std::string message_id, Result<std::optional<std::string>> done) {
+void SqlStore::set_read_marker(std::string account_id, std::string conversation,
+                               std::string message_id, Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
       [account_id = std::move(account_id), conversation = std::move(conversation),
-       message_id = std::move(message_id)](Database& db) -> std::optional<std::string> {
+       message_id = std::move(message_id)](SqlConnection& db) -> std::optional<std::string> {
         auto& exists = db.cached("SELECT 1 FROM messages WHERE conversation = ?1 AND id = ?2");
         exists.bind(1, conversation).bind(2, message_id);
         if (!exists.step()) return std::nullopt;
         // Ids grow with time, so the later message is the greater id.
         db.cached(
               "INSERT INTO read_markers (account_id, conversation, message_id) VALUES (?1, ?2, ?3)"
-              " ON CONFLICT (account_id, conversation) DO UPDATE SET message_id ="
-              " max(message_id, excluded.message_id)")
+              " ON CONFLICT (account_id, conversation) DO UPDATE SET message_id = CASE"
+              " WHEN excluded.message_id > read_markers.message_id THEN excluded.message_id"
+              " ELSE read_markers.message_id END")
             .bind(1, account_id)
             .bind(2, conversation)
             .bind(3, message_id)
@@ -509,9 +515,9 @@ void SqliteStore::set_read_marker(std::string account_id, std::string conversati
       std::move(done));
 }
 
-void SqliteStore::private_partners(std::string user_id, Result<std::vector<std::string>> done) {
+void SqlStore::private_partners(std::string user_id, Result<std::vector<std::string>> done) {
   submit<std::vector<std::string>>(
-      [user_id = std::move(user_id)](Database& db) {
+      [user_id = std::move(user_id)](SqlConnection& db) {
         std::vector<std::string> partners;
         auto& query = db.cached("SELECT partner_id FROM private_partners WHERE user_id = ?1");
         query.bind(1, user_id);
@@ -521,12 +527,11 @@ void SqliteStore::private_partners(std::string user_id, Result<std::vector<std::
       std::move(done));
 }
 
-void SqliteStore::read_marker(std::string account_id, std::string conversation,
-                              Result<std::optional<std::string>> done) {
+void SqlStore::read_marker(std::string account_id, std::string conversation,
+                           Result<std::optional<std::string>> done) {
   submit<std::optional<std::string>>(
-      [account_id = std::move(account_id), conversation = std::move(conversation)](Database& db) {
-        return read_marker_now(db, account_id, conversation);
-      },
+      [account_id = std::move(account_id), conversation = std::move(conversation)](
+          SqlConnection& db) { return read_marker_now(db, account_id, conversation); },
       std::move(done));
 }
 

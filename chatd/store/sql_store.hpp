@@ -4,25 +4,31 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 
-#include "chatd/store/sqlite_database.hpp"
+#include "chatd/store/sql_connection.hpp"
 #include "chatd/store/store.hpp"
 
 namespace chat::store {
 
-// The embedded store: one SQLite file in WAL mode, written by a thread of its own so that the
-// event loop never waits on the disk. Calls queue jobs; the writer takes every job queued so
-// far and runs them in one transaction (group commit, one fsync for the lot), then posts their
-// callbacks back to the event loop in order. When a job fails, the batch is rolled back and its
-// jobs run again one transaction each, so only that job fails; a disk that is full fails them all.
-class SqliteStore final : public Store {
+// The store on an SQL database: an embedded SQLite file, or PostgreSQL shared by several chatd
+// nodes. One connection, used by a thread of its own so that the event loop never waits on the
+// database. Calls queue jobs; the writer takes every job queued so far and runs them in one
+// transaction (group commit, one fsync for the lot), then posts their callbacks back to the
+// event loop in order. When a job fails, the batch is rolled back and its jobs run again one
+// transaction each, so only that job fails; a disk that is full fails them all.
+class SqlStore final : public Store {
  public:
-  // Opens or creates the database and migrates its schema; throws SqliteError on failure.
-  SqliteStore(asio::any_io_executor executor, const std::string& path);
-  ~SqliteStore() override;
+  // Migrates the database's schema with `migrations` (each applied once, in order); throws
+  // std::runtime_error on failure.
+  SqlStore(asio::any_io_executor executor, std::unique_ptr<SqlConnection> db,
+           std::span<const std::string_view> migrations);
+  ~SqlStore() override;
 
   Snapshot load() override;
   void flush(Done done) override;
@@ -64,22 +70,22 @@ class SqliteStore final : public Store {
 
  private:
   struct Job {
-    std::function<void(Database&)> work;      // on the writer thread
-    std::function<void(bool ok)> completion;  // on the event loop
+    std::function<void(SqlConnection&)> work;  // on the writer thread
+    std::function<void(bool ok)> completion;   // on the event loop
     asio::any_io_executor loop_work;  // keeps the event loop running until the completion has run
   };
 
   // Queues work whose result is a value: the callback gets it, or ok=false and a default.
   template <typename Value>
-  void submit(std::function<Value(Database&)> work, Result<Value> done);
-  void submit(std::function<void(Database&)> work, Done done);
+  void submit(std::function<Value(SqlConnection&)> work, Result<Value> done);
+  void submit(std::function<void(SqlConnection&)> work, Done done);
   void run_writer();
   void run_batch(std::deque<Job>& batch);
   // Runs batch[first, last) in one transaction; false (rolled back) if any of them failed.
   bool run_in_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last);
 
   asio::any_io_executor executor_;
-  Database db_;
+  std::unique_ptr<SqlConnection> db_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

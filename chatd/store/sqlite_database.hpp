@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "chatd/store/sql_connection.hpp"
+
 namespace chat::store {
 
 // An SQLite call that failed; the message is SQLite's own.
@@ -18,58 +20,55 @@ class SqliteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class Database;
+class SqliteConnection;
 
-// A prepared statement: bind by position (from 1), step through rows, read columns (from 0).
-class Statement {
+class SqliteStatement final : public SqlStatement {
  public:
-  Statement& bind(int index, std::string_view text);
-  Statement& bind(int index, std::int64_t number);
-  // True while there is a row to read; false when done.
-  bool step();
-  // Runs a statement that returns no rows.
-  void run();
-  std::string text(int column) const;
-  std::int64_t integer(int column) const;
-  bool is_null(int column) const;
+  SqliteStatement& bind(int index, std::string_view text) override;
+  SqliteStatement& bind(int index, std::int64_t number) override;
+  bool step() override;
+  std::string text(int column) const override;
+  std::int64_t integer(int column) const override;
   // Ready to bind and run again.
   void reset();
 
  private:
-  friend class Database;
+  friend class SqliteConnection;
   struct Finalize {
     void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
   };
-  Statement(const Database& db, sqlite3_stmt* statement);
-  const Database* db_;
+  SqliteStatement(const SqliteConnection& db, sqlite3_stmt* statement);
+  const SqliteConnection* db_;
   std::unique_ptr<sqlite3_stmt, Finalize> statement_;
 };
 
-// One open database connection (RAII over sqlite3*). Not thread-safe: one thread uses it.
-class Database {
+// One open SQLite database (RAII over sqlite3*), in WAL mode with full fsync and foreign keys
+// on. Not thread-safe: one thread uses it.
+class SqliteConnection final : public SqlConnection {
  public:
-  explicit Database(const std::string& path);
-  Database(Database&&) = delete;  // statements point back at it
+  explicit SqliteConnection(const std::string& path);
+  SqliteConnection(SqliteConnection&&) = delete;  // statements point back at it
 
-  // Runs one or more statements that return no rows.
-  void exec(std::string_view sql);
-  Statement prepare(std::string_view sql);
-  // A statement prepared once and kept, reset for reuse: for the statements run on every message.
-  Statement& cached(std::string_view sql);
+  void exec(std::string_view sql) override;
+  SqliteStatement& cached(std::string_view sql) override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
   // Resets every cached statement, so that none keeps a read open (which would keep the WAL
   // from being checkpointed back to its start).
-  void reset_cached();
-  std::int64_t changes() const;
+  void end_batch() override;
+  std::size_t schema_version() override;
+  void set_schema_version(std::size_t version) override;
 
  private:
-  friend class Statement;
+  friend class SqliteStatement;
   struct Close {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   [[noreturn]] void fail(std::string_view what) const;
   // Declared first so that it is destroyed last, after the statements below are finalized.
   std::unique_ptr<sqlite3, Close> db_;
-  std::unordered_map<std::string, Statement> cached_;
+  std::unordered_map<std::string, SqliteStatement> cached_;
 };
 
 }  // namespace chat::store

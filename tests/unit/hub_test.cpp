@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "chatd/store/sql_store.hpp"
+#include "chatd/store/open_store.hpp"
 
 using chat::Hub;
 using chat::protocol::Error;
@@ -219,8 +219,8 @@ TEST_CASE(
     "announced before it is stored") {
   asio::io_context io;
   chat::IdGenerator ids;
-  chat::store::SqliteStore store(io.get_executor(), ":memory:");
-  Hub hub(ids, chat::HubLimits{}, &store);
+  const auto store = chat::store::open_store(io.get_executor(), ":memory:");
+  Hub hub(ids, chat::HubLimits{}, store.get());
   RecordingClient laptop, phone, bob;
   const auto id = std::get<std::string>(hub.login(laptop, "alice"));
   const auto bob_id = std::get<std::string>(hub.login(bob, "bob"));
