@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     }
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")
-                                  : "store " + options.database);
+                                  : "store " + chat::store::printable_database(options.database));
     for (const auto& [name, listener] : listeners) {
       const auto local = listener->local_endpoint();
       if (name.empty()) {

@@ -43,7 +43,7 @@ Admission loopback_trusted() {
 
 std::string usage() {
   return "Usage: chatd [--bind ADDRESS] [--port PORT] [--irc-port PORT | --no-irc]\n"
-         "             [--db PATH | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
+         "             [--db PATH|URI | --no-store] [--max-line BYTES] [--max-sendq BYTES]\n"
          "             [--max-output-memory BYTES]\n"
          "             [--max-rooms N] [--max-rooms-per-user N] [--idle-timeout SECONDS]\n"
          "             [--flood CLASS=RATE/BURST ... | --no-flood-control]\n"
@@ -58,7 +58,8 @@ std::string usage() {
          "  --no-irc           no IRC listener\n"
          "  --db PATH          SQLite database of accounts, rooms and history, created if missing\n"
          "                     (default chatd.db in the working directory; :memory: for one that\n"
-         "                     lasts as long as the process)\n"
+         "                     lasts as long as the process); or a PostgreSQL database:\n"
+         "                     --db postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n"
          "  --no-store         keep nothing: no accounts or history, rooms live in memory only\n"
          "  --bind ADDRESS     address to listen on (default 0.0.0.0)\n"
          "  --port PORT        TCP port to listen on, 0 for any free port (default 8080)\n"

@@ -15,5 +15,7 @@ namespace chat::store {
 std::unique_ptr<Store> open_store(asio::any_io_executor executor, const std::string& database);
 
 bool is_postgresql_uri(const std::string& database);
+// The --db value as it may be logged: a URI's password left out.
+std::string printable_database(const std::string& database);
 
 }  // namespace chat::store

@@ -73,14 +73,18 @@ HistoryPage read_history(SqlConnection& db, const std::string& conversation,
     }
   }
   const bool forward = range.kind == Kind::after;
-  const std::string_view bound = range.kind == Kind::latest ? "1"
-                                 : by_time                  ? (forward ? "time > ?2" : "time < ?2")
-                                                            : (forward ? "id > ?2" : "id < ?2");
+  // Every parameter is used (PostgreSQL infers their types from where they are): the latest
+  // page has no anchor, and its limit is the second.
+  const bool latest = range.kind == Kind::latest;
+  const std::string_view bound = latest    ? "TRUE"
+                                 : by_time ? (forward ? "time > ?2" : "time < ?2")
+                                           : (forward ? "id > ?2" : "id < ?2");
+  const int limit = latest ? 2 : 3;
   auto& query = db.cached(
-      fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND {} ORDER BY id {} LIMIT ?3",
-                  message_columns, bound, forward ? "ASC" : "DESC"));
-  query.bind(1, conversation).bind(3, static_cast<std::int64_t>(range.limit + 1));
-  if (range.kind != Kind::latest) query.bind(2, range.anchor);
+      fmt::format("SELECT {} FROM messages WHERE conversation = ?1 AND {} ORDER BY id {} LIMIT ?{}",
+                  message_columns, bound, forward ? "ASC" : "DESC", limit));
+  query.bind(1, conversation).bind(limit, static_cast<std::int64_t>(range.limit + 1));
+  if (!latest) query.bind(2, range.anchor);
   while (query.step()) page.messages.push_back(read_message(query, 0));
   if (page.messages.size() > range.limit) {
     page.more = true;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresDatabase } from './postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = process.env.CHAT_BUILD_DIR ?? path.join(root, 'build');
@@ -72,32 +73,32 @@ export function stopProcess(child) {
 }
 
 // A chatd on a free port. Unless the caller chooses its store (--db or --no-store), it gets a
-// database file of its own in a temporary directory, removed once it has stopped.
+// database of its own (tempDatabase), removed once it has stopped.
 export async function startChatd(extraArgs = []) {
   const ownsStore = !extraArgs.includes('--db') && !extraArgs.includes('--no-store');
-  const dir = ownsStore ? fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-test-')) : null;
+  const db = ownsStore ? tempDatabase() : null;
   const args = ['--bind', '127.0.0.1', '--port', '0', ...extraArgs];
-  if (dir) args.push('--db', path.join(dir, 'chatd.db'));
+  if (db) args.push('--db', db.path);
   // IRC on a free port too, unless the caller says: several chatds run at once.
   if (!extraArgs.includes('--irc-port') && !extraArgs.includes('--no-irc')) args.push('--irc-port', '0');
   let server;
   try {
     server = await startListening(binaries.chatd, args, 'chatd');
   } catch (error) {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    db?.remove();
     throw error;
   }
   const port = (pattern) => Number(pattern.exec(server.stderr())?.[1]) || undefined;
   server.ircPort = port(/IRC on \S+:(\d+)/);
   server.tlsPort = port(/chatd TLS on \S+:(\d+)/);
   server.ircTlsPort = port(/IRC TLS on \S+:(\d+)/);
-  if (!dir) return server;
+  if (!db) return server;
   const stop = server.stop;
   server.stop = async () => {
     try {
       return await stop();
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      db.remove();
     }
   };
   return server;
@@ -116,8 +117,11 @@ export async function retryStart(start) {
   }
 }
 
-// A fresh directory for a database that outlives one chatd (restart tests); removed by `remove`.
+// A database for chatd's --db that may outlive one chatd (restart tests), removed by `remove`:
+// an SQLite file in a fresh directory, or with CHAT_TEST_STORE=postgres a fresh PostgreSQL
+// database (tests/lib/postgres.mjs), so that the store's tests run on both backends.
 export function tempDatabase() {
+  if (process.env.CHAT_TEST_STORE === 'postgres') return postgresDatabase();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-db-'));
   return { path: path.join(dir, 'chatd.db'), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "chatd/options.hpp"
+#include "chatd/store/open_store.hpp"
 #include "wsproxy/options.hpp"
 #include "wsproxy/origin_policy.hpp"
 
@@ -232,4 +233,14 @@ TEST_CASE("wsproxy's TLS flags") {
   CHECK(options.upstream_ca == "ca.pem");
   CHECK(wsproxy_error({"--tls-key", "k.pem"}) == "TLS needs both --tls-cert and --tls-key");
   CHECK(wsproxy_error({"--upstream-ca", "ca.pem"}) == "--upstream-ca needs --upstream-tls");
+}
+
+TEST_CASE("a PostgreSQL URI's password is not logged") {
+  using chat::store::printable_database;
+  CHECK(printable_database("postgresql://chat:s3cret@db.example:5432/chat") ==
+        "postgresql://chat:***@db.example:5432/chat");
+  CHECK(printable_database("postgres://chat@db.example/chat") == "postgres://chat@db.example/chat");
+  CHECK(printable_database("postgresql://db.example:5432/chat") ==
+        "postgresql://db.example:5432/chat");
+  CHECK(printable_database("/var/lib/chat:x@y/chatd.db") == "/var/lib/chat:x@y/chatd.db");
 }
