@@ -82,6 +82,12 @@ std::string_view error_code(Error error) {
       return "provider-unavailable";
     case Error::identity_linked:
       return "identity-linked";
+    case Error::link_needs_account:
+      return "link-needs-account";
+    case Error::redirect_refused:
+      return "redirect-refused";
+    case Error::signin_busy:
+      return "signin-busy";
   }
   return "unknown-error";
 }
@@ -167,6 +173,12 @@ std::string_view error_text(Error error) {
       return "The sign-in provider could not be reached; try again later.";
     case Error::identity_linked:
       return "That identity is linked to another account already.";
+    case Error::link_needs_account:
+      return "Log in to the account that asked for this link, then send it again.";
+    case Error::redirect_refused:
+      return "This server does not send sign-ins back to that address.";
+    case Error::signin_busy:
+      return "That identity is signing in on another connection; try again.";
   }
   return "Unknown error.";
 }

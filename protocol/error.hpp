@@ -46,6 +46,9 @@ enum class Error {
   signin_failed,
   provider_unavailable,
   identity_linked,
+  link_needs_account,
+  redirect_refused,
+  signin_busy,
 };
 
 // "unknown-command", "username-taken", ...

@@ -441,7 +441,13 @@ void NativeFront::authorize(const protocol::Command& command) {
 
 void NativeFront::sign_in(const protocol::Command& command) {
   auto* social = accounts_.social();
-  if (!social) return reply_error(Verb::signin, protocol::Error::signin_expired);
+  const auto linking = social ? social->linking_account(command.name) : std::nullopt;
+  if (!linking) return reply_error(Verb::signin, protocol::Error::signin_expired);
+  // Refused before the state is used up, so that it can be sent again where it belongs.
+  if (linking->empty() && user_id_)
+    return reply_error(Verb::signin, protocol::Error::already_logged_in);
+  if (!linking->empty() && user_id_ != *linking)
+    return reply_error(Verb::signin, protocol::Error::link_needs_account);
   using Completed = oidc::SocialSignIn::Completed;
   social->complete(
       command.name, command.text,
@@ -477,7 +483,7 @@ void NativeFront::sign_in(const protocol::Command& command) {
 // into the second's provider identity.
 void NativeFront::link_identity(const oidc::SocialSignIn::Completed& completed) {
   if (user_id_ != completed.linking_account)
-    return reply_error(Verb::signin, protocol::Error::signin_failed);
+    return reply_error(Verb::signin, protocol::Error::link_needs_account);
   accounts_.link_identity(
       completed.identity, *user_id_,
       answer<std::optional<protocol::Error>>(
@@ -491,7 +497,7 @@ void NativeFront::link_identity(const oidc::SocialSignIn::Completed& completed) 
 // with no password, linked to the identity.
 void NativeFront::sign_up(const oidc::Identity& identity) {
   if (!accounts_.begin_sign_up(identity))
-    return reply_error(Verb::signin, protocol::Error::store_failed);
+    return reply_error(Verb::signin, protocol::Error::signin_busy);
   const auto nickname =
       hub_.free_nickname(protocol::nickname_from_profile(identity.preferred_username));
   auto guest = hub_.login(*this, nickname);

@@ -9,7 +9,7 @@
 
 namespace chat::oidc {
 
-std::vector<ProviderConfig> load_provider_config(const std::string& path) {
+SignInConfig load_sign_in_config(const std::string& path) {
   std::ifstream file(path);
   if (!file) throw std::runtime_error("cannot read " + path);
   std::stringstream text;
@@ -41,7 +41,17 @@ std::vector<ProviderConfig> load_provider_config(const std::string& path) {
     }
     providers.push_back(std::move(config));
   }
-  return providers;
+  SignInConfig config{std::move(providers), {}};
+  if (const auto uris = document.find("redirect_uris"); uris != document.end()) {
+    if (!uris->is_array()) throw fail("\"redirect_uris\" must be a list of URLs");
+    for (const auto& uri : *uris) {
+      if (!uri.is_string() || !(uri.get<std::string>().starts_with("https://") ||
+                                uri.get<std::string>().starts_with("http://")))
+        throw fail("\"redirect_uris\" must be a list of http(s) URLs");
+      config.redirect_uris.push_back(uri.get<std::string>());
+    }
+  }
+  return config;
 }
 
 }  // namespace chat::oidc

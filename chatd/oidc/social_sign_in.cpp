@@ -38,10 +38,11 @@ void log_refusal(const std::string& provider, std::string_view why) {
 
 }  // namespace
 
-SocialSignIn::SocialSignIn(std::vector<ProviderConfig> providers, HttpClient& http) : http_(http) {
+SocialSignIn::SocialSignIn(SignInConfig config, HttpClient& http)
+    : http_(http), redirect_uris_(std::move(config.redirect_uris)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  for (auto& config : providers) {
-    providers_.push_back(std::make_unique<Provider>(std::move(config), http));
+  for (auto& provider : config.providers) {
+    providers_.push_back(std::make_unique<Provider>(std::move(provider), http));
   }
 }
 
@@ -76,6 +77,9 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
   if (!provider) return done(Error::no_such_provider);
   if (!redirect_uri.starts_with("https://") && !redirect_uri.starts_with("http://"))
     return done(Error::invalid_argument);
+  if (!redirect_uris_.empty() &&
+      std::find(redirect_uris_.begin(), redirect_uris_.end(), redirect_uri) == redirect_uris_.end())
+    return done(Error::redirect_refused);
   provider->metadata([this, provider, redirect_uri = std::move(redirect_uri),
                       linking_account = std::move(linking_account),
                       done = std::move(done)](const Metadata* metadata) mutable {
@@ -101,6 +105,13 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
     pending_.emplace(state, std::move(pending));
     done(std::move(url));
   });
+}
+
+std::optional<std::string> SocialSignIn::linking_account(std::string_view state) const {
+  const auto found = pending_.find(std::string(state));
+  if (found == pending_.end() || found->second.expires <= std::chrono::steady_clock::now())
+    return std::nullopt;
+  return found->second.linking_account;
 }
 
 void SocialSignIn::complete(std::string_view state, std::string code, Done done) {

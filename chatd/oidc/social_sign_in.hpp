@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include "chatd/oidc/http_client.hpp"
 #include "chatd/oidc/id_token.hpp"
 #include "chatd/oidc/provider.hpp"
+#include "chatd/oidc/provider_config.hpp"
 #include "protocol/error.hpp"
 
 namespace chat::oidc {
@@ -34,13 +36,16 @@ class SocialSignIn {
     std::string linking_account;  // the account that asked to link this identity, if any
   };
 
-  SocialSignIn(std::vector<ProviderConfig> providers, HttpClient& http);
+  SocialSignIn(SignInConfig config, HttpClient& http);
 
   std::vector<std::string> provider_names() const;
   // The authorization URL for the browser. `linking_account` (may be empty): the account that
   // asks, so that the identity is linked to it rather than signed in with.
   void authorize(std::string_view provider, std::string redirect_uri, std::string linking_account,
                  std::function<void(std::variant<std::string, Error>)> done);
+  // Who a pending sign-in is for, without using it up: nullopt when the state is unknown or
+  // expired, the account that asked when it is a link, "" when it is a sign-in.
+  std::optional<std::string> linking_account(std::string_view state) const;
   void complete(std::string_view state, std::string code,
                 std::function<void(std::variant<Completed, Error>)> done);
 
@@ -65,6 +70,7 @@ class SocialSignIn {
 
   std::vector<std::unique_ptr<Provider>> providers_;
   HttpClient& http_;
+  std::vector<std::string> redirect_uris_;
   std::unordered_map<std::string, Pending> pending_;  // by state
 };
 

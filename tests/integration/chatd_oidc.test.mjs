@@ -32,7 +32,7 @@ before(async () => {
     { name: 'Test', issuer: issuer.issuer, client_id: 'chat', client_secret: 'a-client-secret' },
     { name: 'Forge', issuer: hostile.issuer, client_id: forgedClient },
     { name: 'Down', issuer: unreachable, client_id: 'chat' },
-  ] }));
+  ], redirect_uris: [redirect] }));
   chatd = await startChatd(['--oidc-config', config, '--flood', 'account=100/100']);
   pool.port = chatd.port;
 });
@@ -86,6 +86,9 @@ test('PROVIDERS lists the configured providers in both modes; unknown ones are r
   await rich.expectError('AUTHORIZE', 'no-such-provider');
   rich.send('AUTHORIZE Test not-a-url');
   await rich.expectError('AUTHORIZE', 'invalid-argument');
+  // Only the web app's address (redirect_uris in the configuration) gets the code.
+  rich.send('AUTHORIZE Test https://elsewhere.example/');
+  await rich.expectError('AUTHORIZE', 'redirect-refused');
   const guest = await pool.rich('guest1');
   guest.send(`AUTHORIZE Test ${redirect}`);
   await guest.expectError('AUTHORIZE', 'already-logged-in');
@@ -231,15 +234,32 @@ test('a password account links a provider identity, which then signs in to it', 
   assert.equal(taken.answer, errorLine('rich', 'SIGNIN', 'identity-linked'));
 });
 
-test('a link started by one account cannot be finished on another connection', async () => {
+test('a link started by one account is finished only on a connection of that account', async () => {
   const jade = await pool.account('jade');
   const url = await authorize(jade, 'Test');
   const { code, state } = await signInOverHttp(url.href, { login: 'jade-victim' });
   const other = await pool.rich();
   other.send(`SIGNIN ${state} ${code}`);
-  await other.expectError('SIGNIN', 'signin-failed');
+  await other.expectError('SIGNIN', 'link-needs-account');
   other.send('MSG * am I in?');
   await other.expectError('MSG', 'username-required');
+  const kai = await pool.account('kai');
+  kai.send(`SIGNIN ${state} ${code}`);
+  await kai.expectError('SIGNIN', 'link-needs-account');
+  // Refused without being used up: jade's own connection finishes it.
+  jade.send(`SIGNIN ${state} ${code}`);
+  assert.equal(await answer(jade, 'SIGNIN'), 'OK SIGNIN Test');
+});
+
+test('a sign-in finished on a logged-in connection is refused without being used up', async () => {
+  const starter = await pool.rich();
+  const url = await authorize(starter, 'Test');
+  const { code, state } = await signInOverHttp(url.href, { login: 'lena' });
+  const guest = await pool.rich('lena_guest');
+  guest.send(`SIGNIN ${state} ${code}`);
+  await guest.expectError('SIGNIN', 'already-logged-in');
+  starter.send(`SIGNIN ${state} ${code}`);
+  assert.equal(loggedIn(await answer(starter, '(SIGNIN|LOGIN)')).nick, 'lena');
 });
 
 test('an account from a sign-in has no password until REGISTER gives it one', async () => {

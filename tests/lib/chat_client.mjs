@@ -50,6 +50,9 @@ export const SENTENCES = {
   'signin-failed': "The provider's answer did not verify; no session was opened.",
   'provider-unavailable': 'The sign-in provider could not be reached; try again later.',
   'identity-linked': 'That identity is linked to another account already.',
+  'link-needs-account': 'Log in to the account that asked for this link, then send it again.',
+  'redirect-refused': 'This server does not send sign-ins back to that address.',
+  'signin-busy': 'That identity is signing in on another connection; try again.',
 };
 
 export function errorLine(mode, verb, code) {
