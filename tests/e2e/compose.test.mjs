@@ -101,14 +101,22 @@ describe('docker/Dockerfile', () => {
 
   it('runs from debian:12-slim with the packages of every library the binaries link', () => {
     assert.match(dockerfile, /^FROM debian:12-slim\b/m);
-    // What the binaries built here load, as Debian packages (minus those debian:12-slim has).
+    // What the binaries built here link (their own NEEDED entries; apt brings what those
+    // libraries need in turn), as Debian packages (minus those debian:12-slim has).
     const inSlim = new Set(['libc6', 'libgcc-s1', 'libstdc++6', 'libbsd0', 'libmd0', 'libtinfo6']);
     const buildDir = process.env.CHAT_BUILD_DIR ?? path.join(root, 'build');
     const libraries = new Set();
     for (const binary of ['chatd/chatd', 'wsproxy/wsproxy', 'cli/chat']) {
-      const linked = run('ldd', [path.join(buildDir, binary)]);
+      const file = path.join(buildDir, binary);
+      const linked = run('ldd', [file]);
       assert.equal(linked.status, 0, linked.stderr);
-      for (const match of linked.stdout.matchAll(/=> (\/\S+)/g)) libraries.add(match[1].replace(/^\/lib\//, '/usr/lib/'));
+      const paths = new Map([...linked.stdout.matchAll(/^\s*(\S+) => (\/\S+)/gm)].map((m) => [m[1], m[2]]));
+      const dynamic = run('readelf', ['-d', file]);
+      assert.equal(dynamic.status, 0, dynamic.stderr);
+      for (const [, soname] of dynamic.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[(\S+)\]/g)) {
+        assert.ok(paths.has(soname), `${soname} of ${binary} not found by ldd`);
+        libraries.add(paths.get(soname).replace(/^\/lib\//, '/usr/lib/'));
+      }
     }
     const owners = run('dpkg', ['-S', ...libraries]);
     const packages = new Set(owners.stdout.split('\n').filter(Boolean).map((line) => line.split(':')[0]));
