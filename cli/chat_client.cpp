@@ -8,6 +8,7 @@
 
 #include "cli/command_line.hpp"
 #include "protocol/names.hpp"
+#include "protocol/text.hpp"
 
 namespace chat::cli {
 namespace {
@@ -94,7 +95,8 @@ void ChatClient::start() {
 void ChatClient::on_connected() {
   terminal_.note(display_.notice(fmt::format("connected to {}", connection_.address())));
   roster_.clear();
-  send(Command{Verb::rich, {}, {}, {}, {}, {}, {}}, Origin::client);
+  // MULTILINE: a multi-line message arrives as one line, its line breaks escaped.
+  send(Command{Verb::rich, "MULTILINE", {}, {}, {}, {}, {}}, Origin::client);
   if (phase_ == Phase::connecting) log_in();
   update_input();
 }
@@ -143,14 +145,24 @@ void ChatClient::on_connection_lost(const std::string& reason, bool was_connecte
   update_input();
 }
 
+namespace {
+
+// A message as RICH MULTILINE carries it, with its line breaks back.
+protocol::ChatMessage unescaped(protocol::ChatMessage message) {
+  message.text = protocol::unescape_line_breaks(message.text);
+  return message;
+}
+
+}  // namespace
+
 void ChatClient::on_server_line(std::string_view line) {
   const auto parsed = protocol::parse_server_line(line);
   if (!parsed) return;  // not rich mode: nothing chatd sends once RICH is answered
   if (const auto* message = std::get_if<protocol::ChatMessage>(&*parsed)) {
     roster_.add_user(message->sender);
-    terminal_.show(display_.message(*message));
+    terminal_.show(display_.message(unescaped(*message)));
   } else if (const auto* stored = std::get_if<protocol::HistoryMessage>(&*parsed)) {
-    terminal_.show(display_.message(stored->message));
+    terminal_.show(display_.message(unescaped(stored->message)));
   } else if (const auto* event = std::get_if<protocol::Event>(&*parsed)) {
     on_event(*event);
   } else if (!pending_.empty()) {
@@ -288,6 +300,8 @@ void ChatClient::on_error(const protocol::ErrorReply& error, const Pending& pend
 
 void ChatClient::on_event(const protocol::Event& event) {
   roster_.apply(event);
+  // Someone typing is for windowed clients; a terminal would fill with it.
+  if (event.kind == protocol::Event::Kind::typing) return;
   terminal_.show(display_.event(event));
   if (event.kind == protocol::Event::Kind::destroy ||
       (event.kind == protocol::Event::Kind::kick && nickname_ &&
@@ -426,7 +440,14 @@ void ChatClient::show_help() {
 }
 
 void ChatClient::send(Command command, Origin origin) {
-  connection_.send(protocol::format_command(command));
+  // In RICH MULTILINE a backslash of the text is escaped, or chatd would read "\n" as a break.
+  if (command.verb == Verb::msg || command.verb == Verb::send) {
+    auto escaped = command;
+    escaped.text = protocol::escape_line_breaks(command.text);
+    connection_.send(protocol::format_command(escaped));
+  } else {
+    connection_.send(protocol::format_command(command));
+  }
   pending_.push_back({std::move(command), origin});
 }
 

@@ -113,11 +113,27 @@ std::string Display::stamp(std::string_view time) const {
   return paint("2", fmt::format("[{}]", clock(time)));
 }
 
+namespace {
+
+// A multi-line message's text: each line printable, the later ones indented under the first.
+std::string printable_lines(std::string_view text) {
+  std::string shown;
+  for (;;) {
+    const auto end = text.find('\n');
+    shown += printable(text.substr(0, end));
+    if (end == std::string_view::npos) return shown;
+    shown += "\n    ";
+    text.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace
+
 std::string Display::message(const protocol::ChatMessage& message) const {
   // An action ("/me waves") reads "* alice waves" where a message would read "alice: text".
   const std::string_view raw = message.text;
   const bool action = raw.starts_with(protocol::action_prefix);
-  const auto text = printable(action ? raw.substr(protocol::action_prefix.size()) : raw);
+  const auto text = printable_lines(action ? raw.substr(protocol::action_prefix.size()) : raw);
   const auto said = action ? fmt::format("* {} {}", nick(message.sender), text) : text;
   if (message.target == "*") {
     if (action) return fmt::format("{} {} {}", stamp(message.time), paint("33", "*"), said);
@@ -172,6 +188,9 @@ std::string Display::event(const Event& event) const {
       break;
     case Event::Kind::kick:
       what = fmt::format("{} was removed from {} by {}", who, room(event.room), nick(event.detail));
+      break;
+    case Event::Kind::typing:
+      what = fmt::format("{} is typing in {}", who, room(event.room));
       break;
   }
   return fmt::format("{} {}", stamp(event.time), marked(what));

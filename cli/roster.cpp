@@ -52,6 +52,7 @@ void Roster::apply(const Event& event) {
     case Event::Kind::topic:
     case Event::Kind::kick:
     case Event::Kind::away:
+    case Event::Kind::typing:
       break;
   }
 }

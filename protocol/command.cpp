@@ -12,7 +12,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 28> verb_names{{
+constexpr std::array<std::pair<Verb, std::string_view>, 30> verb_names{{
     {Verb::username, "USERNAME"},
     {Verb::send, "SEND"},
     {Verb::msg, "MSG"},
@@ -41,6 +41,8 @@ constexpr std::array<std::pair<Verb, std::string_view>, 28> verb_names{{
     {Verb::providers, "PROVIDERS"},
     {Verb::authorize, "AUTHORIZE"},
     {Verb::signin, "SIGNIN"},
+    {Verb::typing, "TYPING"},
+    {Verb::owner, "OWNER"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -148,6 +150,9 @@ std::string format_command(const Command& command) {
     case Verb::signin:
       line += ' ' + command.name + ' ' + command.text;
       break;
+    case Verb::typing:
+      line += ' ' + command.target.to_string() + ' ' + command.name;
+      break;
     default:
       if (!command.name.empty()) line += ' ' + command.name;
   }
@@ -227,7 +232,8 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
     case Verb::destroy:
     case Verb::join:
     case Verb::leave:
-    case Verb::members: {
+    case Verb::members:
+    case Verb::owner: {
       auto room = parse_room_name(rest);
       if (auto* error = std::get_if<Error>(&room)) return fail(*error);
       command.name = std::move(std::get<std::string>(room));
@@ -324,12 +330,31 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
       command.name = words[0];
       command.text = words[1];
       break;
+    case Verb::rich:
+      // RICH, or RICH MULTILINE: messages keep their line breaks, escaped (docs/protocol.md).
+      if (!rest.empty() && !equals_ignoring_case(rest, "MULTILINE"))
+        return fail(Error::invalid_argument);
+      command.name = rest.empty() ? "" : "MULTILINE";
+      break;
+    case Verb::typing: {
+      // TYPING <#room|@nick> active|paused|done (IRCv3's +typing values)
+      if (words.size() < 2) return fail(Error::missing_argument);
+      if (words.size() > 2) return fail(Error::invalid_argument);
+      auto target = parse_target(words[0]);
+      if (auto* error = std::get_if<Error>(&target)) return fail(*error);
+      if (std::get<Target>(target).kind == Target::Kind::everyone)
+        return fail(Error::invalid_argument);
+      if (words[1] != "active" && words[1] != "paused" && words[1] != "done")
+        return fail(Error::invalid_argument);
+      command.target = std::move(std::get<Target>(target));
+      command.name = words[1];
+      break;
+    }
     case Verb::rooms:
     case Verb::users:
     case Verb::providers:
     case Verb::logout:
     case Verb::quit:
-    case Verb::rich:
     case Verb::help:
     case Verb::joined:
     case Verb::conversations:

@@ -39,6 +39,8 @@ enum class Verb {
   providers,
   authorize,
   signin,
+  typing,
+  owner,
 };
 
 // "USERNAME", "SEND", ...
@@ -73,9 +75,9 @@ struct Command {
   Verb verb;
   // USERNAME's and LOGIN's nickname, a room for CREATE/DESTROY/JOIN/LEAVE/MEMBERS/TOPIC/KICK,
   // PING's token, RESUME's session token, READ's message id (empty: the query form),
-  // AUTHORIZE's provider, SIGNIN's state.
+  // AUTHORIZE's provider, SIGNIN's state, RICH's option ("MULTILINE" or empty), TYPING's state.
   std::string name;
-  Target target;             // SEND (everyone), MSG, HISTORY, READ; KICK's user
+  Target target;             // SEND (everyone), MSG, HISTORY, READ, TYPING; KICK's user
   std::string text;          // SEND and MSG; AUTHORIZE's redirect URI, SIGNIN's code
   std::string password;      // REGISTER, LOGIN; PASSWORD's current one
   std::string new_password;  // PASSWORD

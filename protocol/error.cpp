@@ -28,6 +28,8 @@ std::string_view error_code(Error error) {
       return "message-invalid-utf8";
     case Error::message_control_characters:
       return "message-control-characters";
+    case Error::message_too_many_lines:
+      return "message-too-many-lines";
     case Error::room_name_invalid:
       return "room-name-invalid";
     case Error::room_exists:
@@ -119,6 +121,8 @@ std::string_view error_text(Error error) {
       return "Message is not valid UTF-8.";
     case Error::message_control_characters:
       return "Message contains control characters.";
+    case Error::message_too_many_lines:
+      return "Message has too many lines (at most 100).";
     case Error::room_name_invalid:
       return "Room names are '#' followed by up to 50 letters, digits, '_' or '-'.";
     case Error::room_exists:

@@ -19,6 +19,7 @@ enum class Error {
   message_empty,
   message_invalid_utf8,
   message_control_characters,
+  message_too_many_lines,
   room_name_invalid,
   room_exists,
   no_such_room,

@@ -1,5 +1,7 @@
 #include "protocol/irc_lines.hpp"
 
+#include <algorithm>
+
 #include "protocol/irc_message.hpp"
 #include "protocol/text.hpp"
 
@@ -47,14 +49,29 @@ std::string format_message(const ChatMessage& chat_message, bool tags, std::stri
   } else {
     message.params.push_back(target);
   }
-  const std::string_view text = chat_message.text;
+  std::string_view text = chat_message.text;
   if (text.substr(0, action_prefix.size()) == action_prefix) {
     message.params.push_back(std::string(ctcp_action) +
                              std::string(text.substr(action_prefix.size())) + ctcp_delimiter);
-  } else {
-    message.params.push_back(chat_message.text);
+    return format(message);
   }
-  return format(message);
+  // A multi-line message: one PRIVMSG a line (no draft/multiline batch is offered), a blank
+  // line as one space; only the first carries the message's id.
+  std::string lines;
+  message.params.emplace_back();
+  for (;;) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    message.params.back() = line.empty() ? std::string(" ") : std::string(line);
+    lines += format(message);
+    if (end == std::string_view::npos) return lines;
+    lines += "\r\n";
+    text.remove_prefix(end + 1);
+    auto& tags = message.tags;
+    tags.erase(std::remove_if(tags.begin(), tags.end(),
+                              [](const auto& tag) { return tag.first == "msgid"; }),
+               tags.end());
+  }
 }
 
 std::optional<std::string> format_event(const Event& event, bool tags) {
@@ -95,6 +112,14 @@ std::optional<std::string> format_event(const Event& event, bool tags) {
     case Event::Kind::away: {
       auto message = from(event.nickname, "AWAY", event.time, tags);
       if (!event.detail.empty()) message.params.push_back(event.detail);
+      return format(message);
+    }
+    case Event::Kind::typing: {
+      // IRCv3 typing: a TAGMSG with the +typing client tag, for clients with message-tags.
+      if (!tags) break;
+      auto message = from(event.nickname, "TAGMSG", event.time, tags);
+      message.tags.emplace_back("+typing", event.detail);
+      message.params.push_back(event.room.front() == '@' ? event.room.substr(1) : event.room);
       return format(message);
     }
     case Event::Kind::create:

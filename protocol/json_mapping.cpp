@@ -8,6 +8,7 @@
 #include "protocol/decimal.hpp"
 #include "protocol/names.hpp"
 #include "protocol/server_line.hpp"
+#include "protocol/text.hpp"
 
 namespace chat::protocol {
 namespace {
@@ -15,7 +16,8 @@ namespace {
 // Insertion-ordered, so frames keep the key order seed 003 writes them in.
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view room_actions[] = {"create", "destroy", "join", "leave", "members"};
+constexpr std::string_view room_actions[] = {"create", "destroy", "join",
+                                             "leave",  "members", "owner"};
 constexpr std::string_view plain_actions[] = {"rooms", "users", "logout", "joined",
                                               "conversations"};
 
@@ -67,9 +69,11 @@ std::variant<std::string, FrameError> message_line(const Json& frame) {
     return FrameError{"invalid-target", "Target must be \"*\", \"#room\" or \"@user\"."};
   const auto message = string_field(frame, "message");
   if (!message) return missing("message");
-  if (has_line_break(*message))
-    return FrameError{"invalid-frame", "Message contains a line break."};
-  return "MSG " + *target + " " + *message;
+  // Line breaks (LF) are the message's own: wsproxy speaks RICH MULTILINE, so they travel
+  // escaped and chatd keeps them. A CR is no line break of a message.
+  if (message->find('\r') != std::string::npos)
+    return FrameError{"invalid-frame", "Message contains a carriage return."};
+  return "MSG " + *target + " " + escape_line_breaks(*message);
 }
 
 // Fields of a frame that become words of a command line: strings without spaces or breaks.
@@ -121,7 +125,8 @@ std::string json_command_name(std::string_view verb) {
 }
 
 std::optional<Json> reply_frame(const Reply& reply) {
-  if (reply.verb == "RICH" || reply.verb == "HELP") return std::nullopt;
+  // TYPING's acknowledgement is no news to a browser that sends one every few seconds.
+  if (reply.verb == "RICH" || reply.verb == "HELP" || reply.verb == "TYPING") return std::nullopt;
   Json frame{{"type", "reply"}, {"command", json_command_name(reply.verb)}};
   const auto& fields = reply.fields;
   const auto field = [&](std::size_t i) { return i < fields.size() ? fields[i] : std::string(); };
@@ -140,6 +145,9 @@ std::optional<Json> reply_frame(const Reply& reply) {
   } else if (reply.verb == "REGISTER") {
     frame["nickname"] = field(0);
     frame["identifier"] = field(1);
+  } else if (reply.verb == "OWNER") {
+    frame["target"] = field(0);
+    frame["owner"] = field(1) == "-" ? Json() : Json(field(1));
   } else if (reply.verb == "PROVIDERS") {
     frame["providers"] = fields;
   } else if (reply.verb == "AUTHORIZE") {
@@ -174,12 +182,13 @@ std::optional<Json> reply_frame(const Reply& reply) {
   return frame;
 }
 
+// The line's text has its line breaks escaped (RICH MULTILINE): the frame has them back.
 Json message_frame(std::string_view type, const ChatMessage& message) {
   return Json{{"type", type},
               {"emitter", "participant"},
               {"target", message.target},
               {"identifier", message.sender_id},
-              {"message", message.text},
+              {"message", unescape_line_breaks(message.text)},
               {"nickname", message.sender},
               {"id", message.id},
               {"time", message.time}};
@@ -216,6 +225,10 @@ Json event_frame(const Event& event) {
       return Json{{"type", "event"},    {"emitter", "participant"}, {"identifier", event.user_id},
                   {"event", "kick"},    {"target", event.room},     {"nickname", event.nickname},
                   {"by", event.detail}, {"time", event.time}};
+    case Event::Kind::typing:
+      return Json{{"type", "event"},       {"emitter", "user"},    {"identifier", event.user_id},
+                  {"event", "typing"},     {"target", event.room}, {"nickname", event.nickname},
+                  {"state", event.detail}, {"time", event.time}};
     case Event::Kind::online:
     case Event::Kind::offline:
     case Event::Kind::rename:
@@ -265,6 +278,7 @@ std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
   }
   if (*type == "kick") return with_words("KICK", frame, {"target", "nickname"});
   if (*type == "providers") return std::string("PROVIDERS");
+  if (*type == "typing") return with_words("TYPING", frame, {"target", "state"});
   if (*type == "authorize") return with_words("AUTHORIZE", frame, {"provider", "redirect_uri"});
   if (*type == "signin") return with_words("SIGNIN", frame, {"state", "code"});
   if (*type == "read") {

@@ -9,7 +9,9 @@ namespace chat::protocol {
 
 // The JSON face of the protocol (seed 003) that wsproxy speaks to browsers. Each browser frame
 // becomes one command line for chatd; each rich-mode line from chatd becomes at most one frame.
-// The mapping is stateless, so the proxy holds nothing but its pair of sockets.
+// The mapping is stateless, so the proxy holds nothing but its pair of sockets. The proxy's
+// chatd connection is in RICH MULTILINE mode: a message's line breaks travel escaped in its
+// line and are real line breaks in its frame.
 
 struct FrameError {
   std::string code;

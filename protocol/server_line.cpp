@@ -5,10 +5,12 @@
 #include <array>
 #include <utility>
 
+#include "protocol/text.hpp"
+
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Event::Kind, std::string_view>, 11> event_kind_names{{
+constexpr std::array<std::pair<Event::Kind, std::string_view>, 12> event_kind_names{{
     {Event::Kind::online, "ONLINE"},
     {Event::Kind::offline, "OFFLINE"},
     {Event::Kind::rename, "RENAME"},
@@ -20,11 +22,29 @@ constexpr std::array<std::pair<Event::Kind, std::string_view>, 11> event_kind_na
     {Event::Kind::topic, "TOPIC"},
     {Event::Kind::kick, "KICK"},
     {Event::Kind::away, "AWAY"},
+    {Event::Kind::typing, "TYPING"},
 }};
+
+// A message's text line by line, each line formatted, joined by "\n" (the caller ends the
+// last): a multi-line message as consecutive lines, for clients that did not ask for RICH
+// MULTILINE. A blank line of the message is one space, so that no line is left without text.
+template <typename Format>
+std::string each_line(std::string_view text, Format format) {
+  std::string lines;
+  for (;;) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    lines += format(line.empty() ? std::string_view(" ") : line);
+    if (end == std::string_view::npos) return lines;
+    lines += '\n';
+    text.remove_prefix(end + 1);
+  }
+}
 
 // A last word after the nickname; TOPIC's detail is the rest of the line instead.
 bool has_detail(Event::Kind kind) {
-  return kind == Event::Kind::rename || kind == Event::Kind::read || kind == Event::Kind::kick;
+  return kind == Event::Kind::rename || kind == Event::Kind::read || kind == Event::Kind::kick ||
+         kind == Event::Kind::typing;
 }
 
 // Reads space-separated words off the front of a line; rest() is the trailing free text.
@@ -97,18 +117,32 @@ std::string_view event_kind_name(Event::Kind kind) {
 }
 
 std::string format_plain_message(const ChatMessage& message) {
-  if (message.target == "*") return fmt::format("RECEIVE {} {}", message.sender, message.text);
-  return fmt::format("RECEIVE {} {} {}", message.target, message.sender, message.text);
+  return each_line(message.text, [&](std::string_view line) {
+    if (message.target == "*") return fmt::format("RECEIVE {} {}", message.sender, line);
+    return fmt::format("RECEIVE {} {} {}", message.target, message.sender, line);
+  });
 }
 
-std::string format_rich_message(const ChatMessage& message) {
-  return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
-                     message.sender_id, message.sender, message.text);
+std::string format_rich_message(const ChatMessage& message, bool multiline) {
+  if (multiline) {
+    return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
+                       message.sender_id, message.sender, escape_line_breaks(message.text));
+  }
+  return each_line(message.text, [&](std::string_view line) {
+    return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
+                       message.sender_id, message.sender, line);
+  });
 }
 
-std::string format_history_message(const ChatMessage& message) {
-  return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
-                     message.sender_id, message.sender, message.text);
+std::string format_history_message(const ChatMessage& message, bool multiline) {
+  if (multiline) {
+    return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
+                       message.sender_id, message.sender, escape_line_breaks(message.text));
+  }
+  return each_line(message.text, [&](std::string_view line) {
+    return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
+                       message.sender_id, message.sender, line);
+  });
 }
 
 std::string format_rich_event(const Event& event) {

@@ -45,7 +45,8 @@ struct Event {
     read,
     topic,
     kick,
-    away
+    away,
+    typing
   };
   Kind kind;
   std::string time;
@@ -54,7 +55,8 @@ struct Event {
   std::string nickname;
   // rename: the previous nickname; read: the last message id read; topic: the new topic (the
   // user set it; empty: cleared); kick: who kicked (the user is the one kicked); away: the away
-  // message (empty: back)
+  // message (empty: back); typing: active, paused or done (the room is "@nick" of the recipient
+  // for a private conversation, as a private message's target)
   std::string detail;
 };
 
@@ -78,10 +80,14 @@ std::string_view event_kind_name(Event::Kind kind);  // "ONLINE", "JOIN", ...
 // Formatting (no trailing newline).
 std::string format_plain_message(
     const ChatMessage& message);  // RECEIVE [#room|@nick] <from> <text>
+// A multi-line message is several such lines (joined by "\n", the same id on each), or with
+// `multiline` (RICH MULTILINE) one line whose text has its line breaks escaped.
 std::string format_rich_message(
-    const ChatMessage& message);  // MESSAGE <id> <time> <target> <uid> <from> <text>
+    const ChatMessage& message,
+    bool multiline = false);  // MESSAGE <id> <time> <target> <uid> <from> <text>
 std::string format_history_message(
-    const ChatMessage& message);  // HISTORY <id> <time> <target> <uid> <from> <text>
+    const ChatMessage& message,
+    bool multiline = false);  // HISTORY <id> <time> <target> <uid> <from> <text>
 std::string format_rich_event(
     const Event& event);  // EVENT <time> <KIND> <room|*> <uid> <nick> [previous|msgid]
 std::string format_plain_error(Error error);  // ERROR <sentence>

@@ -55,4 +55,51 @@ std::optional<Error> check_message_text(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<Error> check_multiline_text(std::string_view text) {
+  if (text.find('\n') == std::string_view::npos) return check_message_text(text);
+  std::size_t lines = 0;
+  bool any_text = false;
+  for (;;) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    if (++lines > max_message_lines) return Error::message_too_many_lines;
+    if (!line.empty()) {
+      if (const auto error = check_message_text(line)) return error;
+      any_text = true;
+    }
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  if (!any_text) return Error::message_empty;
+  return std::nullopt;
+}
+
+std::string escape_line_breaks(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\\') {
+      escaped += "\\\\";
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string unescape_line_breaks(std::string_view text) {
+  std::string plain;
+  plain.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == 'n' || text[i + 1] == '\\')) {
+      plain += text[++i] == 'n' ? '\n' : '\\';
+    } else {
+      plain += text[i];
+    }
+  }
+  return plain;
+}
+
 }  // namespace chat::protocol

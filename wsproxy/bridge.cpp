@@ -34,7 +34,7 @@ Bridge::Bridge(asio::io_context& io, Upstream upstream, std::unique_ptr<BrowserL
 
 void Bridge::start(const std::string& client_address) {
   if (!client_address.empty()) send_upstream("PROXY " + client_address + "\n");
-  send_upstream("RICH\n");
+  send_upstream("RICH MULTILINE\n");
   heartbeat_timer_.expires_after(limits_.connect_timeout);
   heartbeat_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;

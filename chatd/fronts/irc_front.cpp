@@ -74,7 +74,8 @@ CommandClass command_class(std::string_view command) {
   // AUTHENTICATE's chunks are not: the account token is taken when the password is checked.
   if (command == "PASS") return CommandClass::account;
   if (command == "NAMES" || command == "LIST" || command == "WHO" || command == "WHOIS" ||
-      command == "ISON" || command == "USERHOST" || command == "MODE" || command == "CHATHISTORY") {
+      command == "ISON" || command == "USERHOST" || command == "MODE" || command == "CHATHISTORY" ||
+      command == "TAGMSG") {  // typing: relayed, nothing stored
     return CommandClass::query;
   }
   return CommandClass::other;
@@ -155,6 +156,7 @@ void IrcFront::deliver(const Delivery& delivery) {
         (!away_notify_ || event->user_id == *user_id_)) {
       return;
     }
+    if (event->kind == protocol::Event::Kind::typing && !message_tags_) return;
     const auto folded = protocol::fold_case(event->room);
     if (event->kind == protocol::Event::Kind::destroy && channels_.erase(folded)) {
       // The room is gone, and this client with it: as if the destroyer had kicked it.
@@ -284,6 +286,7 @@ void IrcFront::set_capability(std::string_view capability, bool on) {
   if (capability == "server-time" || capability == "message-tags" || capability == "account-tag") {
     server_time_ = on;
   }
+  if (capability == "message-tags") message_tags_ = on;
   if (capability == "away-notify") away_notify_ = on;
   if (capability == "account-tag") account_tag_ = on;
   if (capability == "echo-message") echo_message_ = on;
@@ -426,6 +429,7 @@ void IrcFront::execute_registered(const irc::Message& message) {
   }
   if (command == "PRIVMSG" || command == "NOTICE")
     return this->message(message, command == "NOTICE");
+  if (command == "TAGMSG") return tag_message(message);
   if (command == "NAMES") {
     for (const auto& channel : split(param(0), ',')) names(channel);
     if (params.empty()) reply("366", {"*", "End of /NAMES list"});
@@ -577,6 +581,19 @@ void IrcFront::message(const irc::Message& message, bool notice) {
                     return reply("404", {to, std::string(protocol::error_text(*error))});
                 }
               }));
+  }
+}
+
+// TAGMSG carries client tags only; of those chat has +typing (IRCv3 typing), which the hub
+// relays. Anything else, or a target that is not there, is dropped without a word, as TAGMSG
+// has no reply.
+void IrcFront::tag_message(const irc::Message& message) {
+  if (message.params.empty()) return;
+  for (const auto& [name, value] : message.tags) {
+    if (name != "+typing" || (value != "active" && value != "paused" && value != "done")) continue;
+    for (const auto& to : split(message.params.front(), ',')) {
+      if (!is_everyone(to)) hub_.typing(*user_id_, *this, to_target(to), value);
+    }
   }
 }
 

@@ -61,6 +61,7 @@ class IrcFront final : public LineHandler, public Client {
   void welcome_account(const std::string& account_id);
   void join(const std::string& channels);
   void part(const std::string& channels, const std::string& reason);
+  void tag_message(const protocol::irc::Message& message);
   void message(const protocol::irc::Message& message, bool notice);
   void names(const std::string& channel);
   // 332 and 333, or 331 when the room has no topic.
@@ -96,6 +97,7 @@ class IrcFront final : public LineHandler, public Client {
   bool negotiating_ = false;  // between CAP LS/REQ and CAP END
   bool server_time_ = false;  // server-time + message-tags: lines carry @time and @msgid
   bool echo_message_ = false;
+  bool message_tags_ = false;  // TAGMSG (typing) is for clients that asked for message-tags
   bool multi_prefix_ = false;
   bool away_notify_ = false;
   bool account_tag_ = false;  // also turns tagged lines on: @account rides with @time and @msgid //

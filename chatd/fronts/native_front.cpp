@@ -5,6 +5,7 @@
 
 #include "protocol/names.hpp"
 #include "protocol/server_line.hpp"
+#include "protocol/text.hpp"
 
 namespace chat {
 namespace {
@@ -14,7 +15,8 @@ using protocol::Verb;
 constexpr std::string_view help_text =
     "Commands: USERNAME <name> | SEND <text> | MSG <*|#room|@user> <text> | JOIN <#room> | "
     "LEAVE <#room> | CREATE <#room> | DESTROY <#room> | TOPIC <#room> [text] | "
-    "KICK <#room> <user> | ROOMS | USERS | MEMBERS <#room> | "
+    "KICK <#room> <user> | ROOMS | USERS | MEMBERS <#room> | OWNER <#room> | "
+    "TYPING <#room|@user> active|paused|done | "
     "JOINED | CONVERSATIONS | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
     "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
     "READ <target> [id] | PROVIDERS | AUTHORIZE <provider> <redirect-uri> | "
@@ -24,7 +26,8 @@ constexpr std::string_view help_text =
 bool answers_in_plain_mode(Verb verb) {
   return verb == Verb::rooms || verb == Verb::users || verb == Verb::members ||
          verb == Verb::help || verb == Verb::joined || verb == Verb::read ||
-         verb == Verb::conversations || verb == Verb::providers || verb == Verb::authorize;
+         verb == Verb::conversations || verb == Verb::providers || verb == Verb::authorize ||
+         verb == Verb::owner;
 }
 
 CommandClass command_class(std::optional<Verb> verb) {
@@ -34,6 +37,8 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::msg:
     case Verb::read:  // a write to the store and an event to the account's other connections
       return CommandClass::message;
+    case Verb::typing:  // an event to a room, nothing stored: cheaper than a message
+      return CommandClass::query;
     case Verb::username:
       return CommandClass::nickname;
     case Verb::join:
@@ -55,6 +60,7 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::rooms:
     case Verb::users:
     case Verb::members:
+    case Verb::owner:
     case Verb::history:
     case Verb::joined:
     case Verb::conversations:
@@ -185,8 +191,9 @@ void NativeFront::deliver(const Delivery& delivery) {
 void NativeFront::execute(const protocol::Command& command) {
   switch (command.verb) {
     case Verb::rich:
-      dialect_ = Dialect::rich;
-      reply(Verb::rich);
+      dialect_ = command.name.empty() ? Dialect::rich : Dialect::rich_multiline;
+      reply(Verb::rich, command.name.empty() ? std::vector<std::string>{}
+                                             : std::vector<std::string>{command.name});
       return;
     case Verb::help:
       reply(Verb::help, {std::string(help_text)});
@@ -211,6 +218,19 @@ void NativeFront::execute(const protocol::Command& command) {
     case Verb::users:
       reply(Verb::users, hub_.nicknames());
       return;
+    case Verb::owner: {
+      // The room's name as created, then its owner's nickname, or "-" once a guest owner has
+      // gone (then any member may moderate it).
+      auto members = hub_.members(command.name);
+      if (const auto* error = std::get_if<protocol::Error>(&members)) {
+        reply_error(Verb::owner, *error);
+        return;
+      }
+      const auto owner = hub_.owner_nickname(command.name);
+      reply(Verb::owner,
+            {std::get<std::vector<std::string>>(members).front(), owner.value_or("-")});
+      return;
+    }
     case Verb::members: {
       auto members = hub_.members(command.name);
       if (const auto* error = std::get_if<protocol::Error>(&members)) {
@@ -266,7 +286,10 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
     case Verb::msg:
       // Not paused: the next messages may join the same store batch. Bounded all the same.
       if (++messages_in_flight_ == max_messages_in_flight) sink_.pause_input();
-      hub_.send(user_id, *this, command.target, command.text,
+      // RICH MULTILINE: the text's line breaks come escaped.
+      hub_.send(user_id, *this, command.target,
+                dialect_ == Dialect::rich_multiline ? protocol::unescape_line_breaks(command.text)
+                                                    : command.text,
                 answer<Hub::MessageResult>(
                     [this, verb](Hub::MessageResult sent) {
                       if (messages_in_flight_-- == max_messages_in_flight) sink_.resume_input();
@@ -322,6 +345,12 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       return;
     case Verb::joined:
       reply(Verb::joined, hub_.joined_rooms(user_id));
+      return;
+    case Verb::typing:
+      if (const auto error = hub_.typing(user_id, *this, command.target, command.name)) {
+        return reply_error(verb, *error);
+      }
+      reply(verb);
       return;
     case Verb::conversations:
       hub_.conversations(user_id,
@@ -577,10 +606,19 @@ void NativeFront::send_history(const protocol::Command& command, const std::stri
                  }
                  const auto& [target, page] = std::get<Hub::History>(result);
                  for (const auto& message : page.messages) {
-                   send_line(dialect_ == Dialect::rich
-                                 ? protocol::format_history_message(message)
-                                 : "HISTORY " + message.time + " " + message.target + " " +
-                                       message.sender + " " + message.text);
+                   if (dialect_ != Dialect::plain) {
+                     send_line(protocol::format_history_message(
+                         message, dialect_ == Dialect::rich_multiline));
+                     continue;
+                   }
+                   // Plain mode: a line of history for each line of a multi-line message.
+                   std::string_view text = message.text;
+                   for (auto end = text.find('\n');; end = text.find('\n')) {
+                     send_line("HISTORY " + message.time + " " + message.target + " " +
+                               message.sender + " " + std::string(text.substr(0, end)));
+                     if (end == std::string_view::npos) break;
+                     text.remove_prefix(end + 1);
+                   }
                  }
                  reply(Verb::history,
                        {target, std::to_string(page.messages.size()), page.more ? "more" : "end"});
@@ -588,7 +626,7 @@ void NativeFront::send_history(const protocol::Command& command, const std::stri
 }
 
 void NativeFront::reply(Verb verb, const std::vector<std::string>& fields) {
-  if (dialect_ == Dialect::rich) {
+  if (dialect_ != Dialect::plain) {
     send_line(protocol::format_reply(verb, fields));
   } else if (answers_in_plain_mode(verb)) {
     std::string line(protocol::verb_name(verb));
@@ -598,8 +636,8 @@ void NativeFront::reply(Verb verb, const std::vector<std::string>& fields) {
 }
 
 void NativeFront::reply_error(std::optional<Verb> verb, protocol::Error error) {
-  send_line(dialect_ == Dialect::rich ? protocol::format_rich_error(verb, error)
-                                      : protocol::format_plain_error(error));
+  send_line(dialect_ != Dialect::plain ? protocol::format_rich_error(verb, error)
+                                       : protocol::format_plain_error(error));
 }
 
 void NativeFront::reply_outcome(Verb verb, const Hub::RoomResult& result) {

@@ -22,8 +22,9 @@ std::shared_ptr<const std::string> Delivery::line(Dialect dialect) const {
       if (message) text = protocol::format_plain_message(*message);  // plain mode has no events
       break;
     case Dialect::rich:
+    case Dialect::rich_multiline:
       if (message) {
-        text = protocol::format_rich_message(*message);
+        text = protocol::format_rich_message(*message, dialect == Dialect::rich_multiline);
       } else if (event->kind != protocol::Event::Kind::away) {
         text = protocol::format_rich_event(*event);
       }

@@ -9,8 +9,9 @@
 
 namespace chat {
 
-// The line dialects a session can speak; each front picks one per connection.
-enum class Dialect { plain, rich, irc, irc_tagged };
+// The line dialects a session can speak; each front picks one per connection. rich_multiline is
+// rich mode whose messages keep their line breaks, escaped (RICH MULTILINE).
+enum class Dialect { plain, rich, rich_multiline, irc, irc_tagged };
 
 // One message or event on its way to many recipients. Each dialect's line is formatted once, on
 // first use, and the same buffer is queued on every recipient's session.
@@ -35,7 +36,7 @@ class Delivery {
   std::variant<protocol::ChatMessage, protocol::Event> content_;
   const Client* origin_ = nullptr;
   std::string account_;
-  mutable std::array<std::shared_ptr<const std::string>, 4> lines_;
+  mutable std::array<std::shared_ptr<const std::string>, 5> lines_;
 };
 
 }  // namespace chat

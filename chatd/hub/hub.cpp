@@ -250,7 +250,7 @@ void Hub::send(const std::string& user_id, const Client& origin, const protocol:
                std::string_view text, Reply<MessageResult> done) {
   // Fronts parse and check text, but every front's: a control character from one would forge
   // lines on another's clients.
-  if (const auto error = protocol::check_message_text(text)) return done(*error);
+  if (const auto error = protocol::check_multiline_text(text)) return done(*error);
   auto found = conversation(user_id, target);
   if (const auto* error = std::get_if<Error>(&found)) return done(*error);
   auto& [conversation, name] = std::get<Conversation>(found);
@@ -531,6 +531,27 @@ void Hub::announce_when_stored(std::vector<Announcement> announcements, std::str
     }
     done(std::move(name));
   });
+}
+
+std::optional<Hub::Error> Hub::typing(const std::string& user_id, const Client& origin,
+                                      const protocol::Target& target, const std::string& state) {
+  if (target.kind == protocol::Target::Kind::everyone) return Error::invalid_argument;
+  auto found = conversation(user_id, target);
+  if (const auto* error = std::get_if<Error>(&found)) return *error;
+  const auto& [key, name] = std::get<Conversation>(found);
+  auto event = make_event(Event::Kind::typing, name, user_id);
+  event.detail = state;
+  const Delivery delivery(std::move(event));
+  if (target.kind == protocol::Target::Kind::room) {
+    for (const auto& member_id : rooms_.at(key).member_ids) {
+      deliver_to_user(member_id, delivery, &origin);
+    }
+    return std::nullopt;
+  }
+  const auto& other_id = ids_by_nickname_.at(protocol::fold_case(target.name));
+  deliver_to_user(other_id, delivery);
+  if (other_id != user_id) deliver_to_user(user_id, delivery, &origin);
+  return std::nullopt;
 }
 
 void Hub::set_away(const std::string& user_id, std::string message) {

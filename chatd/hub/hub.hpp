@@ -110,6 +110,11 @@ class Hub {
   void kick(const std::string& user_id, std::string_view room, std::string_view nickname,
             Reply<RoomResult> done);
 
+  // Tells the others in a conversation (a room's members, or the other party and the user's
+  // other connections) that the user is typing: active, paused or done. Nothing is stored.
+  std::optional<Error> typing(const std::string& user_id, const Client& origin,
+                              const protocol::Target& target, const std::string& state);
+
   // Marks a user away with a message, or back with an empty one; IRC clients that asked
   // (away-notify) are told.
   void set_away(const std::string& user_id, std::string message);

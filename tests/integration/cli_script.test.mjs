@@ -257,8 +257,8 @@ test('a script whose command goes unanswered when the connection breaks fails', 
       for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
         const line = buffered.slice(0, at);
         buffered = buffered.slice(at + 1);
-        if (line === 'RICH') {
-          socket.write('OK RICH\n');
+        if (line.startsWith('RICH')) {
+          socket.write(`OK ${line}\n`);
         } else if (line.startsWith('USERNAME ')) {
           socket.write(`OK USERNAME ${line.slice(9)} 5b1c0b3e-8f0e-4a4e-9d5e-1f2a3b4c5d6e\n`);
         } else {

@@ -24,6 +24,7 @@ export const SENTENCES = {
   'message-empty': 'Message is empty.',
   'message-invalid-utf8': 'Message is not valid UTF-8.',
   'message-control-characters': 'Message contains control characters.',
+  'message-too-many-lines': 'Message has too many lines (at most 100).',
   'room-name-invalid': "Room names are '#' followed by up to 50 letters, digits, '_' or '-'.",
   'room-exists': 'Room already exists.',
   'no-such-room': 'No such room.',

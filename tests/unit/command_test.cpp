@@ -287,3 +287,20 @@ TEST_CASE("social sign-in commands") {
   CHECK(failed_with("SIGNIN a b c") == Error::invalid_argument);
   CHECK(failed_with("SIGNIN a " + std::string(2049, 'c')) == Error::invalid_argument);
 }
+
+TEST_CASE("typing, owner and RICH MULTILINE") {
+  const auto typing = parsed("TYPING #main active");
+  CHECK(typing.verb == Verb::typing);
+  CHECK(typing.target.to_string() == "#main");
+  CHECK(typing.name == "active");
+  CHECK(protocol::format_command(typing) == "TYPING #main active");
+  CHECK(parsed("TYPING @bob done").target.to_string() == "@bob");
+  CHECK(failed_with("TYPING * active") == Error::invalid_argument);
+  CHECK(failed_with("TYPING #main busy") == Error::invalid_argument);
+  CHECK(failed_with("TYPING #main") == Error::missing_argument);
+  CHECK(parsed("OWNER main").name == "#main");
+  CHECK(failed_with("OWNER") == Error::missing_argument);
+  CHECK(parsed("RICH").name.empty());
+  CHECK(parsed("rich multiline").name == "MULTILINE");
+  CHECK(failed_with("RICH TRIPLE") == Error::invalid_argument);
+}

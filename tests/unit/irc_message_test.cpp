@@ -129,3 +129,34 @@ TEST_CASE("IRC: CTCP ACTION is chat's action ('/me ...') both ways, other CTCP h
   CHECK(chat::protocol::irc::format_message(message, false) ==
         ":alice!alice@chat PRIVMSG #main :/mean it");
 }
+
+TEST_CASE(
+    "IRC: a multi-line message is one PRIVMSG a line, the id on the first; typing is a TAGMSG") {
+  chat::protocol::ChatMessage message;
+  message.sender = "alice";
+  message.target = "@bob";
+  message.text = "one\n\nthree";
+  message.time = "2026-11-29T10:00:00.000Z";
+  message.id = "0193";
+  CHECK(chat::protocol::irc::format_message(message, false) ==
+        ":alice!alice@chat PRIVMSG bob one\r\n"
+        ":alice!alice@chat PRIVMSG bob : \r\n"
+        ":alice!alice@chat PRIVMSG bob three");
+  CHECK(chat::protocol::irc::format_message(message, true) ==
+        "@time=2026-11-29T10:00:00.000Z;msgid=0193 :alice!alice@chat PRIVMSG bob one\r\n"
+        "@time=2026-11-29T10:00:00.000Z :alice!alice@chat PRIVMSG bob : \r\n"
+        "@time=2026-11-29T10:00:00.000Z :alice!alice@chat PRIVMSG bob three");
+
+  chat::protocol::Event typing{chat::protocol::Event::Kind::typing,
+                               "2026-11-29T10:00:00.000Z",
+                               "#main",
+                               "u1",
+                               "alice",
+                               "active"};
+  CHECK(chat::protocol::irc::format_event(typing, true) ==
+        "@time=2026-11-29T10:00:00.000Z;+typing=active :alice!alice@chat TAGMSG #main");
+  CHECK_FALSE(chat::protocol::irc::format_event(typing, false));  // no tags, no TAGMSG
+  typing.room = "@bob";
+  CHECK(chat::protocol::irc::format_event(typing, true) ==
+        "@time=2026-11-29T10:00:00.000Z;+typing=active :alice!alice@chat TAGMSG bob");
+}

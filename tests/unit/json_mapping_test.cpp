@@ -58,7 +58,10 @@ TEST_CASE("bad frames get error codes instead of lines") {
 }
 
 TEST_CASE("a line break inside a field never smuggles a second command") {
-  CHECK(error_for(R"({"type":"message","target":"#a","message":"hi\nQUIT"})") == "invalid-frame");
+  // A message's line breaks are its own: escaped into the one MSG line (RICH MULTILINE).
+  CHECK(line_for(R"({"type":"message","target":"#a","message":"hi\nQUIT"})") == "MSG #a hi\\nQUIT");
+  CHECK(line_for(R"({"type":"message","target":"#a","message":"C:\\new"})") == "MSG #a C:\\\\new");
+  CHECK(error_for(R"({"type":"message","target":"#a","message":"hi\r\nQUIT"})") == "invalid-frame");
   CHECK(error_for(R"({"type":"login","nickname":"a\r\nQUIT"})") == "invalid-frame");
   CHECK(error_for(R"({"type":"command","action":"join","target":"#a\nQUIT"})") == "invalid-frame");
 }
@@ -124,6 +127,22 @@ TEST_CASE("account, history and read-marker frames become chatd lines") {
   CHECK(error_for(R"({"type":"history","target":"#main","limit":-1})") == "invalid-frame");
   CHECK(error_for(R"({"type":"history","target":"#main","limit":"5"})") == "invalid-frame");
   CHECK(error_for(R"({"type":"resume"})") == "invalid-frame");
+}
+
+TEST_CASE("multi-line messages, typing and owners in frames") {
+  const auto message = frame_for("MESSAGE m1 2026-11-29T10:00:00.000Z #a u1 alice one\\ntwo \\\\n");
+  CHECK(message["message"] == "one\ntwo \\n");
+  CHECK(frame_for("HISTORY m1 2026-11-29T10:00:00.000Z #a u1 alice a\\nb")["message"] == "a\nb");
+  CHECK(line_for(R"({"type":"typing","target":"#a","state":"active"})") == "TYPING #a active");
+  CHECK(error_for(R"({"type":"typing","target":"#a"})") == "invalid-frame");
+  CHECK(
+      frame_for("EVENT 2026-11-29T10:00:00.000Z TYPING @bob u1 alice paused").dump() ==
+      R"({"type":"event","emitter":"user","identifier":"u1","event":"typing","target":"@bob","nickname":"alice","state":"paused","time":"2026-11-29T10:00:00.000Z"})");
+  CHECK_FALSE(line_to_frame("OK TYPING"));
+  CHECK(line_for(R"({"type":"command","action":"owner","target":"#a"})") == "OWNER #a");
+  CHECK(frame_for("OK OWNER #A alice").dump() ==
+        R"({"type":"reply","command":"owner","target":"#A","owner":"alice"})");
+  CHECK(frame_for("OK OWNER #A -")["owner"].is_null());
 }
 
 TEST_CASE("social sign-in frames and replies") {

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
 #include <variant>
+
+#include "protocol/text.hpp"
 
 using namespace chat::protocol;
 
@@ -68,4 +71,36 @@ TEST_CASE("malformed server lines are refused, not half-parsed") {
   CHECK_FALSE(parse_server_line("EVENT t NOPE * u n"));
   CHECK_FALSE(parse_server_line("EVENT t RENAME * u n"));
   CHECK_FALSE(parse_server_line("ERROR JOIN"));
+}
+
+TEST_CASE("a multi-line message: consecutive lines, or one escaped line for RICH MULTILINE") {
+  const ChatMessage message{"m1", "t", "#main", "u1", "alice", "a\\b\n\nc"};
+  CHECK(format_plain_message(message) ==
+        "RECEIVE #main alice a\\b\nRECEIVE #main alice  \nRECEIVE #main alice c");
+  CHECK(format_rich_message(message) ==
+        "MESSAGE m1 t #main u1 alice a\\b\nMESSAGE m1 t #main u1 alice  \nMESSAGE m1 t #main u1 "
+        "alice c");
+  const auto line = format_rich_message(message, true);
+  CHECK(line == "MESSAGE m1 t #main u1 alice a\\\\b\\n\\nc");
+  const auto parsed = parse_server_line(line);
+  REQUIRE(parsed);
+  CHECK(unescape_line_breaks(std::get<ChatMessage>(*parsed).text) == message.text);
+  CHECK(format_history_message(message, true) == "HISTORY m1 t #main u1 alice a\\\\b\\n\\nc");
+}
+
+TEST_CASE("multi-line text: what it may hold, and its escaping") {
+  CHECK_FALSE(check_multiline_text("one\ntwo"));
+  CHECK_FALSE(check_multiline_text("one\n\n  indented"));
+  CHECK(check_multiline_text("\n\n") == Error::message_empty);
+  CHECK(check_multiline_text("one\r\ntwo") == Error::message_control_characters);
+  CHECK(check_multiline_text("one\n\x1b[2J") == Error::message_control_characters);
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "line\n";
+  CHECK(check_multiline_text(many.substr(0, many.size() - 1)) == std::nullopt);
+  CHECK(check_multiline_text(many + "one too many") == Error::message_too_many_lines);
+  for (const std::string text : {"", "plain", "a\\nb", "\\", "x\\\\n\n\\"}) {
+    CHECK(unescape_line_breaks(escape_line_breaks(text)) == text);
+    CHECK(escape_line_breaks(text).find('\n') == std::string::npos);
+  }
+  CHECK(unescape_line_breaks("keep \\t and \\") == "keep \\t and \\");
 }
