@@ -281,3 +281,20 @@ test('a script whose command goes unanswered when the connection breaks fails', 
     server.close();
   }
 });
+
+test('a multi-line message shows as its lines, the later ones indented; a backslash stays one', async () => {
+  const reader = await loggedIn('reader');
+  const writer = await pool.connect();
+  writer.send('RICH MULTILINE');
+  await writer.expectLine('OK RICH MULTILINE');
+  writer.mode = 'rich';
+  await writer.login('writer');
+  writer.send('MSG @reader first line\\n  second, indented\\nC:\\\\path');
+  await reader.line(timed('(private) writer -> reader: first line'));
+  await reader.line('      second, indented');
+  await reader.line('    C:\\path');
+  // What the console client sends keeps its backslashes as typed.
+  reader.send('/msg writer a\\nb');
+  const message = parseMessage(await writer.lineMatching(/^MESSAGE \S+ \S+ @writer \S+ reader /));
+  assert.equal(message.text, 'a\\\\nb');
+});
