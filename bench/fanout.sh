@@ -19,7 +19,7 @@ for ((run = 1; run <= runs; run++)); do
   irc_port=$(sed -n 's/^chatd IRC on [^:]*:\([0-9]*\)$/\1/p' "$log")
   args=(--port "$port")
   [[ " $* " == *" --irc "* ]] && args=(--port "$irc_port")
-  taskset -c 1 "$build/bench/loadgen" "${args[@]}" --clients 1000 --rooms 10 --senders 100 \
+  ${LOADGEN_PREFIX:-} taskset -c 1 "$build/bench/loadgen" "${args[@]}" --clients 1000 --rooms 10 --senders 100 \
     --size 64 --seconds 10 --server-pid "$chatd" "$@"
   kill "$chatd"
   wait "$chatd" || true

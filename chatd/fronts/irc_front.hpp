@@ -38,6 +38,7 @@ class IrcFront final : public LineHandler, public Client {
   void on_login_deadline() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
+  bool wants_events() const override { return true; }
 
  private:
   using Params = std::vector<std::string>;

@@ -35,6 +35,7 @@ class NativeFront final : public LineHandler, public Client {
   void on_login_deadline() override;
   void on_close() override;
   void deliver(const Delivery& delivery) override;
+  bool wants_events() const override { return dialect_ != Dialect::plain; }
 
  private:
   void execute(const protocol::Command& command);

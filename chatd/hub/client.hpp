@@ -9,6 +9,10 @@ namespace chat {
 class Client {
  public:
   virtual void deliver(const Delivery& delivery) = 0;
+  // Whether the connection shows events at all (plain mode does not): presence for everyone is
+  // handed only to those that do, so that a crowd of nc users logging in costs no more than
+  // one each (Hub::refresh_events when it changes).
+  virtual bool wants_events() const = 0;
 
  protected:
   ~Client() = default;

@@ -73,6 +73,7 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
   if (quota_key.empty()) quota_key = user_id;
   users_.emplace(user_id,
                  User{std::string(nickname), {&client}, {}, false, {}, std::move(quota_key)});
+  refresh_events(client);
   deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
@@ -95,6 +96,7 @@ std::optional<std::string> Hub::account_id(std::string_view nickname) const {
 std::string Hub::attach(Client& client, const std::string& account_id) {
   auto& user = users_.at(account_id);
   user.clients.push_back(&client);
+  refresh_events(client);
   if (user.clients.size() == 1) {
     deliver_to_all(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
   }
@@ -156,11 +158,12 @@ std::optional<Hub::Error> Hub::rename(const std::string& user_id, const Client& 
   return std::nullopt;
 }
 
-void Hub::detach(const std::string& user_id, const Client& client) {
+void Hub::detach(const std::string& user_id, Client& client) {
   const auto it = users_.find(user_id);
   if (it == users_.end()) return;
   auto& user = it->second;
   std::erase(user.clients, &client);
+  event_clients_.erase(&client);
   if (!user.clients.empty()) return;
   user.away.clear();
   if (stopping_) return;  // nobody is left to tell, and a guest's state goes with the process
@@ -614,7 +617,21 @@ Event Hub::make_event(Event::Kind kind, const std::string& room, const std::stri
   return Event{kind, now(), room, user_id, users_.at(user_id).nickname, {}};
 }
 
+void Hub::refresh_events(Client& client) {
+  if (client.wants_events()) {
+    event_clients_.insert(&client);
+  } else {
+    event_clients_.erase(&client);
+  }
+}
+
 void Hub::deliver_to_all(const Delivery& delivery, const Client* except) {
+  if (delivery.event()) {
+    for (auto* client : event_clients_) {
+      if (client != except) client->deliver(delivery);
+    }
+    return;
+  }
   for (const auto& [id, user] : users_) {
     for (auto* client : user.clients) {
       if (client != except) client->deliver(delivery);

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -79,9 +80,11 @@ class Hub {
   const std::string& nickname(const std::string& user_id) const;
   std::optional<Error> rename(const std::string& user_id, const Client& origin,
                               std::string_view nickname);
+  // A logged-in connection now shows events (Client::wants_events), or no longer does.
+  void refresh_events(Client& client);
   // The connection is gone. A guest's last connection leaves every room; an account keeps its
   // rooms while offline.
-  void detach(const std::string& user_id, const Client& client);
+  void detach(const std::string& user_id, Client& client);
 
   // Routes a message once stored; the result is it as delivered (with its id and time). A
   // private message to an account that is offline is kept for its next login.
@@ -201,6 +204,8 @@ class Hub {
   std::unordered_map<std::string, User> users_;  // by user id: online users and every account
   std::unordered_map<std::string, std::string> ids_by_nickname_;  // folded nickname -> user id
   std::map<std::string, Room> rooms_;                             // folded name -> room
+  // The logged-in connections that show events: those deliver_to_all hands an event to.
+  std::unordered_set<Client*> event_clients_;
 };
 
 }  // namespace chat

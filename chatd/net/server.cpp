@@ -20,6 +20,7 @@ Server::Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, Se
       make_front_(std::move(make_front)),
       refusal_(refusal),
       tls_(std::move(tls)) {
+  acceptor_.non_blocking(true);  // accept() drains the backlog without blocking
   accept();
 }
 
@@ -55,38 +56,52 @@ void Server::refuse(asio::ip::tcp::socket socket, const std::string& address,
 void Server::accept() {
   acceptor_.async_accept([this](asio::error_code error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (error) {
-      // Typically out of file descriptors: back off instead of spinning.
-      fmt::print(stderr, "chatd: accept failed: {}\n", error.message());
-      retry_timer_.expires_after(std::chrono::milliseconds(100));
-      retry_timer_.async_wait([this](asio::error_code wait_error) {
-        if (!wait_error) accept();
-      });
-      return;
+    if (error) return back_off(error);
+    admit(std::move(socket));
+    // In a storm of connections, take what the kernel has queued already before anything else
+    // runs: at one a turn the backlog overflows, and a SYN the kernel drops is sent again only
+    // a second later.
+    for (int i = 0; i < max_accepts_per_turn; ++i) {
+      asio::error_code more_error;
+      auto more = acceptor_.accept(more_error);
+      if (more_error == asio::error::would_block || more_error == asio::error::try_again) break;
+      if (more_error) return back_off(more_error);
+      admit(std::move(more));
     }
-    asio::error_code peer_error;
-    const auto peer = socket.remote_endpoint(peer_error);
-    if (peer_error) return accept();  // gone already
-    const bool trusted = admission_.trusts(peer.address());
-    auto address = peer.address().to_string();
-    const auto counted = per_address_.find(address);
-    const auto from_address = counted == per_address_.end() ? 0 : counted->second;
-    if (sessions_.size() >= admission_.max_connections ||
-        (!trusted && from_address >= admission_.max_per_address)) {
-      refuse(std::move(socket), address, from_address);
-      return accept();
-    }
-    if (!trusted) ++per_address_[address];
-    auto session = std::make_shared<Session>(
-        tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, budget_,
-        trusted, [this, trusted, address = std::move(address)](Session& closed) {
-          sessions_.erase(&closed);
-          if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
-        });
-    sessions_.emplace(session.get(), session);
-    session->start(make_front_);
     accept();
   });
+}
+
+void Server::back_off(const asio::error_code& error) {
+  // Typically out of file descriptors: wait instead of spinning.
+  fmt::print(stderr, "chatd: accept failed: {}\n", error.message());
+  retry_timer_.expires_after(std::chrono::milliseconds(100));
+  retry_timer_.async_wait([this](asio::error_code wait_error) {
+    if (!wait_error) accept();
+  });
+}
+
+void Server::admit(asio::ip::tcp::socket socket) {
+  asio::error_code peer_error;
+  const auto peer = socket.remote_endpoint(peer_error);
+  if (peer_error) return;  // gone already
+  const bool trusted = admission_.trusts(peer.address());
+  auto address = peer.address().to_string();
+  const auto counted = per_address_.find(address);
+  const auto from_address = counted == per_address_.end() ? 0 : counted->second;
+  if (sessions_.size() >= admission_.max_connections ||
+      (!trusted && from_address >= admission_.max_per_address)) {
+    return refuse(std::move(socket), address, from_address);
+  }
+  if (!trusted) ++per_address_[address];
+  auto session = std::make_shared<Session>(
+      tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, budget_,
+      trusted, [this, trusted, address = std::move(address)](Session& closed) {
+        sessions_.erase(&closed);
+        if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
+      });
+  sessions_.emplace(session.get(), session);
+  session->start(make_front_);
 }
 
 }  // namespace chat

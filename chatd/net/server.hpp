@@ -33,7 +33,13 @@ class Server {
   void stop();
 
  private:
+  // Connections taken at once after a wake-up, beyond the one that woke it.
+  static constexpr int max_accepts_per_turn = 64;
+
   void accept();
+  void back_off(const asio::error_code& error);
+  // A new connection: a session, unless the caps refuse it.
+  void admit(asio::ip::tcp::socket socket);
   // Says why and closes, without a session; `from_address`: that address's open connections.
   void refuse(asio::ip::tcp::socket socket, const std::string& address, std::size_t from_address);
 

@@ -26,6 +26,7 @@ class RecordingClient final : public chat::Client {
     if (auto line = delivery.line(chat::Dialect::rich))
       lines.push_back(line->substr(0, line->size() - 1));
   }
+  bool wants_events() const override { return true; }
   // The lines received so far, forgotten once read; each with its time left out.
   std::vector<std::string> take() {
     std::vector<std::string> words;
