@@ -7,6 +7,7 @@ import { View } from './view.js';
 import { MAX_LINE_BYTES, formatBytes, messageTooLong } from './limits.js';
 import { ReconnectQuiet } from './reconnect_quiet.js';
 import { ACTION_PREFIX } from './message_text.js';
+import { TypingSender } from './typing.js';
 
 const NICK_STORAGE_KEY = 'chat.nickname';
 // An account's session token (never its password): kept across reloads, shared by the tabs.
@@ -79,6 +80,7 @@ const send = (frame) => connection.send(frame);
 const command = (action, target) => send(target === undefined
   ? { type: 'command', action }
   : { type: 'command', action, target });
+const typing = new TypingSender((target, said) => send({ type: 'typing', target, state: said }));
 
 function sendOrComplain(frame) {
   if (send(frame)) return true;
@@ -137,6 +139,12 @@ const view = new View(state, {
     session.account = false;
     session.phase = 'login';
     view.showLogin({ nickname: rememberedNickname() });
+  },
+  typed(text) {
+    // Nobody is told about typing to everyone (chatd has no TYPING for it) or a command.
+    const target = state.active?.kind === 'everyone' ? null : state.targetOf(state.activeKey);
+    const isCommand = text.startsWith('/') && !text.startsWith(ACTION_PREFIX);
+    typing.input(target, isCommand ? '' : text);
   },
   send(text) {
     const slash = SLASH_COMMAND.exec(text);
@@ -248,6 +256,9 @@ function forgetRequests() {
   }
   markersAsked.clear();
   session.entered.clear();
+  // chatd forgets typing with the connection; the others' indicators expire on their own there.
+  typing.forget();
+  view.typists.clear();
 }
 
 // ---- connection ----------------------------------------------------------------------------
@@ -332,6 +343,7 @@ connection.addEventListener('frame', (event) => {
 function onMessage(frame) {
   const key = state.addMessage(frame);
   if (!key) return;
+  view.typists.stopped(key, frame.nickname ?? '');
   const conversation = state.conversations.get(key);
   view.notifier.message(conversation, conversation.entries.at(-1)); // a new message goes last
   // A conversation that starts with this message (a private one, say) shows what came before.
@@ -351,8 +363,9 @@ function onReply(frame) {
     case 'conversations': return onConversations(stringList(frame.conversations));
     case 'history': return onHistoryPage(frame);
     case 'read': return onReadReply(frame);
+    case 'owner': return state.setOwner(frame.target, frame.owner ?? null);
     case 'create':
-      state.roomCreated(frame.target);
+      state.roomCreated(frame.target, state.me?.nickname);
       // A room you create is one you want to be in.
       session.selectAfterJoin = roomKey(frame.target);
       command('join', frame.target);
@@ -387,6 +400,9 @@ function onReply(frame) {
       // Accepted (its MESSAGE frame, just before, is what we show): the composer may let go.
       pendingMessage = null;
       view.composer.accepted();
+      // Told after the message has reached the others (chatd fans out before it answers); a
+      // refused one is still being written.
+      typing.done();
       return undefined;
     default: return undefined;
   }
@@ -509,6 +525,7 @@ function enterRoom(name) {
   if (session.entered.has(key)) return; // our join event, then its reply
   session.entered.add(key);
   command('members', name);
+  command('owner', name); // who may destroy it
   askTopic(name);
   syncConversation(key);
 }
@@ -614,6 +631,12 @@ function onError(frame) {
     onHistoryError(frame);
     return;
   }
+  if (frame.command === 'typing' || frame.command === 'owner') {
+    // Typing where one no longer may write, or asking about a room destroyed meanwhile: nothing
+    // the person asked for, and the room's own events say the rest.
+    console.warn(`${frame.command} refused`, frame);
+    return;
+  }
   if (frame.command === 'read') {
     // A marker on a message the server no longer has, say: the next read sets a new one.
     const request = readRequests.shift();
@@ -712,6 +735,7 @@ function onEvent(frame) {
       quiet.wentOffline(nickname ?? '');
       userOffline(nickname ?? '', time);
     } else if (event === 'rename') state.userRenamed(frame.previous, nickname, time);
+    else if (event === 'typing') onTyping(frame);
     else if (event === 'read') {
       // Another tab or device of this account read up to there: the unread counts follow.
       const key = keyForTarget(frame.target);
@@ -725,6 +749,17 @@ function userOffline(nick, time) {
   state.userOffline(nick, time);
   state.notice(EVERYONE, `${nick} went offline`, time);
   askIfKept(nick);
+  // A guest owner gone leaves its rooms to their members (an account stays their owner).
+  for (const room of state.rooms.values()) {
+    if (room.joined && room.owner && fold(room.owner) === fold(nick)) command('owner', room.name);
+  }
+}
+
+// Someone typing in a room, or to me (target "@<me>": the conversation is with them, as for a
+// private message).
+function onTyping({ target = '', nickname = '', state: said }) {
+  if (!nickname || state.isMe(nickname)) return; // this account, typing on another device
+  view.typists.update(target.startsWith('#') ? roomKey(target) : dmKey(nickname), nickname, said);
 }
 
 // A while after a reconnect, those who were there before it and are still missing are told
@@ -951,7 +986,10 @@ function markRead() {
   }
 }
 
-state.addEventListener('active', () => markRead());
+state.addEventListener('active', () => {
+  markRead();
+  typing.done(); // what was being typed is no longer for the conversation left
+});
 state.addEventListener('entry', (event) => {
   if (event.detail.key === state.activeKey && event.detail.entry.type === 'message') markRead();
 });

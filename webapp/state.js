@@ -68,6 +68,8 @@ export class ChatState extends EventTarget {
     //     undefined: not known)
     this.conversations = new Map();
     // key -> { name, joined, owner, members: Map<fold, nick> | null, topic, removedBy }
+    //   owner: who may moderate the room (destroy it, set its topic, remove members): its owner's
+    //     nickname, null when its guest owner has gone (then any member may), undefined: not known
     //   topic: the room's topic ('' none, undefined: not known yet)
     //   removedBy: who removed me from the room (KICK), until I join it again
     this.rooms = new Map();
@@ -400,7 +402,7 @@ export class ChatState extends EventTarget {
     let room = this.rooms.get(key);
     if (!room) {
       room = {
-        name: name.startsWith('#') ? name : `#${name}`, joined: false, owner: null, members: null,
+        name: name.startsWith('#') ? name : `#${name}`, joined: false, owner: undefined, members: null,
         topic: undefined, removedBy: null,
       };
       this.rooms.set(key, room);
@@ -425,6 +427,20 @@ export class ChatState extends EventTarget {
     const room = this.#room(name);
     if (by) room.owner = by;
     if (this.activeKey === roomKey(name)) this.#emit('header');
+  }
+
+  // chatd's answer to OWNER: a nickname, or null once a guest owner has gone.
+  setOwner(name, owner) {
+    const room = this.rooms.get(roomKey(name));
+    if (!room || room.owner === owner) return;
+    room.owner = owner;
+    if (this.activeKey === roomKey(name)) this.#emit('header');
+  }
+
+  // Whether chatd lets me moderate the room `key`, as far as is known.
+  mayModerate(key) {
+    const owner = this.rooms.get(key)?.owner;
+    return owner === null || (owner !== undefined && this.isMe(owner));
   }
 
   roomDestroyed(name, by) {

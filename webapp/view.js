@@ -5,6 +5,7 @@ import { Composer } from './composer.js';
 import { messageNodes } from './message_text.js';
 import { Notifier } from './notify.js';
 import { EVERYONE, fold, slugFor } from './state.js';
+import { Typists, typingText } from './typing.js';
 
 const $ = (id) => document.getElementById(id);
 const PHONE = window.matchMedia('(max-width: 760px)');
@@ -95,9 +96,10 @@ export class View {
   #providers = []; // chatd's sign-in providers
   composer;
   notifier;
+  typists = new Typists(); // who is typing where (the controller tells it)
 
   // actions: { login({nickname, password, intent}), signIn(provider), link(provider), cancelResume(),
-  //            send(text) (see Composer), select(key),
+  //            send(text) (see Composer), typed(text) (the composer's text changed), select(key),
   //            openDm(nick), createRoom(name), joinRoom(name), leaveRoom(name), destroyRoom(name),
   //            setTopic(name, topic), loadOlder(key), logout(), reconnectNow() }
   // Those that send something return whether it went.
@@ -107,7 +109,11 @@ export class View {
     this.#actions = actions;
     this.composer = new Composer(
       { form: $('composer'), input: $('message-input'), counter: $('composer-count') },
-      { send: (text) => actions.send(text), target: () => state.targetOf(state.activeKey) ?? EVERYONE },
+      {
+        send: (text) => actions.send(text),
+        target: () => state.targetOf(state.activeKey) ?? EVERYONE,
+        typed: (text) => actions.typed(text),
+      },
     );
     this.notifier = new Notifier(
       { button: $('notifications-toggle'), label: $('notifications-label'), status: $('notifications-status') },
@@ -381,7 +387,13 @@ export class View {
     state.addEventListener('conversations', () => this.#renderConversations());
     state.addEventListener('users', () => this.#renderUsers());
     state.addEventListener('header', () => this.#renderHeader());
-    state.addEventListener('active', () => this.#showActivePane());
+    state.addEventListener('active', () => {
+      this.#showActivePane();
+      this.#renderTyping();
+    });
+    this.typists.addEventListener('change', (event) => {
+      if (event.detail.key === state.activeKey) this.#renderTyping();
+    });
     state.addEventListener('unread-seen', (event) => this.#showNewFrom(event.detail.key, event.detail.entry));
     state.addEventListener('entry', (event) => this.#appendEntry(event.detail.key, event.detail.entry));
     state.addEventListener('history', (event) => this.#redrawPane(event.detail.key, event.detail.mode));
@@ -593,13 +605,15 @@ export class View {
     const isRoom = conversation.kind === 'room';
     $('room-join').hidden = !isRoom || Boolean(room?.joined);
     $('room-leave').hidden = !isRoom || !room?.joined;
+    // "More" holds only Destroy: whoever chatd would not let destroy the room does not see it.
     const wrap = $('room-more-wrap');
-    if (!isRoom || !room?.joined) {
+    const mayDestroy = isRoom && Boolean(room?.joined) && state.mayModerate(conversation.key);
+    if (!mayDestroy) {
       setMenuOpen(wrap, false);
       // Keyboard focus is not lost with the menu (its room destroyed, say): the messages take it.
       if (wrap.contains(document.activeElement)) this.#panes.get(state.activeKey)?.list.focus();
     }
-    wrap.hidden = !isRoom || !room?.joined;
+    wrap.hidden = !mayDestroy;
     this.#renderTopic(conversation, room);
     this.#renderComposer();
     this.#renderEmpty();
@@ -695,6 +709,10 @@ export class View {
     $('message-send').disabled = !enabled;
     if (hadFocus && !enabled) this.#panes.get(state.activeKey)?.list.focus();
     this.composer.update(); // the limit depends on the recipient
+  }
+
+  #renderTyping() {
+    $('typing-indicator').textContent = typingText(this.typists.names(this.#state.activeKey));
   }
 
   // ---- message panes -----------------------------------------------------------------------

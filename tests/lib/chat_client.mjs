@@ -236,6 +236,16 @@ export class ChatPool {
     return client;
   }
 
+  // A rich client that asked for RICH MULTILINE (a message's line breaks escaped in its one line).
+  async multiline(nick) {
+    const client = await this.connect();
+    client.send('RICH MULTILINE');
+    await client.expectLine('OK RICH MULTILINE');
+    client.mode = 'rich';
+    if (nick !== undefined) await client.login(nick);
+    return client;
+  }
+
   // A rich guest `nick` that registers `password`: the connection is then the account's.
   async account(nick, password = 'correct-horse') {
     const client = await this.rich(nick);
