@@ -50,11 +50,9 @@ std::string format_message(const ChatMessage& chat_message, bool tags, std::stri
     message.params.push_back(target);
   }
   std::string_view text = chat_message.text;
-  if (text.substr(0, action_prefix.size()) == action_prefix) {
-    message.params.push_back(std::string(ctcp_action) +
-                             std::string(text.substr(action_prefix.size())) + ctcp_delimiter);
-    return format(message);
-  }
+  // An action is CTCP ACTION on each of its lines.
+  const bool action = text.substr(0, action_prefix.size()) == action_prefix;
+  if (action) text.remove_prefix(action_prefix.size());
   // A multi-line message: one PRIVMSG a line (no draft/multiline batch is offered), a blank
   // line as one space; only the first carries the message's id.
   std::string lines;
@@ -63,6 +61,9 @@ std::string format_message(const ChatMessage& chat_message, bool tags, std::stri
     const auto end = text.find('\n');
     const auto line = text.substr(0, end);
     message.params.back() = line.empty() ? std::string(" ") : std::string(line);
+    if (action) {
+      message.params.back() = std::string(ctcp_action) + message.params.back() + ctcp_delimiter;
+    }
     lines += format(message);
     if (end == std::string_view::npos) return lines;
     lines += "\r\n";

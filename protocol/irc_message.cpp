@@ -103,6 +103,11 @@ std::string format(const Message& message) {
     if (i + 1 == message.params.size() && needs_trailing(message.params[i])) line += ':';
     line += message.params[i];
   }
+  // A line break or NUL from any caller would end this line early and let what follows be read
+  // as a line of its own: never one line more than asked for.
+  for (auto& c : line) {
+    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+  }
   return line;
 }
 

@@ -59,7 +59,7 @@ std::string irc_target(const std::string& conversation) {
   return conversation;
 }
 
-// TARGMAX for JOIN, PART, PRIVMSG, NOTICE and NAMES.
+// TARGMAX for JOIN, PART, PRIVMSG, NOTICE, NAMES and TAGMSG.
 constexpr std::size_t max_targets = 10;
 
 std::size_t target_count(std::string_view list) {
@@ -187,7 +187,7 @@ void IrcFront::execute(const irc::Message& message) {
   // A command with several targets ("JOIN #a,#b") costs one token a target; more than
   // max_targets (ISUPPORT TARGMAX) are refused.
   const bool has_targets = command == "JOIN" || command == "PART" || command == "PRIVMSG" ||
-                           command == "NOTICE" || command == "NAMES";
+                           command == "NOTICE" || command == "NAMES" || command == "TAGMSG";
   const auto targets = has_targets && !params.empty() ? target_count(params[0]) : 1;
   charge(command_class(command), static_cast<double>(std::min(targets, max_targets)));
   if (targets > max_targets) return reply("407", {params[0], "Too many targets"});
@@ -389,7 +389,8 @@ void IrcFront::welcome(const std::string& user_id, const std::string& nickname) 
        "NICKLEN=" + std::to_string(protocol::max_nickname_length),
        "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
        "CHANMODES=,,,nt", "NETWORK=chat", "TOPICLEN=" + std::to_string(protocol::max_topic_length),
-       fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0}", max_targets),
+       fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0},TAGMSG:{0}",
+                   max_targets),
        "are supported by this server"});
   if (hub_.has_store()) {
     reply("005", {"CHATHISTORY=" + std::to_string(protocol::HistoryRange::max_limit),
@@ -591,7 +592,10 @@ void IrcFront::tag_message(const irc::Message& message) {
   if (message.params.empty()) return;
   for (const auto& [name, value] : message.tags) {
     if (name != "+typing" || (value != "active" && value != "paused" && value != "done")) continue;
-    for (const auto& to : split(message.params.front(), ',')) {
+    auto targets = split(message.params.front(), ',');
+    std::sort(targets.begin(), targets.end());  // "#a,#a,#a" tells #a once
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    for (const auto& to : targets) {
       if (!is_everyone(to)) hub_.typing(*user_id_, *this, to_target(to), value);
     }
   }

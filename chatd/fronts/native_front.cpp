@@ -1,5 +1,6 @@
 #include "chatd/fronts/native_front.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -278,6 +279,7 @@ void NativeFront::execute(const protocol::Command& command) {
 
 void NativeFront::execute_as_user(const protocol::Command& command, const std::string& user_id) {
   const auto verb = command.verb;
+  std::string text;
   const auto room_answer = [this, verb] {
     return answer<Hub::RoomResult>(
         [this, verb](Hub::RoomResult result) { reply_outcome(verb, result); });
@@ -288,9 +290,13 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
       // Not paused: the next messages may join the same store batch. Bounded all the same.
       if (++messages_in_flight_ == max_messages_in_flight) sink_.pause_input();
       // RICH MULTILINE: the text's line breaks come escaped.
-      hub_.send(user_id, *this, command.target,
-                dialect_ == Dialect::rich_multiline ? protocol::unescape_line_breaks(command.text)
-                                                    : command.text,
+      text = dialect_ == Dialect::rich_multiline ? protocol::unescape_line_breaks(command.text)
+                                                 : command.text;
+      // Each ten lines of a multi-line message cost as much as a message more: one MSG makes
+      // up to 100 lines for every member.
+      charge(CommandClass::message,
+             static_cast<double>(std::count(text.begin(), text.end(), '\n') / 10));
+      hub_.send(user_id, *this, command.target, text,
                 answer<Hub::MessageResult>(
                     [this, verb](Hub::MessageResult sent) {
                       if (messages_in_flight_-- == max_messages_in_flight) sink_.resume_input();
@@ -471,7 +477,8 @@ void NativeFront::authorize(const protocol::Command& command) {
 
 void NativeFront::sign_in(const protocol::Command& command) {
   auto* social = accounts_.social();
-  const auto linking = social ? social->linking_account(command.name) : std::nullopt;
+  if (!social) return reply_error(Verb::signin, protocol::Error::no_such_provider);
+  const auto linking = social->linking_account(command.name);
   if (!linking) return reply_error(Verb::signin, protocol::Error::signin_expired);
   // Refused before the state is used up, so that it can be sent again where it belongs.
   if (linking->empty() && user_id_)
@@ -536,26 +543,22 @@ void NativeFront::sign_up(const oidc::Identity& identity) {
     return reply_error(Verb::signin, *error);
   }
   user_id_ = std::get<std::string>(guest);
-  hub_.register_account(*user_id_, "",
-                        answer<std::optional<protocol::Error>>(
-                            [this, identity](std::optional<protocol::Error> error) {
-                              if (error) {
-                                accounts_.end_sign_up(identity);
-                                log_out();
-                                return reply_error(Verb::signin, *error);
-                              }
-                              accounts_.link_identity(
-                                  identity, *user_id_,
-                                  answer<std::optional<protocol::Error>>(
-                                      [this, identity](std::optional<protocol::Error> error) {
-                                        accounts_.end_sign_up(identity);
-                                        if (error) {
-                                          log_out();
-                                          return reply_error(Verb::signin, *error);
-                                        }
-                                        start_session(Verb::signin);
-                                      }));
-                            }));
+  auto answered =
+      answer<std::optional<protocol::Error>>([this](std::optional<protocol::Error> error) {
+        if (error) {
+          log_out();
+          return reply_error(Verb::signin, *error);
+        }
+        start_session(Verb::signin);
+      });
+  // The account and its identity in one transaction; the sign-up ends when it does, whether or
+  // not this connection is still there to hear of it.
+  hub_.register_account(*user_id_, "", store::Identity{identity.issuer, identity.subject},
+                        [&accounts = accounts_, identity,
+                         answered = std::move(answered)](std::optional<protocol::Error> error) {
+                          accounts.end_sign_up(identity);
+                          answered(error);
+                        });
 }
 
 void NativeFront::register_account(const protocol::Command& command, const std::string& user_id) {
@@ -578,7 +581,7 @@ void NativeFront::register_account(const protocol::Command& command, const std::
               return;
             }
             hub_.register_account(
-                user_id, std::move(std::get<std::string>(hash)),
+                user_id, std::move(std::get<std::string>(hash)), std::nullopt,
                 answer<std::optional<protocol::Error>>(
                     [this, user_id](std::optional<protocol::Error> error) {
                       if (error) return reply_error(Verb::register_account, *error);

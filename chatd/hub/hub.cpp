@@ -113,6 +113,7 @@ const std::string& Hub::nickname(const std::string& user_id) const {
 }
 
 void Hub::register_account(const std::string& user_id, std::string password_hash,
+                           std::optional<store::Identity> identity,
                            Reply<std::optional<Error>> done) {
   auto& user = users_.at(user_id);
   if (user.registered) return done(Error::already_registered);
@@ -124,6 +125,7 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
   move_room_quota(user_id, address_key, user_id);
   store_->create_account(
       {user_id, user.nickname}, std::move(password_hash), {user.rooms.begin(), user.rooms.end()},
+      std::move(identity),
       [this, user_id, address_key = std::move(address_key), done = std::move(done)](bool ok) {
         if (ok) return done(std::nullopt);
         const auto failed = users_.find(user_id);
@@ -544,16 +546,25 @@ std::optional<Hub::Error> Hub::typing(const std::string& user_id, const Client& 
   const auto& [key, name] = std::get<Conversation>(found);
   auto event = make_event(Event::Kind::typing, name, user_id);
   event.detail = state;
-  const Delivery delivery(std::move(event));
-  if (target.kind == protocol::Target::Kind::room) {
-    for (const auto& member_id : rooms_.at(key).member_ids) {
-      deliver_to_user(member_id, delivery, &origin);
+  const bool room = target.kind == protocol::Target::Kind::room;
+  auto other_id = room ? std::string() : ids_by_nickname_.at(protocol::fold_case(target.name));
+  // Once the user's messages sent before are stored and delivered: "done" never overtakes the
+  // message it follows.
+  after_stored([this, event = std::move(event), room, key = key, other_id = std::move(other_id),
+                user_id, origin = &origin](bool) mutable {
+    const Delivery delivery(std::move(event));
+    const auto* from = attached(user_id, origin);
+    if (room) {
+      if (const auto it = rooms_.find(key); it != rooms_.end()) {
+        for (const auto& member_id : it->second.member_ids) {
+          deliver_to_user(member_id, delivery, from);
+        }
+      }
+      return;
     }
-    return std::nullopt;
-  }
-  const auto& other_id = ids_by_nickname_.at(protocol::fold_case(target.name));
-  deliver_to_user(other_id, delivery);
-  if (other_id != user_id) deliver_to_user(user_id, delivery, &origin);
+    deliver_to_user(other_id, delivery);
+    if (other_id != user_id) deliver_to_user(user_id, delivery, from);
+  });
   return std::nullopt;
 }
 

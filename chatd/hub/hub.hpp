@@ -74,8 +74,9 @@ class Hub {
   // account is online while it has any.
   std::string attach(Client& client, const std::string& account_id);
   // The guest's nickname becomes an account with this password hash; the user id stays.
+  // With `identity`, the account is linked to it (a first sign-in), in the same transaction.
   void register_account(const std::string& user_id, std::string password_hash,
-                        Reply<std::optional<Error>> done);
+                        std::optional<store::Identity> identity, Reply<std::optional<Error>> done);
   bool is_registered(const std::string& user_id) const;
   const std::string& nickname(const std::string& user_id) const;
   std::optional<Error> rename(const std::string& user_id, const Client& origin,

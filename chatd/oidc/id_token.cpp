@@ -113,7 +113,8 @@ std::variant<Identity, TokenError> verify_token(const DecodedToken& token, const
     return TokenError::wrong_nonce;
   Identity identity{string_claim(claims, "iss"), string_claim(claims, "sub"), {}};
   if (identity.subject.empty() || identity.subject.size() > 255) return TokenError::no_subject;
-  for (const auto* name : {"preferred_username", "nickname", "name", "email"}) {
+  // Not the e-mail address: a nickname is public, and the address need not be.
+  for (const auto* name : {"preferred_username", "nickname", "name"}) {
     identity.preferred_username = string_claim(claims, name);
     if (!identity.preferred_username.empty()) break;
   }

@@ -38,7 +38,7 @@ std::variant<DecodedToken, TokenError> decode_token(std::string_view compact);
 struct Identity {
   std::string issuer;
   std::string subject;
-  std::string preferred_username;  // the first of preferred_username, nickname, name, email
+  std::string preferred_username;  // the first of preferred_username, nickname, name
 };
 
 struct Expected {

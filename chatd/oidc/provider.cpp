@@ -41,10 +41,25 @@ std::optional<std::string> body_of(HttpResult result, std::string& why) {
 }  // namespace
 
 bool is_acceptable_endpoint(const std::string& url) {
-  if (url.starts_with("https://")) return url.size() > 8;
-  for (const auto* local : {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-                            "http://localhost/", "http://[::1]:", "http://[::1]/"}) {
-    if (url.starts_with(local)) return true;
+  // Printable ASCII only: the URL goes into a protocol line (AUTHORIZE's answer) and to libcurl.
+  for (const char c : url) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  const bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) return false;
+  const auto authority_start = url.find("//") + 2;
+  const auto authority = std::string_view(url).substr(
+      authority_start, url.find_first_of("/?#", authority_start) - authority_start);
+  // No user information ("http://localhost:@evil.example/" is evil.example's).
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return false;
+  if (https) return true;
+  // Plain HTTP only to this machine: the host exactly, then an optional port.
+  for (const std::string_view host : {"127.0.0.1", "localhost", "[::1]"}) {
+    if (!authority.starts_with(host)) continue;
+    const auto port = authority.substr(host.size());
+    if (port.empty()) return true;
+    return port.size() > 1 && port.front() == ':' &&
+           port.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
   }
   return false;
 }

@@ -61,8 +61,11 @@ std::shared_ptr<EVP_PKEY> rsa_key(const Json& jwk) {
   const auto n = decoded_member(jwk, "n");
   const auto e = decoded_member(jwk, "e");
   if (!n || !e) return nullptr;
+  // The usual exponent is 65537; a huge one would make each check slow, and 1 no check at all.
+  if (e->empty() || e->size() > 4 || !(static_cast<unsigned char>(e->back()) & 1)) return nullptr;
   const auto modulus = big_number(*n);
   const auto exponent = big_number(*e);
+  if (exponent && BN_is_one(exponent.get())) return nullptr;
   const ParamBuilder builder(OSSL_PARAM_BLD_new());
   if (!modulus || !exponent || !builder ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1 ||

@@ -97,7 +97,7 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
                form_encode({{"response_type", "code"},
                             {"client_id", provider->config().client_id},
                             {"redirect_uri", pending.redirect_uri},
-                            {"scope", "openid profile email"},
+                            {"scope", "openid profile"},
                             {"state", state},
                             {"nonce", pending.nonce},
                             {"code_challenge", pkce_challenge(pending.verifier)},
@@ -219,7 +219,7 @@ void SocialSignIn::add_profile(Pending pending, Identity identity, const std::st
               response && response->status == 200) {
             const auto profile = Json::parse(response->body, nullptr, false);
             if (profile.is_object() && string_member(profile, "sub") == identity.subject) {
-              for (const auto* name : {"preferred_username", "nickname", "name", "email"}) {
+              for (const auto* name : {"preferred_username", "nickname", "name"}) {
                 identity.preferred_username = string_member(profile, name);
                 if (!identity.preferred_username.empty()) break;
               }

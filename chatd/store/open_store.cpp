@@ -14,11 +14,23 @@ bool is_postgresql_uri(const std::string& database) {
 
 std::string printable_database(const std::string& database) {
   if (!is_postgresql_uri(database)) return database;
-  const auto scheme_end = database.find("://") + 3;
-  const auto at = database.find('@', scheme_end);
-  const auto colon = database.find(':', scheme_end);
-  if (at == std::string::npos || colon == std::string::npos || colon > at) return database;
-  return database.substr(0, colon + 1) + "***" + database.substr(at);
+  auto printable = database;
+  // user:password@ ...
+  const auto scheme_end = printable.find("://") + 3;
+  const auto at = printable.find('@', scheme_end);
+  const auto colon = printable.find(':', scheme_end);
+  if (at != std::string::npos && colon != std::string::npos && colon < at) {
+    printable.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ... and ?password=... among the parameters.
+  for (auto at_parameter = printable.find("password=", printable.find('?'));
+       at_parameter != std::string::npos && printable.find('?') != std::string::npos;
+       at_parameter = printable.find("password=", at_parameter + 1)) {
+    const auto start = at_parameter + 9;
+    const auto end = printable.find('&', start);
+    printable.replace(start, end == std::string::npos ? std::string::npos : end - start, "***");
+  }
+  return printable;
 }
 
 std::unique_ptr<Store> open_store(asio::any_io_executor executor, const std::string& database) {

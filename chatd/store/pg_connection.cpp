@@ -20,12 +20,30 @@ std::string pg_parameters(std::string_view sql) {
   return translated;
 }
 
-PgConnection::PgConnection(const std::string& uri) : connection_(PQconnectdb(uri.c_str())) {
+// libpq's defaults wait for the operating system, minutes on a silent network; a URI that says
+// otherwise wins (these come before it). A store that waits too long holds every message.
+PGconn* connect(const std::string& uri) {
+  const char* keywords[] = {"connect_timeout",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            "tcp_user_timeout",
+                            "dbname",
+                            nullptr};
+  const char* values[] = {"10", "30", "10", "3", "30000", uri.c_str(), nullptr};
+  return PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+}
+
+PgConnection::PgConnection(const std::string& uri) : connection_(connect(uri)) {
   if (!connection_) throw PgError("PostgreSQL: out of memory");
   if (PQstatus(connection_.get()) != CONNECTION_OK) fail("cannot connect to PostgreSQL");
-  // Errors come back in English whatever the server's locale, for chatd's log.
-  exec("SET lc_messages TO 'C'");
+  quiet();
 }
+
+// NOTICEs ("relation already exists, skipping") are not for chatd's log.
+void PgConnection::quiet() { exec("SET client_min_messages TO WARNING"); }
+
+bool PgConnection::connected() const { return PQstatus(connection_.get()) == CONNECTION_OK; }
 
 void PgConnection::fail(std::string_view what) const {
   std::string message = connection_ ? PQerrorMessage(connection_.get()) : "out of memory";
@@ -69,7 +87,7 @@ void PgConnection::begin() {
     cached_.clear();
     PQreset(connection_.get());
     if (PQstatus(connection_.get()) != CONNECTION_OK) fail("cannot reconnect to PostgreSQL");
-    exec("SET lc_messages TO 'C'");
+    quiet();
   }
   exec("BEGIN");
 }

@@ -60,9 +60,11 @@ class PgConnection final : public SqlConnection {
   void rollback() override;
   std::size_t schema_version() override;
   void set_schema_version(std::size_t version) override;
+  bool connected() const override;
 
  private:
   friend class PgStatement;
+  void quiet();
   struct Finish {
     void operator()(PGconn* connection) const { PQfinish(connection); }
   };

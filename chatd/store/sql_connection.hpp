@@ -45,6 +45,9 @@ class SqlConnection {
   virtual void rollback() = 0;
   // A batch is over: nothing may keep a read open meanwhile.
   virtual void end_batch() {}
+  // False once the connection to a server is lost (until begin() makes it again): then a failed
+  // batch is not retried job by job, each waiting to reconnect.
+  virtual bool connected() const { return true; }
 
   // Inside a transaction from begin(): the number of migrations applied, after waiting for
   // any other process migrating the same database.

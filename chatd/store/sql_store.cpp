@@ -137,12 +137,16 @@ void SqlStore::run_writer() {
 
 void SqlStore::run_batch(std::deque<Job>& batch) {
   // The whole batch in one transaction; if any job fails, it is rolled back and every job runs
-  // again in a transaction of its own, so that one bad job fails alone.
+  // again in a transaction of its own, so that one bad job fails alone. A batch that failed
+  // because the connection was lost runs again once, on the connection begin() makes anew (the
+  // server restarted); if that fails too, so does the batch, without a wait per job.
   std::vector<bool> done(batch.size(), false);
-  if (!run_in_transaction(batch, 0, batch.size())) {
-    for (std::size_t i = 0; i < batch.size(); ++i) done[i] = run_in_transaction(batch, i, i + 1);
-  } else {
+  bool whole = run_in_transaction(batch, 0, batch.size());
+  if (!whole && !db_->connected()) whole = run_in_transaction(batch, 0, batch.size());
+  if (whole) {
     done.assign(batch.size(), true);
+  } else if (db_->connected()) {
+    for (std::size_t i = 0; i < batch.size(); ++i) done[i] = run_in_transaction(batch, i, i + 1);
   }
   std::vector<std::pair<std::function<void(bool)>, bool>> completions;
   completions.reserve(batch.size());
@@ -229,10 +233,11 @@ void SqlStore::flush(Done done) {
 }
 
 void SqlStore::create_account(AccountRecord account, std::string password_hash,
-                              std::vector<std::string> folded_rooms, Done done) {
+                              std::vector<std::string> folded_rooms,
+                              std::optional<Identity> identity, Done done) {
   submit(
       [account = std::move(account), password_hash = std::move(password_hash),
-       folded_rooms = std::move(folded_rooms)](SqlConnection& db) {
+       folded_rooms = std::move(folded_rooms), identity = std::move(identity)](SqlConnection& db) {
         db.cached(
               "INSERT INTO accounts (id, nickname, folded, password_hash, created)"
               " VALUES (?1, ?2, ?3, ?4, unixepoch())")
@@ -247,6 +252,16 @@ void SqlStore::create_account(AccountRecord account, std::string password_hash,
                 "NOTHING")
               .bind(1, room)
               .bind(2, account.id)
+              .run();
+        }
+        if (identity) {
+          // A conflict fails the job, and the account with it: the identity is someone's.
+          db.cached(
+                "INSERT INTO identities (issuer, subject, account_id, linked)"
+                " VALUES (?1, ?2, ?3, unixepoch())")
+              .bind(1, identity->issuer)
+              .bind(2, identity->subject)
+              .bind(3, account.id)
               .run();
         }
       },
@@ -438,7 +453,7 @@ void SqlStore::save_message(protocol::ChatMessage message, std::string conversat
        pending_for = std::move(pending_for)](SqlConnection& db) {
         db.cached(
               "INSERT INTO messages (id, conversation, time, target, sender_id, sender, text)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING")
             .bind(1, message.id)
             .bind(2, conversation)
             .bind(3, message.time)
@@ -462,7 +477,11 @@ void SqlStore::save_message(protocol::ChatMessage message, std::string conversat
           }
         }
         if (pending_for) {
-          db.cached("INSERT INTO pending (account_id, conversation, id) VALUES (?1, ?2, ?3)")
+          // Ids are unique: a conflict is this message again, its batch retried after a commit
+          // whose answer the lost connection never brought.
+          db.cached(
+                "INSERT INTO pending (account_id, conversation, id) VALUES (?1, ?2, ?3)"
+                " ON CONFLICT DO NOTHING")
               .bind(1, *pending_for)
               .bind(2, conversation)
               .bind(3, message.id)

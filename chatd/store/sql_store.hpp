@@ -34,7 +34,8 @@ class SqlStore final : public Store {
   void flush(Done done) override;
 
   void create_account(AccountRecord account, std::string password_hash,
-                      std::vector<std::string> folded_rooms, Done done) override;
+                      std::vector<std::string> folded_rooms, std::optional<Identity> identity,
+                      Done done) override;
   void password_hash(std::string account_id, Result<std::optional<std::string>> done) override;
   void set_password_hash(std::string account_id, std::string password_hash, Done done) override;
   void rename_account(std::string account_id, std::string nickname, Done done) override;

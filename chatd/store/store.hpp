@@ -11,6 +11,12 @@
 
 namespace chat::store {
 
+// Who someone is at an OpenID provider.
+struct Identity {
+  std::string issuer;
+  std::string subject;
+};
+
 struct AccountRecord {
   std::string id;  // the user identifier, kept from the guest who registered
   std::string nickname;
@@ -60,8 +66,11 @@ class Store {
   // `done` runs once everything asked before is durable.
   virtual void flush(Done done) = 0;
 
+  // With `identity`, the account is linked to it in the same transaction: an account made by a
+  // first sign-in never exists without the identity that signs in to it.
   virtual void create_account(AccountRecord account, std::string password_hash,
-                              std::vector<std::string> folded_rooms, Done done) = 0;
+                              std::vector<std::string> folded_rooms,
+                              std::optional<Identity> identity, Done done) = 0;
   virtual void password_hash(std::string account_id, Result<std::optional<std::string>> done) = 0;
   virtual void set_password_hash(std::string account_id, std::string password_hash, Done done) = 0;
   virtual void rename_account(std::string account_id, std::string nickname, Done done) = 0;

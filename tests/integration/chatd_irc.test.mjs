@@ -26,7 +26,7 @@ test('registration: the welcome numerics, a truthful ISUPPORT, no MOTD, and &eve
   const isupport = lines.find((line) => line.command === '005').params;
   for (const token of ['CASEMAPPING=ascii', 'CHANTYPES=#&', 'NICKLEN=32', 'CHANNELLEN=51',
     'PREFIX=(o)@', 'CHANMODES=,,,nt', 'NETWORK=chat',
-    'TARGMAX=JOIN:10,PART:10,PRIVMSG:10,NOTICE:10,NAMES:10']) {
+    'TARGMAX=JOIN:10,PART:10,PRIVMSG:10,NOTICE:10,NAMES:10,TAGMSG:10']) {
     assert.ok(isupport.includes(token), `${token} missing from ${isupport}`);
   }
   const join = lines.find((line) => line.command === 'JOIN');

@@ -200,3 +200,41 @@ test('OWNER names who may moderate a room', async () => {
   other.send('OWNER #owned');
   assert.equal(await owned(), 'OK OWNER #Owned -');
 });
+
+test('a multi-line action reaches IRC as one ACTION a line: no line of it is read as a command', async () => {
+  const mallory = await multiline('mallory');
+  const victim = await irc('irc_victim');
+  mallory.send('MSG @irc_victim /me waves\\n:admin!admin@chat PRIVMSG irc_victim :trust me');
+  const lines = [];
+  for (let i = 0; i < 2; ++i) lines.push(parse(await victim.expect('PRIVMSG')));
+  for (const line of lines) {
+    assert.equal(line.source, 'mallory!mallory@chat');
+    assert.match(line.params[1], /^\x01ACTION .*\x01$/);
+  }
+  victim.send('PING :barrier');
+  for (let line = parse(await victim.line()); line.command !== 'PONG'; line = parse(await victim.line())) {
+    assert.notEqual(line.source, 'admin!admin@chat');
+  }
+});
+
+test('typing never overtakes the message sent before it; one TAGMSG tells each room once', async () => {
+  const sam = await pool.rich('sam');
+  sam.send('JOIN #order');
+  await sam.lineMatching(/^OK JOIN/);
+  const tia = await pool.rich('tia');
+  tia.send('JOIN #order');
+  await tia.lineMatching(/^OK JOIN/);
+  for (let i = 0; i < 5; ++i) {
+    sam.write(`MSG #order message ${i}\nTYPING #order done\n`);
+    assert.match(await tia.lineMatching(/^(MESSAGE|EVENT \S+ TYPING) /), new RegExp(`^MESSAGE .* message ${i}$`));
+    assert.match(await tia.lineMatching(/^(MESSAGE|EVENT \S+ TYPING) /), /^EVENT \S+ TYPING #order \S+ sam done$/);
+  }
+  const ircUser = await irc('irc_uma', ['message-tags']);
+  ircUser.send('JOIN #order');
+  await tia.lineMatching(/^EVENT \S+ JOIN #order /);
+  ircUser.send(`@+typing=active TAGMSG ${Array(10).fill('#order').join(',')}`);
+  await tia.lineMatching(/^EVENT \S+ TYPING #order \S+ irc_uma active$/);
+  await tia.expectAlive();  // and no second one
+  ircUser.send(`@+typing=active TAGMSG ${Array(11).fill('#order').join(',')}`);
+  assert.equal(parse(await ircUser.expect('407')).command, '407');
+});

@@ -101,7 +101,7 @@ test('the authorization URL asks for the code flow with PKCE, a state and a nonc
   assert.equal(params.get('response_type'), 'code');
   assert.equal(params.get('client_id'), 'chat');
   assert.equal(params.get('redirect_uri'), redirect);
-  assert.deepEqual(params.get('scope').split(' ').sort(), ['email', 'openid', 'profile']);
+  assert.deepEqual(params.get('scope').split(' ').sort(), ['openid', 'profile']);
   assert.equal(params.get('code_challenge_method'), 'S256');
   for (const name of ['state', 'nonce', 'code_challenge']) assert.match(params.get(name), /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(params.get('state'), params.get('nonce'));

@@ -1,6 +1,7 @@
 // A real PostgreSQL 15 server for the tests that run chatd's store on it (CHAT_TEST_STORE=
 // postgres): started once per test process on a free port in a directory of its own, a fresh
-// database for each chatd, stopped and removed when the process exits. As root it runs as
+// database for each chatd, owned by an ordinary role (not a superuser, as an operator would
+// set it up), stopped and removed when the process exits. As root it runs as
 // nobody (PostgreSQL refuses root). Synchronous, so that tempDatabase() can stay so.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,7 +40,7 @@ function start() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-pg-'));
   fs.chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');
-  run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'chat', '-E', 'UTF8', '--no-sync']);
+  run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'admin', '-E', 'UTF8', '--no-sync']);
   const port = freePort();
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');
   const [file, argv] = asServerUser(path.join(bin, 'postgres'),
@@ -68,11 +69,22 @@ function start() {
       execFileSync('sleep', ['0.1']);
     }
   }
-  return { port, dir };
+  server = { port, dir };
+  psql('CREATE ROLE chat LOGIN');
+  return server;
+}
+
+// Restarts the test process's server (as an operator's restart would: fast shutdown, which
+// ends every session), for tests of what chatd does meanwhile.
+export function restartPostgres() {
+  const data = path.join(server.dir, 'data');
+  run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-o',
+    `-p ${server.port} -k ${server.dir} -c listen_addresses=127.0.0.1`, '-l', path.join(server.dir, 'restarted.log'),
+    'restart']);
 }
 
 function psql(sql) {
-  execFileSync('psql', ['-q', '-h', '127.0.0.1', '-p', String(server.port), '-U', 'chat', '-d', 'postgres',
+  execFileSync('psql', ['-q', '-h', '127.0.0.1', '-p', String(server.port), '-U', 'admin', '-d', 'postgres',
     '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -81,7 +93,7 @@ function psql(sql) {
 export function postgresDatabase() {
   server ??= start();
   const name = `chat_${process.pid}_${++databases}`;
-  psql(`CREATE DATABASE ${name}`);
+  psql(`CREATE DATABASE ${name} OWNER chat`);
   return {
     path: `postgresql://chat@127.0.0.1:${server.port}/${name}`,
     remove: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),

@@ -226,7 +226,7 @@ TEST_CASE(
   const auto id = std::get<std::string>(hub.login(laptop, "alice"));
   const auto bob_id = std::get<std::string>(hub.login(bob, "bob"));
   Captured<std::optional<Error>> registered;
-  hub.register_account(id, "hash", registered.callback());
+  hub.register_account(id, "hash", std::nullopt, registered.callback());
   io.run();
   io.restart();
   REQUIRE(registered.value);

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "chatd/oidc/base64url.hpp"
+#include "chatd/oidc/provider.hpp"
 #include "chatd/oidc/signing_keys.hpp"
 
 using namespace chat::oidc;
@@ -210,11 +211,13 @@ TEST_CASE("ID token claims: issuer, audience, time and nonce") {
   CHECK(refusal(with("nonce", nullptr)) == TokenError::wrong_nonce);
   CHECK(refusal(with("sub", "")) == TokenError::no_subject);
   CHECK(refusal(with("sub", nullptr)) == TokenError::no_subject);
-  // A nickname hint falls back through the profile claims.
+  // A nickname hint falls back through the profile claims, never to the e-mail address.
   auto named = good_claims();
   named.erase("preferred_username");
   named["email"] = "bob@example.org";
-  CHECK(std::get<Identity>(check(key.sign(named), keys)).preferred_username == "bob@example.org");
+  CHECK(std::get<Identity>(check(key.sign(named), keys)).preferred_username.empty());
+  named["name"] = "Bob Builder";
+  CHECK(std::get<Identity>(check(key.sign(named), keys)).preferred_username == "Bob Builder");
 }
 
 TEST_CASE("a key set keeps the signature keys it can use and skips the rest") {
@@ -227,6 +230,14 @@ TEST_CASE("a key set keeps the signature keys it can use and skips the rest") {
                {"kid", "short"},
                {"n", base64url_encode(std::string(64, '\x7f'))},
                {"e", "AQAB"}},
+              // The genuine key's modulus with an exponent of 1 (no check at all), an even one,
+              // and a huge one (a slow check on every sign-in).
+              {{"kty", "RSA"}, {"kid", "e1"}, {"n", rsa.jwk()["n"]}, {"e", "AQ"}},
+              {{"kty", "RSA"}, {"kid", "e2"}, {"n", rsa.jwk()["n"]}, {"e", "AAAC"}},
+              {{"kty", "RSA"},
+               {"kid", "e3"},
+               {"n", rsa.jwk()["n"]},
+               {"e", base64url_encode(std::string(256, '\x01'))}},
               "not a key"}}};
   auto parsed = SigningKeys::parse(jwks.dump());
   REQUIRE(std::holds_alternative<SigningKeys>(parsed));
@@ -236,6 +247,7 @@ TEST_CASE("a key set keeps the signature keys it can use and skips the rest") {
   CHECK(keys.find("", "RS256"));  // no kid: the only RS256 key
   CHECK_FALSE(keys.find("r1", "ES256"));
   CHECK_FALSE(keys.find("short", "RS256"));  // a 512-bit RSA key is refused
+  for (const auto* refused : {"e1", "e2", "e3"}) CHECK_FALSE(keys.find(refused, "RS256"));
   CHECK(std::holds_alternative<std::string>(SigningKeys::parse("{}")));
   CHECK(std::holds_alternative<std::string>(SigningKeys::parse("[1,2")));
 }
@@ -247,4 +259,20 @@ TEST_CASE("base64url round trip") {
   CHECK(base64url_encode("\xfb\xff") == "-_8");
   CHECK_FALSE(base64url_decode("ab=="));
   CHECK_FALSE(base64url_decode("a+b/"));
+}
+
+TEST_CASE("provider endpoints: HTTPS, or plain HTTP to this machine only") {
+  CHECK(is_acceptable_endpoint("https://id.example/token"));
+  CHECK(is_acceptable_endpoint("http://127.0.0.1:8080/token"));
+  CHECK(is_acceptable_endpoint("http://localhost/token"));
+  CHECK(is_acceptable_endpoint("http://[::1]:9/x"));
+  CHECK_FALSE(is_acceptable_endpoint("http://id.example/token"));
+  CHECK_FALSE(is_acceptable_endpoint("http://localhost:@evil.example/token"));
+  CHECK_FALSE(is_acceptable_endpoint("http://localhost.evil.example/token"));
+  CHECK_FALSE(is_acceptable_endpoint("http://127.0.0.1:80x/token"));
+  CHECK_FALSE(is_acceptable_endpoint("https://user@id.example/token"));
+  CHECK_FALSE(is_acceptable_endpoint("https://id.example/a b"));
+  CHECK_FALSE(is_acceptable_endpoint("https://id.example/a\nOK"));
+  CHECK_FALSE(is_acceptable_endpoint("ftp://id.example/"));
+  CHECK_FALSE(is_acceptable_endpoint("https:///token"));
 }

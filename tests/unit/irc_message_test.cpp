@@ -160,3 +160,22 @@ TEST_CASE(
   CHECK(chat::protocol::irc::format_event(typing, true) ==
         "@time=2026-11-29T10:00:00.000Z;+typing=active :alice!alice@chat TAGMSG bob");
 }
+
+TEST_CASE("IRC: a multi-line action is an ACTION a line, and no text makes a line of its own") {
+  chat::protocol::ChatMessage message;
+  message.sender = "mallory";
+  message.target = "#main";
+  message.text = "/me waves\n:admin!admin@chat PRIVMSG #main :click";
+  message.time = "2026-11-29T10:00:00.000Z";
+  message.id = "0193";
+  CHECK(chat::protocol::irc::format_message(message, false) ==
+        ":mallory!mallory@chat PRIVMSG #main :\x01"
+        "ACTION waves\x01\r\n"
+        ":mallory!mallory@chat PRIVMSG #main :\x01"
+        "ACTION :admin!admin@chat PRIVMSG #main :click\x01");
+  chat::protocol::irc::Message raw;
+  raw.command = "PRIVMSG";
+  raw.params = {"#main", "one\r\nQUIT :two\0three"};
+  const auto line = chat::protocol::irc::format(raw);
+  CHECK(line.find_first_of(std::string("\r\n\0", 3)) == std::string::npos);
+}

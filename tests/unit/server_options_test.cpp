@@ -243,4 +243,8 @@ TEST_CASE("a PostgreSQL URI's password is not logged") {
   CHECK(printable_database("postgresql://db.example:5432/chat") ==
         "postgresql://db.example:5432/chat");
   CHECK(printable_database("/var/lib/chat:x@y/chatd.db") == "/var/lib/chat:x@y/chatd.db");
+  CHECK(printable_database("postgresql://db/chat?user=chat&password=s3cret&sslmode=require") ==
+        "postgresql://db/chat?user=chat&password=***&sslmode=require");
+  CHECK(printable_database("postgresql://db/chat?password=s3cret") ==
+        "postgresql://db/chat?password=***");
 }
