@@ -123,26 +123,26 @@ std::string format_plain_message(const ChatMessage& message) {
   });
 }
 
+namespace {
+
+// "<KIND> <id> <time> <target> <uid> <from> <text>", MESSAGE or HISTORY.
+std::string format_message_line(std::string_view kind, const ChatMessage& message, bool multiline) {
+  const auto line = [&](std::string_view text) {
+    return fmt::format("{} {} {} {} {} {} {}", kind, message.id, message.time, message.target,
+                       message.sender_id, message.sender, text);
+  };
+  if (multiline) return line(escape_line_breaks(message.text));
+  return each_line(message.text, line);
+}
+
+}  // namespace
+
 std::string format_rich_message(const ChatMessage& message, bool multiline) {
-  if (multiline) {
-    return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
-                       message.sender_id, message.sender, escape_line_breaks(message.text));
-  }
-  return each_line(message.text, [&](std::string_view line) {
-    return fmt::format("MESSAGE {} {} {} {} {} {}", message.id, message.time, message.target,
-                       message.sender_id, message.sender, line);
-  });
+  return format_message_line("MESSAGE", message, multiline);
 }
 
 std::string format_history_message(const ChatMessage& message, bool multiline) {
-  if (multiline) {
-    return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
-                       message.sender_id, message.sender, escape_line_breaks(message.text));
-  }
-  return each_line(message.text, [&](std::string_view line) {
-    return fmt::format("HISTORY {} {} {} {} {} {}", message.id, message.time, message.target,
-                       message.sender_id, message.sender, line);
-  });
+  return format_message_line("HISTORY", message, multiline);
 }
 
 std::string format_rich_event(const Event& event) {
