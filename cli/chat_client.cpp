@@ -339,6 +339,21 @@ void ChatClient::on_input(const std::string& line) {
     update_input();
     return;
   }
+  // A line ending in a backslash goes on on the next one: one message of several lines, as in
+  // a shell. "\\" at the end is one backslash and ends the message.
+  if (line.ends_with("\\\\")) {
+    on_whole_input(std::exchange(continued_, {}) + line.substr(0, line.size() - 1));
+  } else if (line.ends_with('\\')) {
+    continued_ += line.substr(0, line.size() - 1) + '\n';
+    update_prompt();
+  } else {
+    on_whole_input(std::exchange(continued_, {}) + line);
+  }
+  update_input();
+}
+
+void ChatClient::on_whole_input(const std::string& line) {
+  update_prompt();
   const auto input = parse_input(line, conversation_);
   if (const auto* error = std::get_if<InputError>(&input)) {
     terminal_.note(display_.warning(error->message));
@@ -359,7 +374,6 @@ void ChatClient::on_input(const std::string& line) {
       send(command, Origin::person);
     }
   }
-  update_input();
 }
 
 // Before logging in, a line is the nickname; of the commands only those that can go with a
@@ -524,7 +538,9 @@ void ChatClient::update_prompt() {
       terminal_.set_prompt("nickname: ");
       break;
     case Phase::ready:
-      terminal_.set_prompt(fmt::format("{}> ", where));
+      // "...> " while a message goes on over several lines.
+      terminal_.set_prompt(continued_.empty() ? fmt::format("{}> ", where)
+                                              : fmt::format("{}...> ", where));
       break;
     default:
       terminal_.set_prompt(fmt::format("(offline) {}> ", where));

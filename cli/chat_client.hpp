@@ -51,6 +51,8 @@ class ChatClient {
                           std::chrono::milliseconds retry_in, int failures);
 
   void on_input(const std::string& line);
+  // A whole input: one line, or the lines of a message continued with backslashes.
+  void on_whole_input(const std::string& line);
   void on_nickname_input(std::string_view line);
   void on_input_end();
 
@@ -89,6 +91,8 @@ class ChatClient {
   bool rejoining_ = false;               // the next login follows a lost connection
   bool ever_logged_in_ = false;
   bool input_ended_ = false;
+  // The lines so far of a message being typed over several (each ended with a backslash).
+  std::string continued_;
   bool quitting_ = false;
   int exit_status_ = 0;
 };

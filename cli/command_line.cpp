@@ -70,10 +70,10 @@ Command make_command(Verb verb, std::string name = {}) {
 
 Requests one(Command command) { return Requests{{std::move(command)}}; }
 
-// chatd would refuse it anyway; refused here, a control character never reaches the socket,
-// where a newline would split the message into two commands.
+// chatd would refuse it anyway; refused here, a control character never reaches the socket.
+// Line breaks (a message continued over several lines) travel escaped (RICH MULTILINE).
 Input message(Target target, std::string_view text) {
-  if (const auto error = protocol::check_message_text(text)) {
+  if (const auto error = protocol::check_multiline_text(text)) {
     return InputError{fmt::format("not sent: {}", protocol::error_text(*error))};
   }
   return one(Command{Verb::msg, {}, std::move(target), std::string(text), {}, {}, {}});
@@ -314,12 +314,15 @@ std::string conversation_name(const Target& target) {
 
 std::vector<std::string> help_lines() {
   std::vector<std::string> lines;
-  lines.reserve(specs.size() + 1);
+  lines.reserve(specs.size() + 3);
   lines.emplace_back("Commands (any other line is a message to the current conversation):");
   for (const auto& spec : specs) {
     lines.push_back(fmt::format("  {:<28} {}", usage_of(spec), spec.summary));
   }
   lines.push_back(fmt::format("  {:<28} {}", "//text", "send a message that starts with '/'"));
+  lines.push_back(
+      fmt::format("  {:<28} {}", "text\\", "go on on the next line: one message of several"));
+  lines.push_back(fmt::format("  {:<28} {}", "text\\\\", "end with a backslash"));
   return lines;
 }
 

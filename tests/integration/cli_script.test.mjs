@@ -297,4 +297,11 @@ test('a multi-line message shows as its lines, the later ones indented; a backsl
   reader.send('/msg writer a\\nb');
   const message = parseMessage(await writer.lineMatching(/^MESSAGE \S+ \S+ @writer \S+ reader /));
   assert.equal(message.text, 'a\\\\nb');
+  // A line ending in a backslash goes on on the next: one message of three lines; "\\" at
+  // the end is one backslash.
+  reader.send('/msg writer one\\');
+  reader.send('  two\\');
+  reader.send('three\\\\');
+  const continued = parseMessage(await writer.lineMatching(/^MESSAGE \S+ \S+ @writer \S+ reader /));
+  assert.equal(continued.text, 'one\\n  two\\nthree\\\\');
 });

@@ -85,7 +85,9 @@ TEST_CASE("private and one-off messages") {
 }
 
 TEST_CASE("a message that chatd would refuse is not sent") {
-  CHECK(error("two\nlines") == "not sent: Message contains control characters.");
+  // Lines joined by the continuation backslash are one message of several lines.
+  CHECK(lines("two\nlines") == Lines{"MSG * two\nlines"});
+  CHECK(error("two\r\nlines") == "not sent: Message contains control characters.");
   CHECK(error("/msg bob \x1b[2J") == "not sent: Message contains control characters.");
   CHECK(error("c1 \xC2\x9B control") == "not sent: Message contains control characters.");
   CHECK(error("broken \xFF utf-8") == "not sent: Message is not valid UTF-8.");
@@ -120,7 +122,8 @@ TEST_CASE("lists, nickname, logout, quit, help") {
 TEST_CASE("help and completion list the same commands") {
   const auto words = cli::command_words();
   const auto help = cli::help_lines();
-  CHECK(words.size() + 2 == help.size());  // a heading, and the "//text" line
+  // A heading, and the lines for "//text" and the continuation backslash.
+  CHECK(words.size() + 4 == help.size());
   for (const auto& word : words) {
     const bool described = std::any_of(help.begin(), help.end(), [&](const std::string& line) {
       return line.starts_with("  " + word + " ") || line == "  " + word;
