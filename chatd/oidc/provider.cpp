@@ -124,7 +124,10 @@ void Provider::fetch_metadata() {
 }
 
 void Provider::keys(bool refresh, std::function<void(const SigningKeys*)> done) {
-  if (keys_ && !refresh) return done(&*keys_);
+  // Cached for a day as the discovery document is, so that a key the provider withdrew stops
+  // being trusted within one.
+  const bool fresh = keys_ && std::chrono::steady_clock::now() < keys_expire_;
+  if (fresh && !refresh) return done(&*keys_);
   waiting_for_keys_.push_back(std::move(done));
   if (waiting_for_keys_.size() == 1) fetch_keys();
 }
@@ -142,6 +145,7 @@ void Provider::fetch_keys() {
         auto parsed = SigningKeys::parse(*body);
         if (auto* keys = std::get_if<SigningKeys>(&parsed)) {
           keys_ = std::move(*keys);
+          keys_expire_ = std::chrono::steady_clock::now() + metadata_lifetime;
         } else {
           log_failure("keys", std::get<std::string>(parsed));
         }

@@ -28,9 +28,9 @@ struct Metadata {
   bool secret_in_body = false;    // client_secret_post rather than client_secret_basic
 };
 
-// A provider's discovery document and keys, fetched when first needed and cached: the
-// document for a day, the keys until a token names one that is not among them (the provider
-// rotated its keys), when they are fetched again. Concurrent askers share one fetch.
+// A provider's discovery document and keys, fetched when first needed and cached for a day;
+// the keys also whenever a token names one that is not among them (the provider rotated its
+// keys). Concurrent askers share one fetch; a failed fetch keeps what was cached.
 class Provider {
  public:
   static constexpr auto metadata_lifetime = std::chrono::hours(24);
@@ -54,6 +54,7 @@ class Provider {
   std::chrono::steady_clock::time_point metadata_expires_{};
   std::vector<std::function<void(const Metadata*)>> waiting_for_metadata_;
   std::optional<SigningKeys> keys_;
+  std::chrono::steady_clock::time_point keys_expire_{};
   std::vector<std::function<void(const SigningKeys*)>> waiting_for_keys_;
 };
 
