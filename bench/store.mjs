@@ -3,7 +3,11 @@
 // gets from each. chatd runs pinned to CPU 0, this load generator to CPU 1 (taskset).
 //
 //   node bench/store.mjs [--seconds 5] [--senders 50] [--window 16] [--members 1] [--runs 3]
-//                        [--no-pin]
+//                        [--no-pin] [--postgres]
+//
+// --postgres measures the PostgreSQL store as well: a local PostgreSQL 15 on this machine
+// (started as the tests start it, tests/lib/postgres.mjs, a fresh database each run), which
+// shares the two cores with chatd and the load.
 //
 // Throughput: `senders` connections, each in a room of its own with `members` - 1 listeners
 // (members 1: each message is delivered once, to its sender, so the store is measured rather than
@@ -14,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { postgresDatabase } from '../tests/lib/postgres.mjs';
 import { connect, cpuSeconds, median, option, percentile, startChatd, stop } from './lib.mjs';
 
 const seconds = option('seconds', 5);
@@ -22,6 +27,7 @@ const windowSize = option('window', 16);
 const runs = option('runs', 3);
 const members = option('members', 1);
 const pinned = !process.argv.includes('--no-pin');
+const postgres = process.argv.includes('--postgres');
 
 if (pinned) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
@@ -120,12 +126,20 @@ async function run(args) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-bench-'));
-const results = { store: [], none: [] };
+const results = { store: [], none: [], postgres: [] };
 try {
   for (let i = 0; i < runs; i += 1) {
     // Interleaved, a fresh database each time.
     results.store.push(await run(['--db', path.join(dir, `bench${i}.db`)]));
     results.none.push(await run(['--no-store']));
+    if (postgres) {
+      const db = postgresDatabase();
+      try {
+        results.postgres.push(await run(['--db', db.path]));
+      } finally {
+        db.remove();
+      }
+    }
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -144,9 +158,16 @@ console.log(`chatd store benchmark: ${senders} senders in rooms of ${members}, w
   `${seconds} s x ${runs} runs (medians), ${pinned ? 'chatd pinned to CPU 0, load to CPU 1' : 'not pinned'}`);
 console.log('| mode | messages acknowledged per second | chatd CPU (all threads) | probe latency p50 | p99 |');
 console.log('|---|---|---|---|---|');
-for (const row of [store, none]) {
+const rows = postgres ? [store, summary('PostgreSQL store (local server)', results.postgres), none]
+  : [store, none];
+for (const row of rows) {
   console.log(`| ${row.name} | ${Math.round(row.rate)} | ${(100 * row.cpu).toFixed(0)}% | ` +
     `${row.p50.toFixed(2)} ms | ${row.p99.toFixed(2)} ms |`);
 }
 console.log(`store throughput vs --no-store: ${(100 * store.rate / none.rate).toFixed(1)}%`);
+if (postgres) {
+  const pg = rows[1];
+  console.log(`PostgreSQL store throughput vs --no-store: ${(100 * pg.rate / none.rate).toFixed(1)}%, ` +
+    `latency p50 +${(pg.p50 - none.p50).toFixed(2)} ms, p99 +${(pg.p99 - none.p99).toFixed(2)} ms`);
+}
 console.log(`latency added by the store: p50 +${(store.p50 - none.p50).toFixed(2)} ms, p99 +${(store.p99 - none.p99).toFixed(2)} ms`);
