@@ -56,6 +56,8 @@ std::optional<std::string_view> Message::tag(std::string_view key) const {
 }
 
 std::optional<Message> parse(std::string_view line) {
+  if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+    return std::nullopt;
   Message message;
   while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
   if (!line.empty() && line.front() == '@') {

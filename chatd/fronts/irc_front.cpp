@@ -110,7 +110,8 @@ void IrcFront::on_line(std::string_view line) {
   if (quitting_) return;
   auto message = irc::parse(line);
   if (!message) {
-    charge(CommandClass::other);  // blank or tags only: ignored, as IRC does, but not free
+    // Blank, tags only, or holding a NUL or a lone CR: ignored, as IRC does, but not free.
+    charge(CommandClass::other);
     return;
   }
   execute(*message);
@@ -383,15 +384,14 @@ void IrcFront::welcome(const std::string& user_id, const std::string& nickname) 
   reply("002", {"Your host is chatd, running chat 0.1"});
   reply("003", {"This server has no creation date to tell"});
   reply("004", {"chatd", "chat-0.1", "i", "nt"});
-  reply(
-      "005",
-      {"CASEMAPPING=ascii", "CHANTYPES=#&",
-       "NICKLEN=" + std::to_string(protocol::max_nickname_length),
-       "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
-       "CHANMODES=,,,nt", "NETWORK=chat", "TOPICLEN=" + std::to_string(protocol::max_topic_length),
-       fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0},TAGMSG:{0}",
-                   max_targets),
-       "are supported by this server"});
+  reply("005", {"CASEMAPPING=ascii", "CHANTYPES=#&",
+                "NICKLEN=" + std::to_string(protocol::max_nickname_length),
+                "CHANNELLEN=" + std::to_string(protocol::max_room_name_length + 1), "PREFIX=(o)@",
+                "CHANMODES=,,,nt", "NETWORK=chat",
+                "TOPICLEN=" + std::to_string(protocol::max_topic_length),
+                fmt::format("TARGMAX=JOIN:{0},PART:{0},PRIVMSG:{0},NOTICE:{0},NAMES:{0},TAGMSG:{0}",
+                            max_targets),
+                "are supported by this server"});
   if (hub_.has_store()) {
     reply("005", {"CHATHISTORY=" + std::to_string(protocol::HistoryRange::max_limit),
                   "MSGREFTYPES=msgid,timestamp", "are supported by this server"});
