@@ -56,7 +56,7 @@ std::optional<std::string_view> Message::tag(std::string_view key) const {
 }
 
 std::optional<Message> parse(std::string_view line) {
-  if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+  if (line.find_first_of(std::string_view("\n\0", 2)) != std::string_view::npos)
     return std::nullopt;
   Message message;
   while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
@@ -105,10 +105,11 @@ std::string format(const Message& message) {
     if (i + 1 == message.params.size() && needs_trailing(message.params[i])) line += ':';
     line += message.params[i];
   }
-  // A line break or NUL from any caller would end this line early and let what follows be read
-  // as a line of its own: never one line more than asked for.
+  // An LF or NUL from any caller would end this line early and let what follows be read as a
+  // line of its own: never one line more than asked for. (A CR only comes from what a client
+  // sent, parsed, and chat's texts refuse it before they reach anyone else.)
   for (auto& c : line) {
-    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+    if (c == '\n' || c == '\0') c = ' ';
   }
   return line;
 }

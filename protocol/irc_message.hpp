@@ -29,8 +29,8 @@ inline constexpr std::size_t max_line_length = max_message_length + 8191;
 inline constexpr std::size_t max_params = 15;
 
 // Parses one line without its CR LF. nullopt when it has no command (blank, only a source, or a
-// command word that is not letters or digits), or holds a CR, LF or NUL (no IRC line may; and
-// format() would not give them back).
+// command word that is not letters or digits), or holds an LF or a NUL (no IRC line may; and
+// format() would not give them back). A lone CR is kept, for the command to refuse its text.
 std::optional<Message> parse(std::string_view line);
 
 // The line for a message, without CR LF. The last parameter is written as trailing (after ':')

@@ -110,7 +110,7 @@ void IrcFront::on_line(std::string_view line) {
   if (quitting_) return;
   auto message = irc::parse(line);
   if (!message) {
-    // Blank, tags only, or holding a NUL or a lone CR: ignored, as IRC does, but not free.
+    // Blank, tags only, or holding a NUL: ignored, as IRC does, but not free.
     charge(CommandClass::other);
     return;
   }
