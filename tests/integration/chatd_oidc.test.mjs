@@ -4,7 +4,9 @@
 // check what a client sees: a session or a clear refusal, and never someone else's account.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ChatPool, UUID, errorLine, fields } from '../lib/chat_client.mjs';
@@ -15,9 +17,9 @@ import { startChatd } from '../lib/processes.mjs';
 const redirect = 'http://127.0.0.1:9/app/';
 const forgedClient = 'chat-forged';
 const forgeKey = generateSigningKey('forge-1');
-let issuer, hostile, chatd, configDir, unreachable;
+let issuer, hostile, chatd, configDir, unreachable, silent;
 const pool = new ChatPool();
-const providers = () => ['Test', 'Forge', 'Down'];
+const providers = () => ['Test', 'Forge', 'Down', 'Silent'];
 
 before(async () => {
   issuer = await startIssuer({ clients: [{ client_id: 'chat', client_secret: 'a-client-secret', redirect_uris: [redirect] }] });
@@ -26,12 +28,16 @@ before(async () => {
   const down = await startHostileIssuer();
   unreachable = down.issuer;
   await down.stop();
+  // One that takes connections and never answers.
+  silent = net.createServer(() => {});
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
   configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-oidc-'));
   const config = path.join(configDir, 'oidc.json');
   fs.writeFileSync(config, JSON.stringify({ providers: [
     { name: 'Test', issuer: issuer.issuer, client_id: 'chat', client_secret: 'a-client-secret' },
     { name: 'Forge', issuer: hostile.issuer, client_id: forgedClient },
     { name: 'Down', issuer: unreachable, client_id: 'chat' },
+    { name: 'Silent', issuer: `http://127.0.0.1:${silent.address().port}`, client_id: 'chat' },
   ], redirect_uris: [redirect] }));
   chatd = await startChatd(['--oidc-config', config, '--flood', 'account=100/100']);
   pool.port = chatd.port;
@@ -42,6 +48,7 @@ after(async () => {
   await chatd?.stop();
   await issuer?.stop();
   await hostile?.stop();
+  silent?.close();
   fs.rmSync(configDir, { recursive: true, force: true });
 });
 
@@ -185,6 +192,16 @@ describe('ID tokens from a hostile provider', () => {
     'without a nonce': (claims) => hostile.sign({ ...claims, nonce: undefined }),
     'not a token at all': () => 'not.a-token',
   };
+  test('a token signed with ES256 by a P-256 key it publishes signs in (the keys fetched again for it)', async () => {
+    const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ec = { ...privateKey.export({ format: 'jwk' }), kid: 'ec-1', alg: 'ES256', use: 'sig' };
+    hostile.setJwks([publicJwk(forgeKey), publicJwk(ec)]);
+    const fetches = hostile.jwksFetches;
+    const { line } = await forged((claims) => hostile.sign({ ...claims, sub: 'ec-user' }, { key: ec, alg: 'ES256' }));
+    assert.match(loggedIn(line).nick, /^mallory\d*$/);
+    assert.equal(hostile.jwksFetches, fetches + 1);
+  });
+
   for (const [name, forge] of Object.entries(cases)) {
     test(`a token ${name} is refused and opens no session`, async () => {
       const { client, line } = await forged(forge);
@@ -280,6 +297,9 @@ test('a provider that is down gets a clear error, and the connection goes on', a
   const client = await pool.rich();
   client.send(`AUTHORIZE Down ${redirect}`);
   await client.expectLine(errorLine('rich', 'AUTHORIZE', 'provider-unavailable'));
+  // One that never answers: refused at chatd's deadline (10 s), not waited on for ever.
+  client.send(`AUTHORIZE Silent ${redirect}`);
+  assert.equal(await client.line(20000), errorLine('rich', 'AUTHORIZE', 'provider-unavailable'));
   // Down between the redirect and the code exchange.
   const url = await authorize(client, 'Forge');
   await hostile.stop();
