@@ -4,16 +4,12 @@
 #include <optional>
 
 #include "chatd/oidc/base64url.hpp"
+#include "chatd/oidc/json_fields.hpp"
 
 namespace chat::oidc {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string string_claim(const Json& claims, const char* name) {
-  const auto it = claims.find(name);
-  return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // NumericDate: seconds since the epoch; a value out of any sane range is no date.
 std::optional<std::int64_t> time_claim(const Json& claims, const char* name) {
@@ -79,8 +75,8 @@ std::variant<DecodedToken, TokenError> decode_token(std::string_view compact) {
   const auto header = Json::parse(*header_text, nullptr, /*allow_exceptions=*/false);
   if (header.is_discarded() || !header.is_object()) return TokenError::malformed;
   DecodedToken token;
-  token.algorithm = string_claim(header, "alg");
-  token.key_id = string_claim(header, "kid");
+  token.algorithm = string_member(header, "alg");
+  token.key_id = string_member(header, "kid");
   // A JWS with "crit" headers chatd does not understand must be refused (RFC 7515 4.1.11).
   if (header.contains("crit")) return TokenError::unsupported_algorithm;
   if (token.algorithm != "RS256" && token.algorithm != "ES256")
@@ -99,7 +95,7 @@ std::variant<Identity, TokenError> verify_token(const DecodedToken& token, const
     return TokenError::bad_signature;
   const auto claims = Json::parse(token.claims_json, nullptr, /*allow_exceptions=*/false);
   if (claims.is_discarded() || !claims.is_object()) return TokenError::malformed;
-  if (string_claim(claims, "iss") != expected.issuer) return TokenError::wrong_issuer;
+  if (string_member(claims, "iss") != expected.issuer) return TokenError::wrong_issuer;
   if (!audience_matches(claims, expected.client_id)) return TokenError::wrong_audience;
   const auto now =
       std::chrono::duration_cast<std::chrono::seconds>(expected.now.time_since_epoch()).count();
@@ -109,15 +105,11 @@ std::variant<Identity, TokenError> verify_token(const DecodedToken& token, const
   const auto issued = time_claim(claims, "iat");
   if (!issued || *issued - leeway > now) return TokenError::issued_in_future;
   // The nonce ties the token to this sign-in: a token from another one cannot be replayed.
-  if (expected.nonce.empty() || string_claim(claims, "nonce") != expected.nonce)
+  if (expected.nonce.empty() || string_member(claims, "nonce") != expected.nonce)
     return TokenError::wrong_nonce;
-  Identity identity{string_claim(claims, "iss"), string_claim(claims, "sub"), {}};
+  Identity identity{string_member(claims, "iss"), string_member(claims, "sub"), {}};
   if (identity.subject.empty() || identity.subject.size() > 255) return TokenError::no_subject;
-  // Not the e-mail address: a nickname is public, and the address need not be.
-  for (const auto* name : {"preferred_username", "nickname", "name"}) {
-    identity.preferred_username = string_claim(claims, name);
-    if (!identity.preferred_username.empty()) break;
-  }
+  identity.preferred_username = nickname_hint(claims);
   return identity;
 }
 

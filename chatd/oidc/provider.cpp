@@ -5,15 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "chatd/oidc/json_fields.hpp"
+
 namespace chat::oidc {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string string_member(const Json& object, const char* name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool lists(const Json& object, const char* name, std::string_view value) {
   const auto it = object.find(name);

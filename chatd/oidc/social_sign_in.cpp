@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "chatd/oidc/base64url.hpp"
+#include "chatd/oidc/json_fields.hpp"
 
 namespace chat::oidc {
 namespace {
@@ -25,11 +26,6 @@ std::string pkce_challenge(const std::string& verifier) {
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
                      reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size());
   return base64url_encode(digest);
-}
-
-std::string string_member(const Json& object, const char* name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 void log_refusal(const std::string& provider, std::string_view why) {
@@ -219,10 +215,7 @@ void SocialSignIn::add_profile(Pending pending, Identity identity, const std::st
               response && response->status == 200) {
             const auto profile = Json::parse(response->body, nullptr, false);
             if (profile.is_object() && string_member(profile, "sub") == identity.subject) {
-              for (const auto* name : {"preferred_username", "nickname", "name"}) {
-                identity.preferred_username = string_member(profile, name);
-                if (!identity.preferred_username.empty()) break;
-              }
+              identity.preferred_username = nickname_hint(profile);
             }
           }
           finish(std::move(identity));
