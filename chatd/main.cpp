@@ -1,9 +1,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <asio/signal_set.hpp>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -15,6 +18,7 @@
 
 #include "chatd/accounts/accounts.hpp"
 #include "chatd/accounts/password_hasher.hpp"
+#include "chatd/cluster/cluster_link.hpp"
 #include "chatd/fronts/irc_front.hpp"
 #include "chatd/fronts/native_front.hpp"
 #include "chatd/hub/hub.hpp"
@@ -29,6 +33,34 @@
 #include "chatd/store/open_store.hpp"
 
 using chat::Server;
+
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+// This node as NODES shows it: named after its host and port unless told otherwise.
+chat::peer::NodeInfo describe_node(const chat::NodeOptions& node, std::uint16_t port) {
+  const auto host = host_name();
+  std::string name = node.name;
+  if (name.empty()) {
+    for (const char c : host + "-" + std::to_string(port)) {
+      if (name.size() < 32)
+        name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'
+                    ? c
+                    : '-';
+    }
+  }
+  const auto started = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return {name, node.address.empty() ? host + ":" + std::to_string(port) : node.address, node.kind,
+          0, started.count()};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const auto parsed = chat::parse_options(argc, argv);
@@ -50,7 +82,8 @@ int main(int argc, char** argv) {
       store = chat::store::open_store(io.get_executor(), options.database);
     }
     chat::PasswordHasher hasher(io.get_executor());
-    chat::Hub hub(ids, options.hub_limits, store.get());
+    const bool clustered = !options.node.redis_host.empty();
+    chat::Hub hub(ids, options.hub_limits, store.get(), clustered);
     chat::oidc::HttpClient http(io.get_executor());
     std::optional<chat::oidc::SocialSignIn> social;
     if (!options.oidc_config.empty()) {
@@ -91,9 +124,21 @@ int main(int argc, char** argv) {
     }
     listeners.emplace_back("", listen(options.port, native, chat::NativeFront::refusal_line));
 
+    const auto node = describe_node(options.node, listeners.back().second->local_endpoint().port());
+    hub.describe_node(node);
+    std::optional<chat::cluster::ClusterLink> cluster;
+    if (clustered) {
+      cluster.emplace(io.get_executor(), hub,
+                      chat::cluster::ClusterConfig{options.node.redis_host, options.node.redis_port,
+                                                   node.name, node.address, node.kind});
+      hub.join_cluster(*cluster);
+      cluster->start();
+    }
+
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&hub, &listeners](asio::error_code, int) {
+    signals.async_wait([&hub, &listeners, &cluster](asio::error_code, int) {
       hub.begin_shutdown();
+      if (cluster) cluster->stop();
       for (const auto& [name, listener] : listeners) listener->stop();
     });
 
@@ -106,6 +151,10 @@ int main(int argc, char** argv) {
     fmt::print("chatd: {}\n", options.database.empty()
                                   ? std::string("no store (--no-store): nothing is kept")
                                   : "store " + chat::store::printable_database(options.database));
+    if (cluster) {
+      fmt::print("chatd: cluster redis://{}:{} as node {}\n", options.node.redis_host,
+                 options.node.redis_port, node.name);
+    }
     for (const auto& [name, listener] : listeners) {
       const auto local = listener->local_endpoint();
       if (name.empty()) {

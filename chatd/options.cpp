@@ -52,6 +52,9 @@ std::string usage() {
          "             [--tls-cert FILE --tls-key FILE [--tls-port PORT] [--irc-tls-port PORT]]\n"
          "             [--trusted-proxy ADDRESS[/BITS] ... | --trusted-proxy none]\n"
          "             [--oidc-config FILE]\n"
+         "             [--cluster redis://HOST[:PORT] [--node-name NAME] [--node-address "
+         "HOST:PORT]\n"
+         "              [--node-kind full|console|web]]\n"
          "\n"
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
          "                     (default 6667)\n"
@@ -98,6 +101,14 @@ std::string usage() {
          "[{\"name\",\n"
          "                     \"issuer\", \"client_id\", \"client_secret\"}]} "
          "(docs/operations.md)\n"
+         "  --cluster redis://HOST[:PORT]  join the chatd nodes that share this Redis (and the\n"
+         "                     same --db postgresql://... database): rooms, users and messages\n"
+         "                     span them (docs/operations.md)\n"
+         "  --node-name NAME   this node's name in the cluster, letters, digits, '.', '_', '-'\n"
+         "                     (default: the host name, '-' and the port)\n"
+         "  --node-address HOST:PORT  where NODES says this node is (default: host name:port)\n"
+         "  --node-kind KIND   what NODES says this node serves: full (default), console (TCP\n"
+         "                     and IRC clients only) or web (only behind wsproxy)\n"
          "  --help             show this help\n";
 }
 
@@ -141,6 +152,42 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     } else if (flag == "--oidc-config") {
       if (value.empty()) return OptionsError{"--oidc-config needs a file"};
       options.oidc_config = value;
+    } else if (flag == "--cluster") {
+      constexpr std::string_view scheme = "redis://";
+      auto rest = value.starts_with(scheme) ? value.substr(scheme.size()) : std::string_view();
+      if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+      const auto colon = rest.rfind(':');
+      auto host = rest.substr(0, colon);
+      if (colon != std::string_view::npos) {
+        const auto port = protocol::parse_decimal<std::uint16_t>(rest.substr(colon + 1), 1, 65535);
+        if (!port) return OptionsError{fmt::format("invalid --cluster port: {}", value)};
+        options.node.redis_port = *port;
+      }
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      if (host.empty() || host.find_first_of("/@ ") != std::string_view::npos) {
+        return OptionsError{fmt::format("invalid --cluster (redis://HOST[:PORT]): {}", value)};
+      }
+      options.node.redis_host = host;
+    } else if (flag == "--node-name") {
+      if (value.empty() || value.size() > 32 ||
+          value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789._-") != std::string_view::npos) {
+        return OptionsError{fmt::format("invalid --node-name: {}", value)};
+      }
+      options.node.name = value;
+    } else if (flag == "--node-address") {
+      if (value.empty() || value.size() > 255 ||
+          value.find_first_of(", \t") != std::string_view::npos) {
+        return OptionsError{fmt::format("invalid --node-address: {}", value)};
+      }
+      options.node.address = value;
+    } else if (flag == "--node-kind") {
+      if (value != "full" && value != "console" && value != "web") {
+        return OptionsError{fmt::format("invalid --node-kind (full, console or web): {}", value)};
+      }
+      options.node.kind = value;
     } else if (flag == "--db") {
       if (value.empty()) return OptionsError{"--db needs a path"};
       options.database = value;
@@ -204,6 +251,9 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     options.tls = tls;
   } else if (tls_port_given) {
     return OptionsError{"a TLS port needs --tls-cert and --tls-key"};
+  }
+  if (!options.node.redis_host.empty() && !options.database.starts_with("postgres")) {
+    return OptionsError{"--cluster needs --db postgresql://...: the nodes share one database"};
   }
   // A message line fanned out must fit a recipient's send queue with room to spare.
   const auto& limits = options.session_limits;

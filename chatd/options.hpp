@@ -23,6 +23,15 @@ struct TlsOptions {
   std::uint16_t irc_port = 6697;  // the IRC TLS port of RFC 7194; only with an IRC listener
 };
 
+// This node in a cluster (and what NODES says of it alone).
+struct NodeOptions {
+  std::string redis_host;  // empty: no cluster
+  std::uint16_t redis_port = 6379;
+  std::string name;     // empty: the host name and the port
+  std::string address;  // empty: the host name and the port
+  std::string kind = "full";
+};
+
 struct Options {
   std::string bind_address = "0.0.0.0";
   std::uint16_t port = 8080;                     // seed 002
@@ -38,6 +47,7 @@ struct Options {
   std::string database = "chatd.db";
   // OpenID Connect providers to sign in with (oidc::load_provider_config); empty: none.
   std::string oidc_config;
+  NodeOptions node;
 };
 
 struct ShowHelp {};

@@ -12,7 +12,7 @@
 namespace chat::protocol {
 namespace {
 
-constexpr std::array<std::pair<Verb, std::string_view>, 30> verb_names{{
+constexpr std::array<std::pair<Verb, std::string_view>, 31> verb_names{{
     {Verb::username, "USERNAME"},
     {Verb::send, "SEND"},
     {Verb::msg, "MSG"},
@@ -43,6 +43,7 @@ constexpr std::array<std::pair<Verb, std::string_view>, 30> verb_names{{
     {Verb::signin, "SIGNIN"},
     {Verb::typing, "TYPING"},
     {Verb::owner, "OWNER"},
+    {Verb::nodes, "NODES"},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -353,6 +354,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
     case Verb::rooms:
     case Verb::users:
     case Verb::providers:
+    case Verb::nodes:
     case Verb::logout:
     case Verb::quit:
     case Verb::help:

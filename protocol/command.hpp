@@ -41,6 +41,7 @@ enum class Verb {
   signin,
   typing,
   owner,
+  nodes,
 };
 
 // "USERNAME", "SEND", ...

@@ -90,6 +90,8 @@ std::string_view error_code(Error error) {
       return "redirect-refused";
     case Error::signin_busy:
       return "signin-busy";
+    case Error::cluster_unavailable:
+      return "cluster-unavailable";
   }
   return "unknown-error";
 }
@@ -183,6 +185,8 @@ std::string_view error_text(Error error) {
       return "This server does not send sign-ins back to that address.";
     case Error::signin_busy:
       return "That identity is signing in on another connection; try again.";
+    case Error::cluster_unavailable:
+      return "The chat network cannot be reached just now; try again shortly.";
   }
   return "Unknown error.";
 }

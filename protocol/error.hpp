@@ -50,6 +50,7 @@ enum class Error {
   link_needs_account,
   redirect_refused,
   signin_busy,
+  cluster_unavailable,
 };
 
 // "unknown-command", "username-taken", ...

@@ -150,6 +150,27 @@ std::optional<Json> reply_frame(const Reply& reply) {
     frame["owner"] = field(1) == "-" ? Json() : Json(field(1));
   } else if (reply.verb == "PROVIDERS") {
     frame["providers"] = fields;
+  } else if (reply.verb == "NODES") {
+    // Each field is "name,address,kind,users,uptime-seconds".
+    auto nodes = Json::array();
+    for (const auto& node : fields) {
+      std::vector<std::string> parts;
+      for (std::size_t start = 0;;) {
+        const auto comma = node.find(',', start);
+        parts.push_back(node.substr(start, comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (parts.size() != 5) continue;
+      Json entry;
+      entry["name"] = parts[0];
+      entry["address"] = parts[1];
+      entry["kind"] = parts[2];
+      entry["users"] = std::strtoull(parts[3].c_str(), nullptr, 10);
+      entry["uptime"] = std::strtoull(parts[4].c_str(), nullptr, 10);
+      nodes.push_back(std::move(entry));
+    }
+    frame["nodes"] = std::move(nodes);
   } else if (reply.verb == "AUTHORIZE") {
     frame["provider"] = field(0);
     frame["url"] = field(1);
@@ -278,6 +299,7 @@ std::variant<std::string, FrameError> frame_to_line(std::string_view text) {
   }
   if (*type == "kick") return with_words("KICK", frame, {"target", "nickname"});
   if (*type == "providers") return std::string("PROVIDERS");
+  if (*type == "nodes") return std::string("NODES");
   if (*type == "typing") return with_words("TYPING", frame, {"target", "state"});
   if (*type == "authorize") return with_words("AUTHORIZE", frame, {"provider", "redirect_uri"});
   if (*type == "signin") return with_words("SIGNIN", frame, {"state", "code"});

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake g++ make pkg-config
   libasio-dev libwebsocketpp-dev libfmt-dev doctest-dev nlohmann-json3-dev libedit-dev
-  libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev libpq-dev sqlite3 openssl postgresql-15
+  libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev sqlite3 openssl
+  postgresql-15 redis-server
   chromium tmux netcat-openbsd docker-compose irssi
 )
 # Not for the build (the Docker image leaves them out): scripts/fuzz.sh's compiler and runtime.

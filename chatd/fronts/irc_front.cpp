@@ -75,7 +75,7 @@ CommandClass command_class(std::string_view command) {
   if (command == "PASS") return CommandClass::account;
   if (command == "NAMES" || command == "LIST" || command == "WHO" || command == "WHOIS" ||
       command == "ISON" || command == "USERHOST" || command == "MODE" || command == "CHATHISTORY" ||
-      command == "TAGMSG") {  // typing: relayed, nothing stored
+      command == "TAGMSG" || command == "LINKS") {  // TAGMSG: typing, relayed, nothing stored
     return CommandClass::query;
   }
   return CommandClass::other;
@@ -350,9 +350,23 @@ void IrcFront::try_register() {
   if (user_id_ || negotiating_ || !got_user_ || nickname_.empty()) return;
   if (sasl_account_) return welcome_account(*sasl_account_);
   if (protocol::check_nickname(nickname_)) return reply("432", {nickname_, "Erroneous nickname"});
-  auto result = hub_.login(*this, nickname_, "address " + sink_.remote_address());
-  if (const auto* id = std::get_if<std::string>(&result)) return welcome(*id, nickname_);
-  const auto error = std::get<Error>(result);
+  // Answered at once on a single node; in a cluster, once no other node can have it.
+  hub_.claim_nickname(
+      nickname_, {}, answer<std::optional<Error>>([this](std::optional<Error> refused) {
+        if (user_id_) return;
+        if (!refused) {
+          auto result = hub_.login(*this, nickname_, "address " + sink_.remote_address());
+          if (const auto* id = std::get_if<std::string>(&result)) return welcome(*id, nickname_);
+          refused = std::get<Error>(result);
+        }
+        registration_refused(*refused);
+      }));
+}
+
+void IrcFront::registration_refused(Error error) {
+  if (error == Error::cluster_unavailable) {
+    return reply("437", {nickname_, "Nick is temporarily unavailable"});
+  }
   if (error != Error::nickname_registered || password_.empty()) {
     return reply("433", {nickname_, error == Error::nickname_registered
                                         ? "Nickname is registered; send its password with PASS"
@@ -437,6 +451,7 @@ void IrcFront::execute_registered(const irc::Message& message) {
     return;
   }
   if (command == "LIST") return list();
+  if (command == "LINKS") return links();
   if (command == "CHATHISTORY") return chathistory(params);
   if (command == "WHO") return who(param(0));
   if (command == "WHOIS") {
@@ -831,15 +846,37 @@ void IrcFront::list() {
   reply("323", {"End of /LIST"});
 }
 
+void IrcFront::links() {
+  // Every node of the network is one hop away: they meet on the bus, not in a tree.
+  for (const auto& node : hub_.nodes()) {
+    reply("364", {node.name, node.name,
+                  fmt::format("0 {} node at {}, {} users", node.kind, node.address, node.users)});
+  }
+  reply("365", {"*", "End of /LINKS list"});
+}
+
 void IrcFront::rename(const std::string& nickname) {
   if (protocol::check_nickname(nickname)) return reply("432", {nickname, "Erroneous nickname"});
-  const auto previous = nickname_;
-  if (const auto error = hub_.rename(*user_id_, *this, nickname)) {
-    return reply("433", {nickname, *error == Error::nickname_registered
-                                       ? "Nickname is registered to someone else"
-                                       : "Nickname is already in use"});
+  hub_.claim_nickname(nickname, *user_id_,
+                      answer<std::optional<Error>>([this, nickname](std::optional<Error> refused) {
+                        if (!user_id_) return;
+                        if (!refused) refused = hub_.rename(*user_id_, *this, nickname);
+                        if (refused) return rename_refused(nickname, *refused);
+                        renamed(nickname);
+                      }));
+}
+
+void IrcFront::rename_refused(const std::string& nickname, Error error) {
+  if (error == Error::cluster_unavailable) {
+    return reply("437", {nickname, "Nick is temporarily unavailable"});
   }
-  nickname_ = nickname;
+  reply("433",
+        {nickname, error == Error::nickname_registered ? "Nickname is registered to someone else"
+                                                       : "Nickname is already in use"});
+}
+
+void IrcFront::renamed(const std::string& nickname) {
+  const auto previous = std::exchange(nickname_, nickname);
   // The others heard it from the hub; IRC tells the renamer too.
   irc::Message renamed;
   renamed.source = irc::user_source(previous);

@@ -57,6 +57,7 @@ class IrcFront final : public LineHandler, public Client {
   // History as a chathistory batch (or plain lines for a client without batch).
   void send_history(const std::string& target, const std::vector<protocol::ChatMessage>& messages);
   void try_register();
+  void registration_refused(protocol::Error error);
   void welcome(const std::string& user_id, const std::string& nickname);
   // Registration completes as one more connection of an account.
   void welcome_account(const std::string& account_id);
@@ -72,7 +73,10 @@ class IrcFront final : public LineHandler, public Client {
   void who(const std::string& mask);
   void whois(const std::string& nickname);
   void list();
+  void links();
   void rename(const std::string& nickname);
+  void rename_refused(const std::string& nickname, protocol::Error error);
+  void renamed(const std::string& nickname);
   void quit(const std::string& reason);
 
   // ":chatd <numeric> <nick> params..."

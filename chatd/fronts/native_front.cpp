@@ -1,6 +1,9 @@
 #include "chatd/fronts/native_front.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <utility>
 
@@ -20,7 +23,7 @@ constexpr std::string_view help_text =
     "TYPING <#room|@user> active|paused|done | "
     "JOINED | CONVERSATIONS | REGISTER <password> | LOGIN <name> <password> | RESUME <token> | "
     "PASSWORD <old> <new> | HISTORY <target> [BEFORE|AFTER <id|time>] [n] | "
-    "READ <target> [id] | PROVIDERS | AUTHORIZE <provider> <redirect-uri> | "
+    "READ <target> [id] | NODES | PROVIDERS | AUTHORIZE <provider> <redirect-uri> | "
     "SIGNIN <state> <code> | LOGOUT | QUIT | PING [token] | RICH | HELP";
 
 // Plain mode stays silent on success (seed 002) and answers only questions.
@@ -28,7 +31,7 @@ bool answers_in_plain_mode(Verb verb) {
   return verb == Verb::rooms || verb == Verb::users || verb == Verb::members ||
          verb == Verb::help || verb == Verb::joined || verb == Verb::read ||
          verb == Verb::conversations || verb == Verb::providers || verb == Verb::authorize ||
-         verb == Verb::owner;
+         verb == Verb::owner || verb == Verb::nodes;
 }
 
 CommandClass command_class(std::optional<Verb> verb) {
@@ -66,6 +69,7 @@ CommandClass command_class(std::optional<Verb> verb) {
     case Verb::joined:
     case Verb::conversations:
     case Verb::providers:
+    case Verb::nodes:
       return CommandClass::query;
     default:
       return CommandClass::other;
@@ -220,6 +224,19 @@ void NativeFront::execute(const protocol::Command& command) {
     case Verb::users:
       reply(Verb::users, hub_.nicknames());
       return;
+    case Verb::nodes: {
+      // One field a node: name,address,kind,users,uptime-seconds (names and kinds hold no comma).
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      std::vector<std::string> fields;
+      for (const auto& node : hub_.nodes()) {
+        fields.push_back(fmt::format("{},{},{},{},{}", node.name, node.address, node.kind,
+                                     node.users, std::max(0LL, now - node.started)));
+      }
+      reply(Verb::nodes, fields);
+      return;
+    }
     case Verb::owner: {
       // The room's name as created, then its owner's nickname, or "-" once a guest owner has
       // gone (then any member may moderate it).
@@ -245,10 +262,8 @@ void NativeFront::execute(const protocol::Command& command) {
     case Verb::username:
       if (!user_id_) {
         log_in(command.name);
-      } else if (const auto error = hub_.rename(*user_id_, *this, command.name)) {
-        reply_error(Verb::username, *error);
       } else {
-        reply(Verb::username, {command.name, *user_id_});
+        rename(command.name);
       }
       return;
     case Verb::providers:
@@ -398,13 +413,30 @@ void NativeFront::execute_as_user(const protocol::Command& command, const std::s
 }
 
 void NativeFront::log_in(const std::string& nickname) {
-  auto result = hub_.login(*this, nickname, "address " + sink_.remote_address());
-  if (const auto* error = std::get_if<protocol::Error>(&result)) {
-    reply_error(Verb::username, *error);
-    return;
-  }
-  user_id_ = std::move(std::get<std::string>(result));
-  reply(Verb::username, {nickname, *user_id_});
+  // Answered at once on a single node; in a cluster, once no other node can have it.
+  hub_.claim_nickname(nickname, {},
+                      answer<std::optional<protocol::Error>>(
+                          [this, nickname](std::optional<protocol::Error> refused) {
+                            if (refused) return reply_error(Verb::username, *refused);
+                            auto result =
+                                hub_.login(*this, nickname, "address " + sink_.remote_address());
+                            if (const auto* error = std::get_if<protocol::Error>(&result)) {
+                              return reply_error(Verb::username, *error);
+                            }
+                            user_id_ = std::move(std::get<std::string>(result));
+                            reply(Verb::username, {nickname, *user_id_});
+                          }));
+}
+
+void NativeFront::rename(const std::string& nickname) {
+  hub_.claim_nickname(nickname, *user_id_,
+                      answer<std::optional<protocol::Error>>(
+                          [this, nickname](std::optional<protocol::Error> refused) {
+                            if (!user_id_) return;  // logged out meanwhile
+                            if (!refused) refused = hub_.rename(*user_id_, *this, nickname);
+                            if (refused) return reply_error(Verb::username, *refused);
+                            reply(Verb::username, {nickname, *user_id_});
+                          }));
 }
 
 void NativeFront::log_in_to_account(const protocol::Command& command) {
@@ -537,12 +569,29 @@ void NativeFront::sign_up(const oidc::Identity& identity) {
     return reply_error(Verb::signin, protocol::Error::signin_busy);
   const auto nickname =
       hub_.free_nickname(protocol::nickname_from_profile(identity.preferred_username));
-  auto guest = hub_.login(*this, nickname);
-  if (const auto* error = std::get_if<protocol::Error>(&guest)) {
-    accounts_.end_sign_up(identity);
-    return reply_error(Verb::signin, *error);
-  }
-  user_id_ = std::get<std::string>(guest);
+  auto claimed = answer<std::optional<protocol::Error>>(
+      [this, identity, nickname](std::optional<protocol::Error> refused) {
+        if (!refused) {
+          auto guest = hub_.login(*this, nickname);
+          if (auto* id = std::get_if<std::string>(&guest)) {
+            user_id_ = std::move(*id);
+            return create_signed_up_account(identity);
+          }
+          refused = std::get<protocol::Error>(guest);
+        }
+        accounts_.end_sign_up(identity);
+        reply_error(Verb::signin, *refused);
+      });
+  hub_.claim_nickname(nickname, {},
+                      [&accounts = accounts_, identity, open = std::weak_ptr<int>(open_),
+                       claimed = std::move(claimed)](std::optional<protocol::Error> refused) {
+                        // Gone meanwhile: nobody is left to finish the sign-up.
+                        if (open.expired()) return accounts.end_sign_up(identity);
+                        claimed(refused);
+                      });
+}
+
+void NativeFront::create_signed_up_account(const oidc::Identity& identity) {
   auto answered =
       answer<std::optional<protocol::Error>>([this](std::optional<protocol::Error> error) {
         if (error) {

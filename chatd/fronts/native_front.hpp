@@ -41,6 +41,7 @@ class NativeFront final : public LineHandler, public Client {
   void execute(const protocol::Command& command);
   void execute_as_user(const protocol::Command& command, const std::string& user_id);
   void log_in(const std::string& nickname);
+  void rename(const std::string& nickname);
   void log_in_to_account(const protocol::Command& command);
   // A new session token for the account just logged in to, then logged_in().
   void start_session(protocol::Verb verb);
@@ -50,6 +51,7 @@ class NativeFront final : public LineHandler, public Client {
   void sign_in(const protocol::Command& command);
   void link_identity(const oidc::SocialSignIn::Completed& completed);
   void sign_up(const oidc::Identity& identity);
+  void create_signed_up_account(const oidc::Identity& identity);
   void register_account(const protocol::Command& command, const std::string& user_id);
   void change_password(const protocol::Command& command, const std::string& user_id);
   void send_history(const protocol::Command& command, const std::string& user_id);

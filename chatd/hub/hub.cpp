@@ -35,13 +35,13 @@ store::Store::Done noting(const std::shared_ptr<bool>& stored) {
 
 }  // namespace
 
-Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
-    : ids_(ids), limits_(limits), store_(store) {
+Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store, bool shared)
+    : ids_(ids), limits_(limits), store_(store), shared_store_(shared) {
   if (!store_) return;
   auto snapshot = store_->load();
   for (auto& account : snapshot.accounts) {
     ids_by_nickname_.emplace(protocol::fold_case(account.nickname), account.id);
-    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, true, {}, account.id});
+    users_.emplace(account.id, User{std::move(account.nickname), {}, {}, {}, true, {}, account.id});
   }
   for (auto& record : snapshot.rooms) {
     auto folded = protocol::fold_case(record.name);
@@ -52,7 +52,7 @@ Hub::Hub(IdGenerator& ids, HubLimits limits, store::Store* store)
       room.member_ids.insert(std::move(member_id));
     }
     // A guest's room nobody was left in when chatd stopped: abandoned, as it would have been.
-    if (room.member_ids.empty() && !users_.contains(room.owner_id)) {
+    if (!shared_store_ && room.member_ids.empty() && !users_.contains(room.owner_id)) {
       store_->delete_room(std::move(folded), [](bool) {});
       continue;
     }
@@ -72,7 +72,9 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
   ids_by_nickname_.emplace(folded, user_id);
   if (quota_key.empty()) quota_key = user_id;
   users_.emplace(user_id,
-                 User{std::string(nickname), {&client}, {}, false, {}, std::move(quota_key)});
+                 User{std::string(nickname), {&client}, {}, {}, false, {}, std::move(quota_key)});
+  ++local_users_;
+  publish(peer::UserOnline{user_id, std::string(nickname), false, {}, {}});
   refresh_events(client);
   deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
@@ -98,7 +100,11 @@ std::string Hub::attach(Client& client, const std::string& account_id) {
   user.clients.push_back(&client);
   refresh_events(client);
   if (user.clients.size() == 1) {
-    deliver_to_all(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
+    ++local_users_;
+    publish(peer::UserOnline{account_id, user.nickname, true, user.away, {}});
+    if (user.nodes.empty()) {
+      deliver_to_all(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
+    }
   }
   return user.nickname;
 }
@@ -127,7 +133,10 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
       {user_id, user.nickname}, std::move(password_hash), {user.rooms.begin(), user.rooms.end()},
       std::move(identity),
       [this, user_id, address_key = std::move(address_key), done = std::move(done)](bool ok) {
-        if (ok) return done(std::nullopt);
+        if (ok) {
+          publish(peer::Registered{user_id});
+          return done(std::nullopt);
+        }
         const auto failed = users_.find(user_id);
         failed->second.registered = false;
         failed->second.quota_key = address_key;
@@ -150,12 +159,15 @@ std::optional<Hub::Error> Hub::rename(const std::string& user_id, const Client& 
   }
   if (user.nickname == nickname) return std::nullopt;
 
-  ids_by_nickname_.erase(protocol::fold_case(user.nickname));
-  ids_by_nickname_.emplace(folded, user_id);
+  if (const auto previous = protocol::fold_case(user.nickname); previous != folded) {
+    forget_nickname(previous);
+  }
+  ids_by_nickname_.insert_or_assign(folded, user_id);
   auto event = make_event(Event::Kind::rename, "*", user_id);
   event.detail = std::exchange(user.nickname, std::string(nickname));
   event.nickname = user.nickname;
   if (user.registered && store_) store_->rename_account(user_id, user.nickname, report);
+  publish(peer::Change{event});
   deliver_to_all(Delivery(std::move(event)), &origin);
   return std::nullopt;
 }
@@ -167,14 +179,34 @@ void Hub::detach(const std::string& user_id, Client& client) {
   std::erase(user.clients, &client);
   event_clients_.erase(&client);
   if (!user.clients.empty()) return;
+  --local_users_;
+  // Nobody here is left to tell, and a guest's state goes with the process (the other nodes
+  // hear that this node is leaving).
+  if (stopping_) return;
+  publish(peer::UserOffline{user_id});
+  if (!user.nodes.empty()) return;  // still connected elsewhere
   user.away.clear();
-  if (stopping_) return;  // nobody is left to tell, and a guest's state goes with the process
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
   if (!user.registered) remove_guest(it);
   deliver_to_all(offline);
 }
 
-void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
+void Hub::went_offline(std::unordered_map<std::string, User>::iterator it,
+                       const std::string& node) {
+  auto& user = it->second;
+  if (!user.nodes.erase(node) || online(user)) return;
+  user.away.clear();
+  const Delivery offline(make_event(Event::Kind::offline, "*", it->first));
+  if (!user.registered) remove_guest(it, false);
+  deliver_to_all(offline);
+}
+
+void Hub::forget_nickname(const std::string& folded) {
+  ids_by_nickname_.erase(folded);
+  if (peers_) peers_->release_nickname(folded);
+}
+
+void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest, bool local) {
   const auto user_id = guest->first;
   for (const auto& folded_room : guest->second.rooms) {
     auto& room = rooms_.at(folded_room);
@@ -187,17 +219,17 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest) {
   for (const auto& [folded, room] : rooms_) {
     if (room.owner_id == user_id) candidates.insert(folded);
   }
-  ids_by_nickname_.erase(protocol::fold_case(guest->second.nickname));
+  forget_nickname(protocol::fold_case(guest->second.nickname));
   auto nickname = guest->second.nickname;
   users_.erase(guest);
-  after_stored(
-      [this, candidates = std::move(candidates), user_id, nickname = std::move(nickname)](bool) {
-        for (const auto& folded : candidates) {
-          if (const auto room = rooms_.find(folded); room != rooms_.end()) {
-            reclaim_if_abandoned(room, user_id, nickname);
-          }
-        }
-      });
+  after_stored([this, candidates = std::move(candidates), user_id, nickname = std::move(nickname),
+                local](bool) {
+    for (const auto& folded : candidates) {
+      if (const auto room = rooms_.find(folded); room != rooms_.end()) {
+        reclaim_if_abandoned(room, user_id, nickname, local);
+      }
+    }
+  });
 }
 
 void Hub::release_room_quota(const std::string& key) {
@@ -217,12 +249,13 @@ void Hub::move_room_quota(const std::string& owner_id, const std::string& from,
 }
 
 void Hub::reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,
-                               const std::string& by_nickname) {
+                               const std::string& by_nickname, bool local) {
   if (!room->second.member_ids.empty() || users_.contains(room->second.owner_id)) return;
   release_room_quota(room->second.quota_key);
   // Only guests' rooms are abandoned (an account is never gone), and a guest's room is stored
-  // like any other: it is deleted the same way.
-  if (store_) store_->delete_room(room->first, [](bool) {});
+  // like any other: it is deleted the same way, by the node whose user left it. Every node
+  // sees the same departure and reclaims its own picture of the room.
+  if (store_ && local) store_->delete_room(room->first, [](bool) {});
   Event destroyed{Event::Kind::destroy, now(), room->second.name, by_id, by_nickname, {}};
   rooms_.erase(room);
   deliver_to_all(Delivery(std::move(destroyed)));
@@ -270,10 +303,11 @@ void Hub::send(const std::string& user_id, const Client& origin, const protocol:
   std::optional<std::string> pending_for;
   if (target.kind == protocol::Target::Kind::user) {
     const auto& recipient_id = ids_by_nickname_.at(protocol::fold_case(target.name));
-    if (users_.at(recipient_id).clients.empty()) pending_for = recipient_id;
+    if (!online(users_.at(recipient_id))) pending_for = recipient_id;
   }
   if (!store_) {
     fan_out(message, conversation, &origin);
+    publish(peer::Message{message, conversation});
     return done(std::move(message));
   }
   store_->save_message(
@@ -282,6 +316,7 @@ void Hub::send(const std::string& user_id, const Client& origin, const protocol:
         if (!ok) return done(Error::store_failed);
         // Routed to whoever is there now: members may have come or gone while it was stored.
         fan_out(message, conversation, attached(user_id, origin));
+        publish(peer::Message{message, conversation});
         done(message);
       });
 }
@@ -358,6 +393,7 @@ void Hub::read_marker(const std::string& user_id, const Client& origin,
                             if (*marker == message_id && users_.contains(user_id)) {
                               auto event = make_event(Event::Kind::read, name, user_id);
                               event.detail = message_id;
+                              publish(peer::Change{event, user_id});
                               deliver_to_user(user_id, Delivery(std::move(event)),
                                               attached(user_id, origin));
                             }
@@ -526,6 +562,7 @@ void Hub::announce_when_stored(std::vector<Announcement> announcements, std::str
                 stored = std::move(stored), done = std::move(done)](bool ok) mutable {
     if (!ok || !*stored) return done(Error::store_failed);
     for (auto& announcement : announcements) {
+      publish(peer::Change{announcement.event, announcement.also_user_id});
       const Delivery delivery(std::move(announcement.event));
       if (announcement.room.empty()) {
         deliver_to_all(delivery);
@@ -552,6 +589,7 @@ std::optional<Hub::Error> Hub::typing(const std::string& user_id, const Client& 
   // message it follows.
   after_stored([this, event = std::move(event), room, key = key, other_id = std::move(other_id),
                 user_id, origin = &origin](bool) mutable {
+    publish(peer::Change{event, other_id});
     const Delivery delivery(std::move(event));
     const auto* from = attached(user_id, origin);
     if (room) {
@@ -574,6 +612,7 @@ void Hub::set_away(const std::string& user_id, std::string message) {
   user.away = std::move(message);
   auto event = make_event(Event::Kind::away, "*", user_id);
   event.detail = user.away;
+  publish(peer::Change{event});
   deliver_to_all(Delivery(std::move(event)));
 }
 
@@ -593,7 +632,7 @@ std::vector<std::string> Hub::room_names() const {
 std::vector<std::string> Hub::nicknames() const {
   std::vector<std::string> names;
   for (const auto& [id, user] : users_) {
-    if (!user.clients.empty()) names.push_back(user.nickname);
+    if (online(user)) names.push_back(user.nickname);
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -683,6 +722,189 @@ Room* Hub::find_room(std::string_view room) {
 const Room* Hub::find_room(std::string_view room) const {
   const auto it = rooms_.find(protocol::fold_case(room));
   return it == rooms_.end() ? nullptr : &it->second;
+}
+
+void Hub::claim_nickname(std::string_view nickname, const std::string& user_id,
+                         Reply<std::optional<Error>> done) {
+  if (const auto error = protocol::check_nickname(nickname)) return done(*error);
+  auto folded = protocol::fold_case(nickname);
+  if (const auto holder = ids_by_nickname_.find(folded); holder != ids_by_nickname_.end()) {
+    if (holder->second == user_id) return done(std::nullopt);  // its own, in other letters
+    return done(users_.at(holder->second).registered ? Error::nickname_registered
+                                                     : Error::username_taken);
+  }
+  if (!peers_) return done(std::nullopt);
+  peers_->claim_nickname(folded,
+                         [this, folded, done = std::move(done)](std::optional<Error> error) {
+                           done(error);
+                           // Claimed for a connection that went meanwhile, or lost to another here:
+                           // given back.
+                           if (!error && !ids_by_nickname_.contains(folded))
+                             peers_->release_nickname(folded);
+                         });
+}
+
+std::vector<peer::NodeInfo> Hub::nodes() const {
+  if (peers_) return peers_->nodes();
+  auto self = node_;
+  self.users = local_users_;
+  return {std::move(self)};
+}
+
+void Hub::apply(const std::string& node, const peer::Update& update) {
+  if (const auto* change = std::get_if<peer::Change>(&update)) return apply_change(*change);
+  if (const auto* sent = std::get_if<peer::Message>(&update)) {
+    return fan_out(sent->message, sent->conversation, nullptr);
+  }
+  if (const auto* offline = std::get_if<peer::UserOffline>(&update)) {
+    if (const auto it = users_.find(offline->user_id); it != users_.end()) went_offline(it, node);
+    return;
+  }
+  if (const auto* registered = std::get_if<peer::Registered>(&update)) {
+    if (const auto it = users_.find(registered->user_id); it != users_.end()) {
+      it->second.registered = true;
+    }
+    return;
+  }
+  if (const auto* room = std::get_if<peer::RoomState>(&update)) {
+    rooms_.try_emplace(protocol::fold_case(room->name),
+                       Room{room->name, room->owner_id, {}, room->topic, {}});
+    return;
+  }
+  const auto& on = std::get<peer::UserOnline>(update);
+  const auto folded = protocol::fold_case(on.nickname);
+  // Someone else under this nickname here is one whose departure this node missed (its node
+  // restarted): the nickname's lease says it is this user's now.
+  if (const auto holder = ids_by_nickname_.find(folded);
+      holder != ids_by_nickname_.end() && holder->second != on.user_id) {
+    const auto other = users_.find(holder->second);
+    if (other->second.clients.empty() && !other->second.registered) {
+      other->second.nodes.clear();
+      remove_guest(other, false);
+    }
+  }
+  auto [it, added] =
+      users_.try_emplace(on.user_id, User{on.nickname, {}, {}, {}, on.registered, {}, on.user_id});
+  auto& user = it->second;
+  if (user.nickname != on.nickname) {  // a rename this node missed
+    if (const auto previous = ids_by_nickname_.find(protocol::fold_case(user.nickname));
+        previous != ids_by_nickname_.end() && previous->second == on.user_id) {
+      ids_by_nickname_.erase(previous);
+    }
+    user.nickname = on.nickname;
+  }
+  ids_by_nickname_.insert_or_assign(folded, on.user_id);
+  user.registered = user.registered || on.registered;
+  const bool was_online = online(user);
+  user.nodes.insert(node);
+  if (!on.away.empty()) user.away = on.away;
+  for (const auto& name : on.rooms) {
+    auto room_key = protocol::fold_case(name);
+    if (const auto room = rooms_.find(room_key); room != rooms_.end()) {
+      room->second.member_ids.insert(on.user_id);
+      user.rooms.insert(std::move(room_key));
+    }
+  }
+  if (!was_online) deliver_to_all(Delivery(make_event(Event::Kind::online, "*", on.user_id)));
+}
+
+void Hub::apply_change(const peer::Change& change) {
+  const auto& event = change.event;
+  const auto folded = protocol::fold_case(event.room);
+  auto room = rooms_.find(folded);
+  const auto user = users_.find(event.user_id);
+  const Delivery delivery(event);
+  switch (event.kind) {
+    case Event::Kind::create:
+      if (!rooms_.try_emplace(folded, Room{event.room, event.user_id, {}, {}, {}}).second) return;
+      return deliver_to_all(delivery);
+    case Event::Kind::destroy:
+      if (room == rooms_.end()) return;
+      for (const auto& member_id : room->second.member_ids) {
+        if (const auto member = users_.find(member_id); member != users_.end()) {
+          member->second.rooms.erase(folded);
+        }
+      }
+      rooms_.erase(room);
+      return deliver_to_all(delivery);
+    case Event::Kind::join:
+      if (room == rooms_.end() || user == users_.end()) return;
+      if (!room->second.member_ids.insert(event.user_id).second) return;
+      user->second.rooms.insert(folded);
+      return deliver_to_room(room->second, delivery);
+    case Event::Kind::leave:
+    case Event::Kind::kick:
+      if (room == rooms_.end()) return;
+      room->second.member_ids.erase(event.user_id);
+      if (user != users_.end()) user->second.rooms.erase(folded);
+      deliver_to_room(room->second, delivery);
+      if (event.kind == Event::Kind::kick) return deliver_to_user(event.user_id, delivery);
+      return reclaim_if_abandoned(room, event.user_id, event.nickname, false);
+    case Event::Kind::topic:
+      if (room == rooms_.end()) return;
+      room->second.topic = {event.detail, event.nickname, event.time};
+      return deliver_to_room(room->second, delivery);
+    case Event::Kind::rename: {
+      if (user == users_.end()) return;
+      const auto renamed = protocol::fold_case(event.nickname);
+      if (const auto previous = protocol::fold_case(event.detail); previous != renamed) {
+        forget_nickname(previous);
+      }
+      ids_by_nickname_.insert_or_assign(renamed, event.user_id);
+      user->second.nickname = event.nickname;
+      return deliver_to_all(delivery);
+    }
+    case Event::Kind::away:
+      if (user == users_.end()) return;
+      user->second.away = event.detail;
+      return deliver_to_all(delivery);
+    case Event::Kind::typing:
+      if (event.room.starts_with('#')) {
+        if (room == rooms_.end()) return;
+        for (const auto& member_id : room->second.member_ids) {
+          deliver_to_user(member_id, delivery);
+        }
+        return;
+      }
+      deliver_to_user(change.to, delivery);
+      if (change.to != event.user_id) deliver_to_user(event.user_id, delivery);
+      return;
+    case Event::Kind::read:
+      return deliver_to_user(change.to, delivery);
+    case Event::Kind::online:
+    case Event::Kind::offline:
+      return;  // UserOnline and UserOffline say these
+  }
+}
+
+void Hub::node_gone(const std::string& node) {
+  std::vector<std::string> ids;
+  for (const auto& [id, user] : users_) {
+    if (user.nodes.contains(node)) ids.push_back(id);
+  }
+  for (const auto& id : ids) {
+    if (const auto it = users_.find(id); it != users_.end()) went_offline(it, node);
+  }
+}
+
+std::vector<peer::Update> Hub::local_state() const {
+  std::vector<peer::Update> state;
+  const auto here = [this](const std::string& user_id) {
+    const auto it = users_.find(user_id);
+    return it != users_.end() && !it->second.clients.empty();
+  };
+  for (const auto& [folded, room] : rooms_) {
+    if (std::any_of(room.member_ids.begin(), room.member_ids.end(), here)) {
+      state.push_back(peer::RoomState{room.name, room.owner_id, room.topic});
+    }
+  }
+  for (const auto& [id, user] : users_) {
+    if (user.clients.empty()) continue;
+    peer::UserOnline on{id, user.nickname, user.registered, user.away, {}};
+    for (const auto& folded : user.rooms) on.rooms.push_back(rooms_.at(folded).name);
+    state.push_back(std::move(on));
+  }
+  return state;
 }
 
 }  // namespace chat

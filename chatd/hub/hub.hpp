@@ -15,6 +15,8 @@
 #include "chatd/hub/client.hpp"
 #include "chatd/hub/hub_limits.hpp"
 #include "chatd/hub/id_generator.hpp"
+#include "chatd/hub/peer_update.hpp"
+#include "chatd/hub/peers.hpp"
 #include "chatd/hub/room.hpp"
 #include "chatd/store/store.hpp"
 #include "protocol/command.hpp"
@@ -52,8 +54,29 @@ class Hub {
   };
   using MarkerResult = std::variant<Marker, Error>;
 
-  // `store` may be null; otherwise its snapshot is loaded now.
-  Hub(IdGenerator& ids, HubLimits limits, store::Store* store);
+  // `store` may be null; otherwise its snapshot is loaded now. A `shared` store is other
+  // nodes' too: a room that looks abandoned in it may belong to a guest on another node.
+  Hub(IdGenerator& ids, HubLimits limits, store::Store* store, bool shared = false);
+
+  // Other nodes to keep in step with (a cluster): from now on every change goes to them too.
+  void join_cluster(Peers& peers) { peers_ = &peers; }
+  // What NODES says of this node when it runs alone.
+  void describe_node(peer::NodeInfo node) { node_ = std::move(node); }
+  // The live nodes, this one first when alone.
+  std::vector<peer::NodeInfo> nodes() const;
+  // Users with a connection to this node.
+  std::size_t local_users() const { return local_users_; }
+  // A change another node made: applied to this node's picture and shown to its clients.
+  void apply(const std::string& node, const peer::Update& update);
+  // A node is gone (stopped, or silent too long): its users' connections there are gone.
+  void node_gone(const std::string& node);
+  // This node's users and the rooms they are in, for a node that has just joined.
+  std::vector<peer::Update> local_state() const;
+
+  // Makes sure a nickname may be taken: valid, nobody else's here, and (in a cluster) on no
+  // other node. Then `login` or `rename` with it. `user_id`: whose it may already be (a rename).
+  void claim_nickname(std::string_view nickname, const std::string& user_id,
+                      Reply<std::optional<Error>> done);
 
   bool has_store() const { return store_ != nullptr; }
   // The server is stopping: connections that close from now on are not announced to the others
@@ -140,7 +163,8 @@ class Hub {
  private:
   struct User {
     std::string nickname;
-    std::vector<Client*> clients;  // none: an account that is offline
+    std::vector<Client*> clients;  // none: not connected to this node
+    std::set<std::string> nodes;   // the other nodes it is connected to
     std::set<std::string> rooms;   // folded room names
     bool registered = false;
     std::string away;       // empty: present
@@ -170,9 +194,19 @@ class Hub {
   // A room nobody is in whose owner is gone is destroyed (telling everyone), so that guests
   // cannot fill the server with rooms that outlive them. `by` is who caused it.
   void reclaim_if_abandoned(std::map<std::string, Room>::iterator room, const std::string& by_id,
-                            const std::string& by_nickname);
+                            const std::string& by_nickname, bool local = true);
   // A guest's last connection is gone: it leaves its rooms (telling them) and its nickname.
-  void remove_guest(std::unordered_map<std::string, User>::iterator guest);
+  // `local`: it was this node's, which then writes what follows to the store.
+  void remove_guest(std::unordered_map<std::string, User>::iterator guest, bool local = true);
+  // A user's connections at a node are gone; it goes offline once it has none anywhere.
+  void went_offline(std::unordered_map<std::string, User>::iterator user, const std::string& node);
+  void apply_change(const peer::Change& change);
+  // A nickname nobody here has any more; a cluster lease of this node's on it is given back.
+  void forget_nickname(const std::string& folded);
+  static bool online(const User& user) { return !user.clients.empty() || !user.nodes.empty(); }
+  void publish(peer::Update update) {
+    if (peers_) peers_->publish(std::move(update));
+  }
   // Creates a room whose name is valid and free, within the limits (the caller announces it).
   std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
                                       std::string folded, const std::shared_ptr<bool>& stored);
@@ -200,6 +234,10 @@ class Hub {
   IdGenerator& ids_;
   HubLimits limits_;
   store::Store* store_;
+  bool shared_store_;
+  Peers* peers_ = nullptr;
+  peer::NodeInfo node_;
+  std::size_t local_users_ = 0;
   bool stopping_ = false;
   std::unordered_map<std::string, std::size_t> rooms_owned_;  // by owner's user id
   std::unordered_map<std::string, User> users_;  // by user id: online users and every account

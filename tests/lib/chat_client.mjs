@@ -54,6 +54,7 @@ export const SENTENCES = {
   'link-needs-account': 'Log in to the account that asked for this link, then send it again.',
   'redirect-refused': 'This server does not send sign-ins back to that address.',
   'signin-busy': 'That identity is signing in on another connection; try again.',
+  'cluster-unavailable': 'The chat network cannot be reached just now; try again shortly.',
 };
 
 export function errorLine(mode, verb, code) {

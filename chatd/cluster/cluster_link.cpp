@@ -1,0 +1,301 @@
+#include "chatd/cluster/cluster_link.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <cstdio>
+
+#include "protocol/names.hpp"
+
+namespace chat::cluster {
+namespace {
+
+constexpr const char* bus_channel = "chat:bus";
+constexpr std::size_t max_backlog = 10000;
+constexpr auto tick_interval = std::chrono::seconds(1);
+constexpr auto reply_timeout = std::chrono::seconds(3);
+constexpr auto connect_timeout = std::chrono::seconds(5);
+
+std::string node_key(const std::string& node) { return "chat:node:" + node; }
+std::string nickname_key(const std::string& folded) { return "chat:nick:" + folded; }
+
+// A lease is "<node> <incarnation>"; it holds while that node's heartbeat key names that
+// incarnation. Atomic in Redis, so that of two nodes racing for a nickname exactly one wins.
+constexpr const char* claim_script = R"(
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then
+  local node, incarnation = string.match(holder, '^(%S+) (%S+)$')
+  if node and redis.call('GET', 'chat:node:' .. node) == incarnation then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+)";
+constexpr const char* release_script = R"(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)";
+
+void log(const std::string& line) { std::fprintf(stderr, "chatd: %s\n", line.c_str()); }
+
+std::string random_incarnation() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string hex;
+  for (const auto byte : bytes) hex += fmt::format("{:02x}", byte);
+  return hex;
+}
+
+}  // namespace
+
+ClusterLink::ClusterLink(asio::any_io_executor executor, Hub& hub, ClusterConfig config)
+    : executor_(std::move(executor)),
+      hub_(hub),
+      config_(std::move(config)),
+      incarnation_(random_incarnation()),
+      started_(std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count()),
+      timer_(executor_) {}
+
+ClusterLink::~ClusterLink() = default;
+
+void ClusterLink::start() {
+  connect();
+  tick();
+}
+
+void ClusterLink::connect() {
+  connecting_since_ = Clock::now();
+  failed_ = false;
+  subscribed_ = false;
+  // Ready once both are: commands to publish with, and the subscription to the bus.
+  commands_ = std::make_unique<RedisConnection>(
+      executor_,
+      [this] {
+        if (subscribed_) ready();
+      },
+      [this](std::string why) { lost(why); });
+  subscriber_ = std::make_unique<RedisConnection>(
+      executor_,
+      [this] {
+        subscriber_->subscribe(
+            bus_channel,
+            [this] {
+              subscribed_ = true;
+              if (commands_->up()) ready();
+            },
+            [this](std::string_view text) { received(text); });
+      },
+      [this](std::string why) { lost(why); });
+  asio::error_code error;
+  asio::ip::tcp::resolver resolver(executor_);
+  const auto found =
+      resolver.resolve(config_.redis_host, std::to_string(config_.redis_port), error);
+  if (error || found.empty()) {
+    return lost("cannot resolve " + config_.redis_host + ": " + error.message());
+  }
+  const auto ip = found.begin()->endpoint().address().to_string();
+  commands_->connect(ip, config_.redis_port);
+  subscriber_->connect(ip, config_.redis_port);
+}
+
+void ClusterLink::ready() {
+  up_ = true;
+  beat_unanswered_since_.reset();
+  log("cluster link up");
+  // Silence while this node was cut off says nothing of the others.
+  for (auto& [name, peer] : peers_) peer.seen = Clock::now();
+  beat(false);
+  // After a Redis restart the leases are gone: this node's users take theirs again.
+  for (const auto& update : hub_.local_state()) {
+    if (const auto* on = std::get_if<peer::UserOnline>(&update)) {
+      claim_nickname(protocol::fold_case(on->nickname),
+                     [nickname = on->nickname](std::optional<protocol::Error> error) {
+                       if (error) log("nickname " + nickname + " is held by another node now");
+                     });
+    }
+  }
+  auto waiting = std::move(in_flight_);
+  for (auto& text : backlog_) waiting.push_back(std::move(text));
+  backlog_.clear();
+  for (auto& text : waiting) send_encoded(std::move(text));
+  if (dropped_) log(fmt::format("{} changes were dropped while the cluster was away", dropped_));
+  dropped_ = 0;
+  send(message(Hello{}));
+  for (auto& update : hub_.local_state()) send(message(std::move(update)));
+}
+
+void ClusterLink::lost(const std::string& why) {
+  if (stopping_) return;
+  const bool was_up = std::exchange(up_, false);
+  if (was_up) log("cluster link lost: " + why);
+  // The connections may be hiredis's callers right now: they are replaced on the next tick.
+  failed_ = true;
+  // Never acknowledged: they go again, first, once the link is back.
+  for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) backlog_.push_front(*it);
+  in_flight_.clear();
+}
+
+void ClusterLink::tick() {
+  if (stopping_) return;
+  const auto now = Clock::now();
+  if (up_) {
+    if (beat_unanswered_since_ && now - *beat_unanswered_since_ > reply_timeout) {
+      // A Redis that takes the connection but does not answer is as good as gone.
+      lost("Redis does not answer");
+      connect();
+    } else {
+      beat(false);
+      for (auto it = peers_.begin(); it != peers_.end();) {
+        if (now - it->second.seen > node_timeout) {
+          log("node " + it->first + " is gone (no heartbeat)");
+          forget_peer(it++);
+        } else {
+          ++it;
+        }
+      }
+    }
+  } else if (now - connecting_since_ >= (failed_ ? tick_interval : connect_timeout)) {
+    connect();
+  }
+  timer_.expires_after(tick_interval);
+  timer_.async_wait([this](asio::error_code error) {
+    if (!error) tick();
+  });
+}
+
+void ClusterLink::beat(bool leaving) {
+  if (!beat_unanswered_since_) beat_unanswered_since_ = Clock::now();
+  commands_->command({"SET", node_key(config_.node_name), incarnation_, "PX",
+                      std::to_string(std::chrono::milliseconds(node_timeout).count())},
+                     [this](const redisReply* reply) {
+                       if (reply) beat_unanswered_since_.reset();
+                     });
+  peer::NodeInfo self{config_.node_name, config_.node_address, config_.node_kind,
+                      hub_.local_users(), started_};
+  send(message(Beat{std::move(self), leaving}));
+}
+
+void ClusterLink::stop() {
+  stopping_ = true;
+  timer_.cancel();
+  if (!up_) {
+    commands_.reset();
+    subscriber_.reset();
+    return;
+  }
+  subscriber_.reset();
+  beat(true);
+  commands_->command({"DEL", node_key(config_.node_name)}, [this](const redisReply*) {
+    asio::post(executor_, [this] { commands_.reset(); });
+  });
+}
+
+void ClusterLink::send(const BusMessage& message) { send_encoded(encode(message)); }
+
+void ClusterLink::send_encoded(std::string text) {
+  if (!up_) {
+    // Kept for when the link is back, the oldest giving way: memory stays bounded.
+    if (backlog_.size() >= max_backlog) {
+      backlog_.pop_front();
+      ++dropped_;
+    }
+    backlog_.push_back(std::move(text));
+    return;
+  }
+  in_flight_.push_back(text);
+  commands_->command({"PUBLISH", bus_channel, std::move(text)}, [this](const redisReply* reply) {
+    // A null reply: the connection went; lost() puts what is in flight back in the backlog.
+    if (!reply || in_flight_.empty()) return;
+    in_flight_.pop_front();
+    if (reply->type == REDIS_REPLY_ERROR)
+      log(std::string("Redis refused a PUBLISH: ") + reply->str);
+  });
+}
+
+void ClusterLink::publish(peer::Update update) {
+  if (stopping_) return;
+  send(message(std::move(update)));
+}
+
+void ClusterLink::received(std::string_view text) {
+  auto decoded = decode(text);
+  if (!decoded) return log("a bus message that is not one was ignored");
+  auto& bus = *decoded;
+  if (bus.node == config_.node_name) {
+    if (bus.incarnation != incarnation_ && !std::holds_alternative<Hello>(bus.body)) {
+      log("another node calls itself " + bus.node + ": give each node a name of its own");
+    }
+    return;
+  }
+  if (const auto* beat = std::get_if<Beat>(&bus.body)) {
+    if (beat->leaving) {
+      if (const auto it = peers_.find(bus.node); it != peers_.end()) forget_peer(it);
+      return;
+    }
+    heard_from(bus.node, bus.incarnation).info = beat->node;
+    return;
+  }
+  heard_from(bus.node, bus.incarnation);
+  if (std::holds_alternative<Hello>(bus.body)) {
+    // A node (re)joined: what this one's users are doing, for it to know.
+    for (auto& update : hub_.local_state()) send(message(std::move(update)));
+    return;
+  }
+  hub_.apply(bus.node, std::get<peer::Update>(bus.body));
+}
+
+ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,
+                                           const std::string& incarnation) {
+  auto it = peers_.find(node);
+  if (it != peers_.end() && it->second.incarnation != incarnation) {
+    log("node " + node + " restarted");
+    forget_peer(it);
+    it = peers_.end();
+  }
+  if (it == peers_.end()) {
+    it = peers_.emplace(node, Peer{incarnation, std::nullopt, Clock::now()}).first;
+  }
+  it->second.seen = Clock::now();
+  return it->second;
+}
+
+void ClusterLink::forget_peer(std::map<std::string, Peer>::iterator peer) {
+  const auto node = peer->first;
+  peers_.erase(peer);
+  hub_.node_gone(node);
+}
+
+void ClusterLink::claim_nickname(const std::string& folded,
+                                 std::function<void(std::optional<protocol::Error>)> done) {
+  if (!up_) return done(protocol::Error::cluster_unavailable);
+  commands_->command({"EVAL", claim_script, "1", nickname_key(folded), lease()},
+                     [done = std::move(done)](const redisReply* reply) {
+                       if (!reply || reply->type != REDIS_REPLY_INTEGER) {
+                         return done(protocol::Error::cluster_unavailable);
+                       }
+                       if (reply->integer == 0) return done(protocol::Error::username_taken);
+                       done(std::nullopt);
+                     });
+}
+
+void ClusterLink::release_nickname(const std::string& folded) {
+  if (!up_) return;  // a lease whose node's heartbeat changed is free anyway
+  commands_->command({"EVAL", release_script, "1", nickname_key(folded), lease()},
+                     [](const redisReply*) {});
+}
+
+std::vector<peer::NodeInfo> ClusterLink::nodes() const {
+  std::vector<peer::NodeInfo> nodes{
+      {config_.node_name, config_.node_address, config_.node_kind, hub_.local_users(), started_}};
+  for (const auto& [name, peer] : peers_) {
+    if (peer.info) nodes.push_back(*peer.info);
+  }
+  std::sort(nodes.begin(), nodes.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  return nodes;
+}
+
+}  // namespace chat::cluster
