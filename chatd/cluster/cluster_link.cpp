@@ -12,7 +12,14 @@
 namespace chat::cluster {
 namespace {
 
-constexpr const char* bus_channel = "chat:bus";
+// The bus is a stream, not a pub/sub channel: a node whose connection to Redis drops for a
+// moment reads on from the last entry it saw, where pub/sub would have lost what was said
+// meanwhile. Trimmed to about this many entries (minutes of traffic): the gap a node can
+// bridge.
+constexpr const char* bus_stream = "chat:bus";
+constexpr const char* bus_length = "100000";
+constexpr const char* read_batch = "1000";
+constexpr auto read_block = std::chrono::seconds(1);
 constexpr std::size_t max_backlog = 10000;
 constexpr auto tick_interval = std::chrono::seconds(1);
 constexpr auto reply_timeout = std::chrono::seconds(3);
@@ -36,6 +43,30 @@ constexpr const char* release_script = R"(
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 )";
+
+bool is(const redisReply* reply, int type) { return reply && reply->type == type; }
+
+// XREAD's answer, [[stream, [[id, [field, value]], ...]]]: each entry's id and value.
+template <typename Visit>
+void each_entry(const redisReply& reply, Visit visit) {
+  if (reply.elements != 1 || !is(reply.element[0], REDIS_REPLY_ARRAY) ||
+      reply.element[0]->elements != 2 || !is(reply.element[0]->element[1], REDIS_REPLY_ARRAY)) {
+    return;
+  }
+  const auto& entries = *reply.element[0]->element[1];
+  for (std::size_t i = 0; i < entries.elements; ++i) {
+    const auto* entry = entries.element[i];
+    if (!is(entry, REDIS_REPLY_ARRAY) || entry->elements != 2 ||
+        !is(entry->element[0], REDIS_REPLY_STRING) || !is(entry->element[1], REDIS_REPLY_ARRAY) ||
+        entry->element[1]->elements != 2 ||
+        !is(entry->element[1]->element[1], REDIS_REPLY_STRING)) {
+      continue;
+    }
+    const auto* value = entry->element[1]->element[1];
+    visit(std::string_view(entry->element[0]->str, entry->element[0]->len),
+          std::string_view(value->str, value->len));
+  }
+}
 
 void log(const std::string& line) { std::fprintf(stderr, "chatd: %s\n", line.c_str()); }
 
@@ -69,26 +100,16 @@ void ClusterLink::start() {
 void ClusterLink::connect() {
   connecting_since_ = Clock::now();
   failed_ = false;
-  subscribed_ = false;
-  // Ready once both are: commands to publish with, and the subscription to the bus.
+  reading_ = false;
+  // Ready once both are: one connection to write with, one to wait on the bus with.
   commands_ = std::make_unique<RedisConnection>(
       executor_,
       [this] {
-        if (subscribed_) ready();
+        if (reading_) ready();
       },
       [this](std::string why) { lost(why); });
-  subscriber_ = std::make_unique<RedisConnection>(
-      executor_,
-      [this] {
-        subscriber_->subscribe(
-            bus_channel,
-            [this] {
-              subscribed_ = true;
-              if (commands_->up()) ready();
-            },
-            [this](std::string_view text) { received(text); });
-      },
-      [this](std::string why) { lost(why); });
+  reader_ = std::make_unique<RedisConnection>(
+      executor_, [this] { start_reading(); }, [this](std::string why) { lost(why); });
   asio::error_code error;
   asio::ip::tcp::resolver resolver(executor_);
   const auto found =
@@ -98,7 +119,45 @@ void ClusterLink::connect() {
   }
   const auto ip = found.begin()->endpoint().address().to_string();
   commands_->connect(ip, config_.redis_port);
-  subscriber_->connect(ip, config_.redis_port);
+  reader_->connect(ip, config_.redis_port);
+}
+
+void ClusterLink::start_reading() {
+  if (!last_read_.empty()) return read_on();  // a reconnection: on from where it was
+  // The first connection: from the bus's end as it is now, this node's hello included.
+  reader_->command({"XREVRANGE", bus_stream, "+", "-", "COUNT", "1"},
+                   [this](const redisReply* reply) {
+                     if (!reply || reply->type != REDIS_REPLY_ARRAY) return;
+                     last_read_ = "0-0";
+                     if (reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_ARRAY &&
+                         reply->element[0]->elements == 2) {
+                       const auto* id = reply->element[0]->element[0];
+                       last_read_.assign(id->str, id->len);
+                     }
+                     read_on();
+                   });
+}
+
+void ClusterLink::read_on() {
+  if (!reading_) {
+    reading_ = true;
+    if (commands_->up()) ready();
+  }
+  read_since_ = Clock::now();
+  reader_->command({"XREAD", "BLOCK", std::to_string(std::chrono::milliseconds(read_block).count()),
+                    "COUNT", read_batch, "STREAMS", bus_stream, last_read_},
+                   [this](const redisReply* reply) {
+                     if (!reply || stopping_) return;  // the connection went: lost() says so
+                     if (reply->type == REDIS_REPLY_ARRAY) {
+                       each_entry(*reply, [this](std::string_view id, std::string_view payload) {
+                         last_read_ = id;
+                         received(payload);
+                       });
+                     } else if (reply->type == REDIS_REPLY_ERROR) {
+                       return lost(std::string("Redis refused XREAD: ") + reply->str);
+                     }
+                     read_on();
+                   });
 }
 
 void ClusterLink::ready() {
@@ -142,7 +201,8 @@ void ClusterLink::tick() {
   if (stopping_) return;
   const auto now = Clock::now();
   if (up_) {
-    if (beat_unanswered_since_ && now - *beat_unanswered_since_ > reply_timeout) {
+    if ((beat_unanswered_since_ && now - *beat_unanswered_since_ > reply_timeout) ||
+        now - read_since_ > read_block + reply_timeout) {
       // A Redis that takes the connection but does not answer is as good as gone.
       lost("Redis does not answer");
       connect();
@@ -183,10 +243,10 @@ void ClusterLink::stop() {
   timer_.cancel();
   if (!up_) {
     commands_.reset();
-    subscriber_.reset();
+    reader_.reset();
     return;
   }
-  subscriber_.reset();
+  reader_.reset();
   beat(true);
   commands_->command({"DEL", node_key(config_.node_name)}, [this](const redisReply*) {
     asio::post(executor_, [this] { commands_.reset(); });
@@ -206,13 +266,16 @@ void ClusterLink::send_encoded(std::string text) {
     return;
   }
   in_flight_.push_back(text);
-  commands_->command({"PUBLISH", bus_channel, std::move(text)}, [this](const redisReply* reply) {
-    // A null reply: the connection went; lost() puts what is in flight back in the backlog.
-    if (!reply || in_flight_.empty()) return;
-    in_flight_.pop_front();
-    if (reply->type == REDIS_REPLY_ERROR)
-      log(std::string("Redis refused a PUBLISH: ") + reply->str);
-  });
+  commands_->command({"XADD", bus_stream, "MAXLEN", "~", bus_length, "*", "m", std::move(text)},
+                     [this](const redisReply* reply) {
+                       // A null reply: the connection went; lost() puts what is in flight
+                       // back in the backlog.
+                       if (!reply || in_flight_.empty()) return;
+                       in_flight_.pop_front();
+                       if (reply->type == REDIS_REPLY_ERROR) {
+                         log(std::string("Redis refused XADD: ") + reply->str);
+                       }
+                     });
 }
 
 void ClusterLink::publish(peer::Update update) {
@@ -244,7 +307,17 @@ void ClusterLink::received(std::string_view text) {
     for (auto& update : hub_.local_state()) send(message(std::move(update)));
     return;
   }
-  hub_.apply(bus.node, std::get<peer::Update>(bus.body));
+  const auto& update = std::get<peer::Update>(bus.body);
+  if (const auto* sent = std::get_if<peer::Message>(&update)) {
+    // Sent again after a reconnection whose first sending Redis did take: shown once.
+    if (!recent_messages_.insert(sent->message.id).second) return;
+    recent_order_.push_back(sent->message.id);
+    if (recent_order_.size() > max_backlog) {
+      recent_messages_.erase(recent_order_.front());
+      recent_order_.pop_front();
+    }
+  }
+  hub_.apply(bus.node, update);
 }
 
 ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "chatd/cluster/bus_message.hpp"
 #include "chatd/cluster/redis_connection.hpp"
@@ -24,8 +25,8 @@ struct ClusterConfig {
   std::string node_kind;     // full, console or web
 };
 
-// This node's link to the others through Redis. Every hub change goes out on one pub/sub
-// channel (docs/architecture.md says why one); every node applies the others' to its hub. A
+// This node's link to the others through Redis. Every hub change goes onto one stream, the bus
+// (docs/architecture.md says why one); every node applies the others' to its hub. A
 // heartbeat key per node, refreshed every second and expiring after five, says who is alive:
 // nickname leases hold only while their node's key does. When Redis goes away the link keeps
 // what it had to publish (up to a bound), reconnects every second, and on return publishes it,
@@ -58,6 +59,8 @@ class ClusterLink final : public Peers {
 
   void connect();
   void ready();
+  void start_reading();
+  void read_on();
   void lost(const std::string& why);
   void tick();
   void beat(bool leaving);
@@ -78,10 +81,12 @@ class ClusterLink final : public Peers {
   std::string incarnation_;
   long long started_;
   std::unique_ptr<RedisConnection> commands_;
-  std::unique_ptr<RedisConnection> subscriber_;
+  std::unique_ptr<RedisConnection> reader_;
   asio::steady_timer timer_;
   bool up_ = false;
-  bool subscribed_ = false;
+  bool reading_ = false;
+  std::string last_read_;  // the bus's last entry this node has read; empty before the first
+  Clock::time_point read_since_;
   bool failed_ = false;  // the last attempt failed: the next one comes on the next tick
   bool stopping_ = false;
   Clock::time_point connecting_since_;
@@ -91,6 +96,9 @@ class ClusterLink final : public Peers {
   std::deque<std::string> backlog_;
   std::size_t dropped_ = 0;
   std::map<std::string, Peer> peers_;
+  // The ids of the other nodes' latest messages, oldest first: the bus delivers at least once.
+  std::unordered_set<std::string> recent_messages_;
+  std::deque<std::string> recent_order_;
 };
 
 }  // namespace chat::cluster

@@ -135,28 +135,4 @@ void RedisConnection::on_reply(redisAsyncContext* context, void* reply, void* pr
   (*handler)(static_cast<const redisReply*>(reply));
 }
 
-void RedisConnection::subscribe(const std::string& channel, std::function<void()> subscribed,
-                                std::function<void(std::string_view)> handler) {
-  on_subscribed_ = std::move(subscribed);
-  on_message_ = std::move(handler);
-  if (!context_) return;
-  const char* argv[] = {"SUBSCRIBE", channel.c_str()};
-  const std::size_t lengths[] = {9, channel.size()};
-  redisAsyncCommandArgv(context_, on_message, this, 2, argv, lengths);
-}
-
-void RedisConnection::on_message(redisAsyncContext*, void* reply, void* privdata) {
-  auto* self = static_cast<RedisConnection*>(privdata);
-  const auto* message = static_cast<const redisReply*>(reply);
-  if (self->closing_ || !message || message->type != REDIS_REPLY_ARRAY || message->elements != 3)
-    return;
-  const auto* kind = message->element[0];
-  const auto* payload = message->element[2];
-  if (kind->type != REDIS_REPLY_STRING) return;
-  const std::string_view what(kind->str, kind->len);
-  if (what == "subscribe" && self->on_subscribed_) return std::exchange(self->on_subscribed_, {})();
-  if (what != "message" || payload->type != REDIS_REPLY_STRING) return;
-  self->on_message_(std::string_view(payload->str, payload->len));
-}
-
 }  // namespace chat::cluster

@@ -32,18 +32,12 @@ class RedisConnection {
   void connect(const std::string& ip, std::uint16_t port);
   bool up() const { return up_; }
   void command(const std::vector<std::string>& arguments, ReplyHandler handler);
-  // SUBSCRIBE: `subscribed` runs once Redis has taken it, then `handler` gets every message's
-  // payload on the channel until the connection goes. A subscribed connection takes no other
-  // commands (Redis's rule).
-  void subscribe(const std::string& channel, std::function<void()> subscribed,
-                 std::function<void(std::string_view)> handler);
 
  private:
   struct Watch;
   static void on_connect(const redisAsyncContext* context, int status);
   static void on_disconnect(const redisAsyncContext* context, int status);
   static void on_reply(redisAsyncContext* context, void* reply, void* privdata);
-  static void on_message(redisAsyncContext* context, void* reply, void* privdata);
   void lost(std::string why);
 
   asio::any_io_executor executor_;
@@ -53,8 +47,6 @@ class RedisConnection {
   std::shared_ptr<Watch> watch_;
   bool up_ = false;
   bool closing_ = false;
-  std::function<void()> on_subscribed_;
-  std::function<void(std::string_view)> on_message_;
 };
 
 }  // namespace chat::cluster
