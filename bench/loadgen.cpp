@@ -5,6 +5,10 @@
 //   loadgen --port 8080 [--irc] [--clients 1000] [--rooms 10] [--senders 100] [--size 64]
 //           [--rate 0] [--seconds 10] [--server-pid PID] [--host 127.0.0.1]
 //
+// --port takes a list (8080,8081): the nodes of a cluster, clients spread over them in turn,
+// --server-pid a list of their processes. Latency is then also split: a message timed by a
+// client of the node it was sent to (local) or of another one (remote).
+//
 // --rate: messages a second from all senders together (0: each sender as fast as the server
 // takes them: a batch of messages and a PING, the next batch when the PONG comes back, so the
 // server's pace sets the load and no backlog builds up in socket buffers). Deliveries are the lines
@@ -36,7 +40,7 @@ using asio::ip::tcp;
 
 struct Config {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;
+  std::vector<std::uint16_t> ports{8080};
   bool irc = false;
   int clients = 1000;
   int rooms = 10;
@@ -44,7 +48,7 @@ struct Config {
   int size = 64;
   double rate = 0;
   int seconds = 10;
-  int server_pid = 0;
+  std::vector<int> server_pids;
   // Clients connecting or logging in at once: more than the server's listen backlog (4096 here)
   // and the kernel drops SYNs, which come back a second later: that would time the kernel.
   int connect_window = 1000;
@@ -61,6 +65,8 @@ struct Totals {
   bool counting = false;
   bool sending = false;
   std::vector<double> latencies_ms;
+  std::vector<double> local_latencies_ms;   // sent to the receiver's node
+  std::vector<double> remote_latencies_ms;  // sent to another node
 };
 
 std::int64_t now_ns() {
@@ -71,7 +77,14 @@ std::int64_t now_ns() {
 class Client : public std::enable_shared_from_this<Client> {
  public:
   Client(asio::io_context& io, const Config& config, Totals& totals, int index)
-      : socket_(io), config_(config), totals_(totals), index_(index) {}
+      : socket_(io),
+        config_(config),
+        totals_(totals),
+        index_(index),
+        // Each room's members in turn over the nodes (client i is in room i % rooms).
+        node_((index / config.rooms) % static_cast<int>(config.ports.size())) {}
+
+  int node() const { return node_; }
 
   void start(const tcp::endpoint& server) {
     socket_.async_connect(server, [self = shared_from_this()](asio::error_code error) {
@@ -100,7 +113,7 @@ class Client : public std::enable_shared_from_this<Client> {
  private:
   std::string message() const {
     // The send time first, so that a receiver finds it right after the sender's name.
-    auto text = fmt::format("t{} ", now_ns());
+    auto text = fmt::format("t{} n{} ", now_ns(), node_);
     if (static_cast<int>(text.size()) < config_.size)
       text.append(static_cast<std::size_t>(config_.size) - text.size(), 'x');
     return config_.irc ? fmt::format("PRIVMSG {} :{}\r\n", room_, text)
@@ -170,8 +183,16 @@ class Client : public std::enable_shared_from_this<Client> {
     at += config_.irc ? 1 : 0;
     std::int64_t sent = 0;
     const auto digits = text.substr(at + 2);
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), sent).ec == std::errc()) {
-      totals_.latencies_ms.push_back(static_cast<double>(now_ns() - sent) / 1e6);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), sent);
+    if (error != std::errc()) return;
+    const auto latency = static_cast<double>(now_ns() - sent) / 1e6;
+    totals_.latencies_ms.push_back(latency);
+    // " n<node>": where it was sent.
+    int node = 0;
+    const auto rest = digits.substr(static_cast<std::size_t>(end - digits.data()));
+    if (rest.size() > 2 && rest.substr(0, 2) == " n" &&
+        std::from_chars(rest.data() + 2, rest.data() + rest.size(), node).ec == std::errc()) {
+      (node == node_ ? totals_.local_latencies_ms : totals_.remote_latencies_ms).push_back(latency);
     }
   }
 
@@ -184,6 +205,7 @@ class Client : public std::enable_shared_from_this<Client> {
   const Config& config_;
   Totals& totals_;
   int index_;
+  int node_;  // which of the servers it is connected to
   std::string room_;
   std::string outgoing_;
   std::string partial_;
@@ -205,6 +227,23 @@ double cpu_seconds(int pid) {
   return (std::stod(values[11]) + std::stod(values[12])) / 100.0;  // utime + stime, in ticks
 }
 
+double cpu_seconds(const std::vector<int>& pids) {
+  double total = 0;
+  for (const auto pid : pids) total += cpu_seconds(pid);
+  return total;
+}
+
+// "1,2,3"
+template <typename Number>
+std::vector<Number> list(const std::string& text) {
+  std::vector<Number> values;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    values.push_back(static_cast<Number>(std::stoi(item)));
+  }
+  return values;
+}
+
 std::optional<Config> parse(int argc, char** argv) {
   Config config;
   for (int i = 1; i < argc; ++i) {
@@ -218,7 +257,7 @@ std::optional<Config> parse(int argc, char** argv) {
     if (flag == "--host")
       config.host = value;
     else if (flag == "--port")
-      config.port = static_cast<std::uint16_t>(std::stoi(value));
+      config.ports = list<std::uint16_t>(value);
     else if (flag == "--clients")
       config.clients = std::stoi(value);
     else if (flag == "--rooms")
@@ -232,14 +271,14 @@ std::optional<Config> parse(int argc, char** argv) {
     else if (flag == "--seconds")
       config.seconds = std::stoi(value);
     else if (flag == "--server-pid")
-      config.server_pid = std::stoi(value);
+      config.server_pids = list<int>(value);
     else if (flag == "--connect-window")
       config.connect_window = std::stoi(value);
     else
       return std::nullopt;
   }
   if (config.clients < 1 || config.rooms < 1 || config.senders > config.clients ||
-      config.connect_window < 1)
+      config.connect_window < 1 || config.ports.empty())
     return std::nullopt;
   return config;
 }
@@ -257,17 +296,21 @@ int main(int argc, char** argv) {
   const auto config = parse(argc, argv);
   if (!config) {
     fmt::print(stderr,
-               "usage: loadgen --port PORT [--irc] [--clients N] [--rooms N] [--senders N] "
-               "[--size BYTES] [--rate PER_SECOND] [--seconds N] [--server-pid PID] "
+               "usage: loadgen --port PORT[,PORT...] [--irc] [--clients N] [--rooms N] "
+               "[--senders N] [--size BYTES] [--rate PER_SECOND] [--seconds N] "
+               "[--server-pid PID[,PID...]] "
                "[--connect-window N]\n");
     return 2;
   }
   asio::io_context io;
   Totals totals;
-  const tcp::endpoint server(asio::ip::make_address(config->host), config->port);
+  std::vector<tcp::endpoint> servers;
+  for (const auto port : config->ports) {
+    servers.emplace_back(asio::ip::make_address(config->host), port);
+  }
   std::vector<std::shared_ptr<Client>> clients;
   // The connect storm: from the first connect until every client is logged in and in its room.
-  const double login_cpu_before = config->server_pid ? cpu_seconds(config->server_pid) : 0;
+  const double login_cpu_before = cpu_seconds(config->server_pids);
   const auto login_started = Clock::now();
   const auto start_more = [&] {
     const auto settled = totals.ready + totals.dropped;
@@ -275,7 +318,7 @@ int main(int argc, char** argv) {
            static_cast<int>(clients.size()) - settled < config->connect_window) {
       clients.push_back(
           std::make_shared<Client>(io, *config, totals, static_cast<int>(clients.size())));
-      clients.back()->start(server);
+      clients.back()->start(servers[static_cast<std::size_t>(clients.back()->node())]);
     }
   };
   start_more();
@@ -289,12 +332,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double login_seconds = std::chrono::duration<double>(Clock::now() - login_started).count();
-  const double login_cpu =
-      config->server_pid ? cpu_seconds(config->server_pid) - login_cpu_before : 0;
+  const double login_cpu = cpu_seconds(config->server_pids) - login_cpu_before;
 
   totals.counting = true;
   totals.sending = true;
-  const double cpu_before = config->server_pid ? cpu_seconds(config->server_pid) : 0;
+  const double cpu_before = cpu_seconds(config->server_pids);
   const auto started = Clock::now();
   const auto end = started + std::chrono::seconds(config->seconds);
   if (config->rate <= 0) {
@@ -321,7 +363,7 @@ int main(int argc, char** argv) {
   }
   totals.sending = false;
   const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  const double cpu = config->server_pid ? cpu_seconds(config->server_pid) - cpu_before : 0;
+  const double cpu = cpu_seconds(config->server_pids) - cpu_before;
   const auto deliveries = totals.lines;
   fmt::print(
       "{{\"protocol\":\"{}\",\"clients\":{},\"rooms\":{},\"senders\":{},\"size\":{},"
@@ -329,10 +371,15 @@ int main(int argc, char** argv) {
       "0f},"
       "\"server_cpu\":{:.3f},\"deliveries_per_cpu_second\":{:.0f},\"latency_p50_ms\":{:.2f},"
       "\"latency_p99_ms\":{:.2f},\"dropped\":{},\"login_seconds\":{:.3f},"
-      "\"login_server_cpu_seconds\":{:.3f}}}\n",
+      "\"login_server_cpu_seconds\":{:.3f},\"nodes\":{},\"latency_local_p50_ms\":{:.2f},"
+      "\"latency_local_p99_ms\":{:.2f},\"latency_remote_p50_ms\":{:.2f},"
+      "\"latency_remote_p99_ms\":{:.2f}}}\n",
       config->irc ? "irc" : "native", config->clients, config->rooms, config->senders, config->size,
       config->rate, elapsed, totals.sent, deliveries, deliveries / elapsed, cpu / elapsed,
       cpu > 0 ? deliveries / cpu : 0, percentile(totals.latencies_ms, 0.5),
-      percentile(totals.latencies_ms, 0.99), totals.dropped, login_seconds, login_cpu);
+      percentile(totals.latencies_ms, 0.99), totals.dropped, login_seconds, login_cpu,
+      config->ports.size(), percentile(totals.local_latencies_ms, 0.5),
+      percentile(totals.local_latencies_ms, 0.99), percentile(totals.remote_latencies_ms, 0.5),
+      percentile(totals.remote_latencies_ms, 0.99));
   return 0;
 }

@@ -102,8 +102,8 @@ std::string usage() {
          "                     \"issuer\", \"client_id\", \"client_secret\"}]} "
          "(docs/operations.md)\n"
          "  --cluster redis://HOST[:PORT]  join the chatd nodes that share this Redis (and the\n"
-         "                     same --db postgresql://... database): rooms, users and messages\n"
-         "                     span them (docs/operations.md)\n"
+         "                     same --db postgresql://... database, or --no-store): rooms,\n"
+         "                     users and messages span them (docs/operations.md)\n"
          "  --node-name NAME   this node's name in the cluster, letters, digits, '.', '_', '-'\n"
          "                     (default: the host name, '-' and the port)\n"
          "  --node-address HOST:PORT  where NODES says this node is (default: host name:port)\n"
@@ -252,8 +252,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
   } else if (tls_port_given) {
     return OptionsError{"a TLS port needs --tls-cert and --tls-key"};
   }
-  if (!options.node.redis_host.empty() && !options.database.starts_with("postgres")) {
-    return OptionsError{"--cluster needs --db postgresql://...: the nodes share one database"};
+  // The nodes share one database, or keep nothing at all (a cluster of guests, for tests).
+  if (!options.node.redis_host.empty() && !options.database.empty() &&
+      !options.database.starts_with("postgres")) {
+    return OptionsError{"--cluster needs --db postgresql://... or --no-store"};
   }
   // A message line fanned out must fit a recipient's send queue with room to spare.
   const auto& limits = options.session_limits;
