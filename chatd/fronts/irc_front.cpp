@@ -850,7 +850,7 @@ void IrcFront::links() {
   // Every node of the network is one hop away: they meet on the bus, not in a tree.
   for (const auto& node : hub_.nodes()) {
     reply("364", {node.name, node.name,
-                  fmt::format("0 {} node at {}, {} users", node.kind, node.address, node.users)});
+                  fmt::format("0 {} {} {} users", node.kind, node.address, node.users)});
   }
   reply("365", {"*", "End of /LINKS list"});
 }
