@@ -107,8 +107,9 @@ std::string usage() {
          "  --node-name NAME   this node's name in the cluster, letters, digits, '.', '_', '-'\n"
          "                     (default: the host name, '-' and the port)\n"
          "  --node-address HOST:PORT  where NODES says this node is (default: host name:port)\n"
-         "  --node-kind KIND   what NODES says this node serves: full (default), console (TCP\n"
-         "                     and IRC clients only) or web (only behind wsproxy)\n"
+         "  --node-kind KIND   what this node serves (NODES shows it): full (default: every\n"
+         "                     client), console (TCP and IRC clients; no proxy is trusted) or\n"
+         "                     web (only its --trusted-proxy wsproxy may connect; no IRC)\n"
          "  --help             show this help\n";
 }
 
@@ -251,6 +252,20 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     options.tls = tls;
   } else if (tls_port_given) {
     return OptionsError{"a TLS port needs --tls-cert and --tls-key"};
+  }
+  // Seed 004's server kinds: a web node takes only its proxies' connections (no IRC); a console
+  // node believes no proxy, so a wsproxy in front of it gets nowhere.
+  if (options.node.kind == "web") {
+    if (options.admission.trusted_proxies.empty()) {
+      return OptionsError{"--node-kind web needs a --trusted-proxy: its wsproxy"};
+    }
+    options.admission.proxies_only = true;
+    options.irc_port.reset();
+  } else if (options.node.kind == "console") {
+    if (trusted_proxy_given && !options.admission.trusted_proxies.empty()) {
+      return OptionsError{"--node-kind console trusts no proxy: leave out --trusted-proxy"};
+    }
+    options.admission.trusted_proxies.clear();
   }
   // The nodes share one database, or keep nothing at all (a cluster of guests, for tests).
   if (!options.node.redis_host.empty() && !options.database.empty() &&

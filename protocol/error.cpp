@@ -92,6 +92,8 @@ std::string_view error_code(Error error) {
       return "signin-busy";
     case Error::cluster_unavailable:
       return "cluster-unavailable";
+    case Error::proxies_only:
+      return "web-only";
   }
   return "unknown-error";
 }
@@ -187,6 +189,8 @@ std::string_view error_text(Error error) {
       return "That identity is signing in on another connection; try again.";
     case Error::cluster_unavailable:
       return "The chat network cannot be reached just now; try again shortly.";
+    case Error::proxies_only:
+      return "This server takes browsers only, through its web proxy.";
   }
   return "Unknown error.";
 }

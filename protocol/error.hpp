@@ -51,6 +51,7 @@ enum class Error {
   redirect_refused,
   signin_busy,
   cluster_unavailable,
+  proxies_only,
 };
 
 // "unknown-command", "username-taken", ...

@@ -19,6 +19,8 @@ struct Admission {
   // Proxies (wsproxy) that many users share an address through: exempt from the per-address
   // cap, and believed when their first line says whose connection it is ("PROXY <address>").
   std::vector<std::variant<asio::ip::network_v4, asio::ip::network_v6>> trusted_proxies;
+  // Only the trusted proxies may connect: a node that serves browsers only (--node-kind web).
+  bool proxies_only = false;
 
   bool trusts(const asio::ip::address& address) const;
 };

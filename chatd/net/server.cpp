@@ -38,14 +38,18 @@ void Server::stop() {
 }
 
 void Server::refuse(asio::ip::tcp::socket socket, const std::string& address,
-                    std::size_t from_address) {
-  if (refusal_log_.allow()) {
+                    std::size_t from_address, protocol::Error reason) {
+  if (reason == protocol::Error::proxies_only) {
+    if (refusal_log_.allow()) {
+      fmt::print(stderr, "chatd: refused a connection from {}: not a trusted proxy\n", address);
+    }
+  } else if (refusal_log_.allow()) {
     fmt::print(stderr, "chatd: refused a connection from {}: {} open, {} from that address\n",
                address, sessions_.size(), from_address);
   }
   if (tls_) return;  // a line would cost a handshake, which is what a flood wants: just close
   auto held = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-  auto line = std::make_shared<const std::string>(refusal_(protocol::Error::too_many_connections));
+  auto line = std::make_shared<const std::string>(refusal_(reason));
   asio::async_write(*held, asio::buffer(*line), [held, line](asio::error_code, std::size_t) {
     asio::error_code ignored;
     held->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -89,9 +93,12 @@ void Server::admit(asio::ip::tcp::socket socket) {
   auto address = peer.address().to_string();
   const auto counted = per_address_.find(address);
   const auto from_address = counted == per_address_.end() ? 0 : counted->second;
+  if (admission_.proxies_only && !trusted) {
+    return refuse(std::move(socket), address, from_address, protocol::Error::proxies_only);
+  }
   if (sessions_.size() >= admission_.max_connections ||
       (!trusted && from_address >= admission_.max_per_address)) {
-    return refuse(std::move(socket), address, from_address);
+    return refuse(std::move(socket), address, from_address, protocol::Error::too_many_connections);
   }
   if (!trusted) ++per_address_[address];
   auto session = std::make_shared<Session>(

@@ -41,7 +41,8 @@ class Server {
   // A new connection: a session, unless the caps refuse it.
   void admit(asio::ip::tcp::socket socket);
   // Says why and closes, without a session; `from_address`: that address's open connections.
-  void refuse(asio::ip::tcp::socket socket, const std::string& address, std::size_t from_address);
+  void refuse(asio::ip::tcp::socket socket, const std::string& address, std::size_t from_address,
+              protocol::Error reason);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;

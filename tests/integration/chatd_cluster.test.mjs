@@ -5,11 +5,13 @@
 // nothing sent meanwhile; a node started late sees the others' rooms and users.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import os from 'node:os';
 import { ChatPool, errorLine, fields, parseEvent, parseMessage } from '../lib/chat_client.mjs';
 import { IrcClient, parse } from '../lib/irc_client.mjs';
 import { postgresAvailable, postgresDatabase } from '../lib/postgres.mjs';
-import { startChatd, stopProcess } from '../lib/processes.mjs';
+import { startChatd, startWsproxy, stopProcess } from '../lib/processes.mjs';
+import { WsClient } from '../lib/ws_client.mjs';
 import { redisAvailable, startRedis } from '../lib/redis.mjs';
 
 const skip = !redisAvailable() ? 'Redis is not installed'
@@ -432,4 +434,91 @@ test('a node started late sees the rooms and who is online, and its users chat w
   assert.deepEqual([dm.target, dm.from, dm.identifier], ['@cy', 'lou', louUser.id]);
   cy.send('MSG @lou hi back');
   await lou.expectLine('RECEIVE @lou cy hi back', ACROSS);
+});
+
+test('topic, kick, typing and destroy cross nodes, and an account online on two nodes is offline only when gone from both', { skip }, async () => {
+  const { a, b } = shared.nodes;
+  const owner = await richUser(a, 'olga');
+  const member = await richUser(b, 'mick');
+  await joinRoom(owner, '#mod');
+  await seeEvent(member, 'CREATE', '#mod', owner);
+  await joinRoom(member, '#mod');
+  await seeEvent(owner, 'JOIN', '#mod', member);
+
+  // (parseEvent keeps one word of an event's detail: one-word topics here.)
+  owner.send('TOPIC #mod rules');
+  await owner.lineMatching(/^OK TOPIC #mod/);
+  assert.equal((await seeEvent(member, 'TOPIC', '#mod', owner)).previous, 'rules');
+
+  owner.send('TYPING #mod active');
+  assert.equal((await seeEvent(member, 'TYPING', '#mod', owner)).previous, 'active');
+
+  owner.send('KICK #mod mick');
+  await owner.lineMatching(/^OK KICK #mod/);
+  assert.equal((await seeEvent(member, 'KICK', '#mod', member)).previous, 'olga');
+  assert.deepEqual(await query(member, 'MEMBERS #mod'), ['#mod', 'olga']);
+  member.send('MSG #mod still here?');
+  assert.equal(await member.lineMatching(/^ERROR MSG /), errorLine('rich', 'MSG', 'not-member'));
+
+  owner.send('DESTROY #mod');
+  await owner.lineMatching(/^OK DESTROY #mod$/);
+  await seeEvent(member, 'DESTROY', '#mod', owner);
+  assert.ok(!(await query(member, 'ROOMS')).includes('#mod'));
+
+  // One account, a connection on each node: online once, offline once both are gone.
+  const first = await a.pool.account('acct');
+  await seeEvent(member, 'ONLINE', '*', first);
+  const second = await b.pool.accountLogin('acct');
+  assert.equal(second.id, first.id);
+  await first.quit();
+  // A message from b after the quit comes over the bus after anything a said of it.
+  member.send('MSG @olga barrier');
+  const next = await owner.lineMatching((text) => (text.includes(' OFFLINE * ') && text.endsWith(' acct'))
+    || (text.startsWith('MESSAGE ') && text.endsWith(' barrier')), ACROSS);
+  assert.ok(next.startsWith('MESSAGE '), `acct shown offline while still on b: ${next}`);
+  assert.ok((await query(owner, 'USERS')).includes('acct'));
+  assert.ok((await query(member, 'USERS')).includes('acct'));
+  await second.quit();
+  await seeEvent(owner, 'OFFLINE', '*', first);
+  await eventually(async () => assert.ok(!(await query(member, 'USERS')).includes('acct')));
+});
+
+test('a browser through wsproxy on a web node chats with a console user on another node; the web node takes no one else', { skip }, async () => {
+  const { a } = shared.nodes;
+  const web = await shared.add('w', ['--node-kind', 'web', '--trusted-proxy', '127.0.0.1', '--no-irc']);
+  const proxy = await startWsproxy(web.server.port);
+  try {
+    // From another loopback address than the proxy's: someone else.
+    const refusal = await new Promise((resolve, reject) => {
+      const socket = net.connect({ port: web.server.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.equal(refusal, 'ERROR This server takes browsers only, through its web proxy.\n');
+
+    const alice = await richUser(a, 'alina');
+    const browser = await WsClient.connect(proxy.port);
+    browser.send({ type: 'login', nickname: 'wendy' });
+    const login = await browser.frameMatching((frame) => frame.type === 'reply', ACROSS);
+    assert.deepEqual([login.command, login.nickname], ['login', 'wendy']);
+    const wendy = { nick: 'wendy', id: login.identifier };
+    await seeEvent(alice, 'ONLINE', '*', wendy);
+
+    await joinRoom(alice, '#web');
+    browser.send({ type: 'command', action: 'join', target: '#web' });
+    await seeEvent(alice, 'JOIN', '#web', wendy);
+    alice.send('MSG #web hi browser');
+    const seen = await browser.frameMatching((frame) => frame.type === 'message', ACROSS);
+    assert.deepEqual([seen.target, seen.nickname, seen.message], ['#web', 'alina', 'hi browser']);
+    browser.send({ type: 'message', target: '#web', message: 'hi console' });
+    const back = await seeMessage(alice, 'hi console');
+    assert.deepEqual([back.from, back.identifier], ['wendy', wendy.id]);
+    browser.socket.close();
+    await seeEvent(alice, 'OFFLINE', '*', wendy);
+  } finally {
+    await proxy.stop();
+  }
 });

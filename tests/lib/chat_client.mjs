@@ -55,6 +55,7 @@ export const SENTENCES = {
   'redirect-refused': 'This server does not send sign-ins back to that address.',
   'signin-busy': 'That identity is signing in on another connection; try again.',
   'cluster-unavailable': 'The chat network cannot be reached just now; try again shortly.',
+  'web-only': 'This server takes browsers only, through its web proxy.',
 };
 
 export function errorLine(mode, verb, code) {
