@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     std::optional<chat::oidc::SocialSignIn> social;
     if (!options.oidc_config.empty()) {
       if (!store) throw std::runtime_error("--oidc-config needs a store: accounts live there");
-      social.emplace(chat::oidc::load_sign_in_config(options.oidc_config), http);
+      social.emplace(chat::oidc::load_sign_in_config(options.oidc_config), http, *store);
     }
     chat::Accounts accounts(hub, store.get(), hasher, social ? &*social : nullptr);
     const auto address = asio::ip::make_address(options.bind_address);

@@ -510,13 +510,24 @@ void NativeFront::authorize(const protocol::Command& command) {
 void NativeFront::sign_in(const protocol::Command& command) {
   auto* social = accounts_.social();
   if (!social) return reply_error(Verb::signin, protocol::Error::no_such_provider);
-  const auto linking = social->linking_account(command.name);
-  if (!linking) return reply_error(Verb::signin, protocol::Error::signin_expired);
-  // Refused before the state is used up, so that it can be sent again where it belongs.
-  if (linking->empty() && user_id_)
-    return reply_error(Verb::signin, protocol::Error::already_logged_in);
-  if (!linking->empty() && user_id_ != *linking)
-    return reply_error(Verb::signin, protocol::Error::link_needs_account);
+  social->linking_account(
+      command.name, answer<std::variant<std::string, protocol::Error>>(
+                        [this, command](std::variant<std::string, protocol::Error> linking) {
+                          if (const auto* error = std::get_if<protocol::Error>(&linking))
+                            return reply_error(Verb::signin, *error);
+                          const auto& account = std::get<std::string>(linking);
+                          // Refused before the state is used up, so that it can be sent again where
+                          // it belongs.
+                          if (account.empty() && user_id_)
+                            return reply_error(Verb::signin, protocol::Error::already_logged_in);
+                          if (!account.empty() && user_id_ != account)
+                            return reply_error(Verb::signin, protocol::Error::link_needs_account);
+                          finish_sign_in(command);
+                        }));
+}
+
+void NativeFront::finish_sign_in(const protocol::Command& command) {
+  auto* social = accounts_.social();
   using Completed = oidc::SocialSignIn::Completed;
   social->complete(
       command.name, command.text,

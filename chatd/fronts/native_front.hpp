@@ -49,6 +49,7 @@ class NativeFront final : public LineHandler, public Client {
   void logged_in(const std::string& token);
   void authorize(const protocol::Command& command);
   void sign_in(const protocol::Command& command);
+  void finish_sign_in(const protocol::Command& command);
   void link_identity(const oidc::SocialSignIn::Completed& completed);
   void sign_up(const oidc::Identity& identity);
   void create_signed_up_account(const oidc::Identity& identity);

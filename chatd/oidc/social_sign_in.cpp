@@ -34,8 +34,8 @@ void log_refusal(const std::string& provider, std::string_view why) {
 
 }  // namespace
 
-SocialSignIn::SocialSignIn(SignInConfig config, HttpClient& http)
-    : http_(http), redirect_uris_(std::move(config.redirect_uris)) {
+SocialSignIn::SocialSignIn(SignInConfig config, HttpClient& http, store::Store& store)
+    : http_(http), redirect_uris_(std::move(config.redirect_uris)), store_(store) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   for (auto& provider : config.providers) {
     providers_.push_back(std::make_unique<Provider>(std::move(provider), http));
@@ -55,17 +55,6 @@ Provider* SocialSignIn::find(std::string_view name) {
   return nullptr;
 }
 
-void SocialSignIn::make_room() {
-  const auto now = std::chrono::steady_clock::now();
-  std::erase_if(pending_, [now](const auto& entry) { return entry.second.expires <= now; });
-  if (pending_.size() < max_pending) return;
-  // Full of live ones: the oldest goes, so that a flood of AUTHORIZE cannot lock everyone out
-  // (a sign-in takes seconds; the flood must outpace flood control to push it out meanwhile).
-  pending_.erase(std::min_element(
-      pending_.begin(), pending_.end(),
-      [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; }));
-}
-
 void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
                              std::string linking_account,
                              std::function<void(std::variant<std::string, Error>)> done) {
@@ -80,13 +69,12 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
                       linking_account = std::move(linking_account),
                       done = std::move(done)](const Metadata* metadata) mutable {
     if (!metadata) return done(Error::provider_unavailable);
-    Pending pending{provider,
-                    random_word(),
-                    random_word(),
-                    std::move(redirect_uri),
-                    std::move(linking_account),
-                    std::chrono::steady_clock::now() + pending_lifetime};
-    if (pending_.size() >= max_pending) make_room();
+    store::PendingSignIn pending{provider->config().name,
+                                 random_word(),
+                                 random_word(),
+                                 std::move(redirect_uri),
+                                 std::move(linking_account),
+                                 std::chrono::system_clock::now() + pending_lifetime};
     const auto state = random_word();
     const auto& endpoint = metadata->authorization_endpoint;
     auto url = endpoint + (endpoint.find('?') == std::string::npos ? '?' : '&') +
@@ -98,31 +86,41 @@ void SocialSignIn::authorize(std::string_view name, std::string redirect_uri,
                             {"nonce", pending.nonce},
                             {"code_challenge", pkce_challenge(pending.verifier)},
                             {"code_challenge_method", "S256"}});
-    pending_.emplace(state, std::move(pending));
-    done(std::move(url));
+    store_.save_sign_in(state, std::move(pending), max_pending,
+                        [url = std::move(url), done = std::move(done)](bool ok) mutable {
+                          if (!ok) return done(Error::store_failed);
+                          done(std::move(url));
+                        });
   });
 }
 
-std::optional<std::string> SocialSignIn::linking_account(std::string_view state) const {
-  const auto found = pending_.find(std::string(state));
-  if (found == pending_.end() || found->second.expires <= std::chrono::steady_clock::now())
-    return std::nullopt;
-  return found->second.linking_account;
+void SocialSignIn::linking_account(std::string_view state,
+                                   std::function<void(std::variant<std::string, Error>)> done) {
+  store_.find_sign_in(std::string(state), false,
+                      [done = std::move(done)](bool ok, std::optional<store::PendingSignIn> found) {
+                        if (!ok) return done(Error::store_failed);
+                        if (!found) return done(Error::signin_expired);
+                        done(std::move(found->linking_account));
+                      });
 }
 
 void SocialSignIn::complete(std::string_view state, std::string code, Done done) {
-  const auto found = pending_.find(std::string(state));
-  if (found == pending_.end()) return done(Error::signin_expired);
   // Used once, whatever comes of it: a replayed state (or code) finds nothing.
-  auto pending = std::move(found->second);
-  pending_.erase(found);
-  if (pending.expires <= std::chrono::steady_clock::now()) return done(Error::signin_expired);
-  auto* provider = pending.provider;
-  provider->metadata([this, pending = std::move(pending), code = std::move(code),
-                      done = std::move(done)](const Metadata* metadata) mutable {
-    if (!metadata) return done(Error::provider_unavailable);
-    exchange(std::move(pending), std::move(code), *metadata, std::move(done));
-  });
+  store_.find_sign_in(
+      std::string(state), true,
+      [this, code = std::move(code), done = std::move(done)](
+          bool ok, std::optional<store::PendingSignIn> found) mutable {
+        if (!ok) return done(Error::store_failed);
+        auto* provider = found ? find(found->provider) : nullptr;
+        if (!provider) return done(Error::signin_expired);  // unknown, expired, or unconfigured
+        Pending pending{provider, std::move(found->nonce), std::move(found->verifier),
+                        std::move(found->redirect_uri), std::move(found->linking_account)};
+        provider->metadata([this, pending = std::move(pending), code = std::move(code),
+                            done = std::move(done)](const Metadata* metadata) mutable {
+          if (!metadata) return done(Error::provider_unavailable);
+          exchange(std::move(pending), std::move(code), *metadata, std::move(done));
+        });
+      });
 }
 
 void SocialSignIn::exchange(Pending pending, std::string code, const Metadata& metadata,

@@ -10,7 +10,7 @@ namespace chat::store {
 // PostgreSQL's terms: text compares byte by byte (COLLATE "C", as SQLite's BINARY), so that
 // message ids, which grow with time, sort as they do there; and unixepoch() is defined, so
 // that the store's SQL is the same for both.
-inline constexpr std::array<std::string_view, 1> pg_migrations{
+inline constexpr std::array<std::string_view, 2> pg_migrations{
     R"sql(
 CREATE FUNCTION unixepoch() RETURNS bigint LANGUAGE sql STABLE
   AS 'SELECT extract(epoch FROM now())::bigint';
@@ -77,6 +77,19 @@ CREATE TABLE identities (
   PRIMARY KEY (issuer, subject)
 );
 CREATE INDEX identities_by_account ON identities (account_id);
+)sql",
+    // 2: sign-ins begun and not yet finished (SQLite's 4).
+    R"sql(
+CREATE TABLE sign_ins (
+  state TEXT COLLATE "C" PRIMARY KEY,
+  provider TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  verifier TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  linking_account TEXT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX sign_ins_by_expiry ON sign_ins (expires);
 )sql",
 };
 

@@ -338,6 +338,59 @@ void SqlStore::link_identity(std::string issuer, std::string subject, std::strin
       std::move(done));
 }
 
+void SqlStore::save_sign_in(std::string state, PendingSignIn sign_in, std::size_t limit,
+                            Done done) {
+  submit(
+      [state = std::move(state), sign_in = std::move(sign_in),
+       limit = static_cast<std::int64_t>(limit)](SqlConnection& db) {
+        db.cached("DELETE FROM sign_ins WHERE expires < unixepoch()").run();
+        // Full of live ones: the oldest give way, so that a flood of AUTHORIZE cannot lock
+        // everyone out (a sign-in takes seconds; the flood must outpace flood control).
+        db.cached(
+              "DELETE FROM sign_ins WHERE state IN (SELECT state FROM sign_ins"
+              " ORDER BY expires DESC LIMIT 1000000000 OFFSET ?1)")
+            .bind(1, limit - 1)
+            .run();
+        db.cached(
+              "INSERT INTO sign_ins (state, provider, nonce, verifier, redirect_uri,"
+              " linking_account, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .bind(1, state)
+            .bind(2, sign_in.provider)
+            .bind(3, sign_in.nonce)
+            .bind(4, sign_in.verifier)
+            .bind(5, sign_in.redirect_uri)
+            .bind(6, sign_in.linking_account)
+            .bind(7, unix_seconds(sign_in.expires))
+            .run();
+      },
+      std::move(done));
+}
+
+void SqlStore::find_sign_in(std::string state, bool take,
+                            Result<std::optional<PendingSignIn>> done) {
+  submit<std::optional<PendingSignIn>>(
+      [state = std::move(state), take](SqlConnection& db) -> std::optional<PendingSignIn> {
+        auto& query = db.cached(
+            take ? "DELETE FROM sign_ins WHERE state = ?1 RETURNING provider, nonce, verifier,"
+                   " redirect_uri, linking_account, expires"
+                 : "SELECT provider, nonce, verifier, redirect_uri, linking_account, expires"
+                   " FROM sign_ins WHERE state = ?1");
+        query.bind(1, state);
+        if (!query.step()) return std::nullopt;
+        PendingSignIn sign_in{
+            query.text(0),
+            query.text(1),
+            query.text(2),
+            query.text(3),
+            query.text(4),
+            std::chrono::system_clock::time_point(std::chrono::seconds(query.integer(5)))};
+        query.run();  // to its end: a DELETE ... RETURNING is done only then
+        if (sign_in.expires < std::chrono::system_clock::now()) return std::nullopt;
+        return sign_in;
+      },
+      std::move(done));
+}
+
 void SqlStore::save_session(std::string token_hash, std::string account_id,
                             std::chrono::system_clock::time_point expires, Done done) {
   submit(

@@ -44,6 +44,11 @@ class SqlStore final : public Store {
   void link_identity(std::string issuer, std::string subject, std::string account_id,
                      Result<std::string> done) override;
 
+  void save_sign_in(std::string state, PendingSignIn sign_in, std::size_t limit,
+                    Done done) override;
+  void find_sign_in(std::string state, bool take,
+                    Result<std::optional<PendingSignIn>> done) override;
+
   void save_session(std::string token_hash, std::string account_id,
                     std::chrono::system_clock::time_point expires, Done done) override;
   void find_session(std::string token_hash, Result<std::optional<std::string>> done) override;

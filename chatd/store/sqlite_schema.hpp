@@ -7,7 +7,7 @@ namespace chat::store {
 
 // Forward migrations, applied in order at start; PRAGMA user_version counts those applied. Never
 // edit a released one: add the next. A database from a newer chatd (a higher version) is refused.
-inline constexpr std::array<std::string_view, 3> sqlite_migrations{
+inline constexpr std::array<std::string_view, 4> sqlite_migrations{
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -82,6 +82,19 @@ CREATE TABLE identities (
   PRIMARY KEY (issuer, subject)
 ) WITHOUT ROWID;
 CREATE INDEX identities_by_account ON identities (account_id);
+)sql",
+    // 4: sign-ins begun and not yet finished, kept where any node of a cluster can finish them.
+    R"sql(
+CREATE TABLE sign_ins (
+  state TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  verifier TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  linking_account TEXT NOT NULL,
+  expires INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sign_ins_by_expiry ON sign_ins (expires);
 )sql",
 };
 

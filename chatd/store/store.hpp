@@ -36,6 +36,17 @@ struct RoomRecord {
   Topic topic = {};
 };
 
+// A sign-in with an OpenID provider, begun (AUTHORIZE) and not yet finished (SIGNIN): what
+// finishing it needs. Kept in the store so that any node of a cluster can finish it.
+struct PendingSignIn {
+  std::string provider;
+  std::string nonce;
+  std::string verifier;  // PKCE code_verifier
+  std::string redirect_uri;
+  std::string linking_account;  // the account that asked to link an identity; empty: a sign-in
+  std::chrono::system_clock::time_point expires;
+};
+
 // What chatd loads at start: the hub keeps accounts and rooms in memory.
 struct Snapshot {
   std::vector<AccountRecord> accounts;
@@ -82,6 +93,14 @@ class Store {
   // is linked to afterwards (another one when it was).
   virtual void link_identity(std::string issuer, std::string subject, std::string account_id,
                              Result<std::string> done) = 0;
+
+  // Keeps a sign-in under its state, forgetting expired ones and, past `limit`, the oldest.
+  virtual void save_sign_in(std::string state, PendingSignIn sign_in, std::size_t limit,
+                            Done done) = 0;
+  // The sign-in begun under a state, unless it has expired. `take`: it is used up in the same
+  // step, so that of two nodes finishing one sign-in, one gets it.
+  virtual void find_sign_in(std::string state, bool take,
+                            Result<std::optional<PendingSignIn>> done) = 0;
 
   // Sessions are kept by a hash of their token, never the token itself.
   virtual void save_session(std::string token_hash, std::string account_id,
