@@ -35,7 +35,7 @@ json update_json(const peer::Update& update) {
     return {{"op", "offline"}, {"user", off->user_id}};
   }
   if (const auto* registered = std::get_if<peer::Registered>(&update)) {
-    return {{"op", "registered"}, {"user", registered->user_id}};
+    return {{"op", "registered"}, {"user", registered->user_id}, {"nick", registered->nickname}};
   }
   if (const auto* change = std::get_if<peer::Change>(&update)) {
     return {{"op", "change"}, {"event", event_json(change->event)}, {"to", change->to}};
@@ -61,7 +61,7 @@ peer::Update update_of(const std::string& op, const json& j) {
                             text("away"), j.at("rooms").get<std::vector<std::string>>()};
   }
   if (op == "offline") return peer::UserOffline{text("user")};
-  if (op == "registered") return peer::Registered{text("user")};
+  if (op == "registered") return peer::Registered{text("user"), text("nick")};
   if (op == "change") return peer::Change{event_of(j.at("event")), text("to")};
   if (op == "room") {
     const auto& topic = j.at("topic");
@@ -93,6 +93,7 @@ std::string encode(const BusMessage& message) {
   }
   j["node"] = message.node;
   j["incarnation"] = message.incarnation;
+  j["seq"] = message.sequence;
   return j.dump();
 }
 
@@ -100,7 +101,7 @@ std::optional<BusMessage> decode(std::string_view text) {
   try {
     const auto j = json::parse(text);
     BusMessage message{j.at("node").get<std::string>(), j.at("incarnation").get<std::string>(),
-                       Hello{}};
+                       Hello{}, j.at("seq").get<std::uint64_t>()};
     const auto op = j.at("op").get<std::string>();
     if (op == "beat") {
       message.body =

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ struct BusMessage {
   std::string node;
   std::string incarnation;
   std::variant<Beat, Hello, peer::Update> body;
+  // Counts the incarnation's messages from 1: the bus may carry one twice (sent again after a
+  // reconnection), and a receiver applies each once.
+  std::uint64_t sequence = 0;
 };
 
 std::string encode(const BusMessage& message);

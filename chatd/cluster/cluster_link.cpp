@@ -6,6 +6,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <cstdio>
+#include <set>
 
 #include "protocol/names.hpp"
 
@@ -88,9 +89,15 @@ ClusterLink::ClusterLink(asio::any_io_executor executor, Hub& hub, ClusterConfig
       started_(std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count()),
-      timer_(executor_) {}
+      timer_(executor_),
+      resolver_(executor_) {}
 
-ClusterLink::~ClusterLink() = default;
+ClusterLink::~ClusterLink() {
+  // The connections' last callbacks (null replies) find this still whole.
+  stopping_ = true;
+  reader_.reset();
+  commands_.reset();
+}
 
 void ClusterLink::start() {
   connect();
@@ -110,16 +117,22 @@ void ClusterLink::connect() {
       [this](std::string why) { lost(why); });
   reader_ = std::make_unique<RedisConnection>(
       executor_, [this] { start_reading(); }, [this](std::string why) { lost(why); });
-  asio::error_code error;
-  asio::ip::tcp::resolver resolver(executor_);
-  const auto found =
-      resolver.resolve(config_.redis_host, std::to_string(config_.redis_port), error);
-  if (error || found.empty()) {
-    return lost("cannot resolve " + config_.redis_host + ": " + error.message());
-  }
-  const auto ip = found.begin()->endpoint().address().to_string();
-  commands_->connect(ip, config_.redis_port);
-  reader_->connect(ip, config_.redis_port);
+  // hiredis would resolve a name synchronously, stalling every client meanwhile: Asio does it.
+  resolver_.cancel();
+  resolver_.async_resolve(
+      config_.redis_host, std::to_string(config_.redis_port),
+      [this, attempt = connecting_since_](asio::error_code error,
+                                          asio::ip::tcp::resolver::results_type found) {
+        if (error == asio::error::operation_aborted || stopping_ || attempt != connecting_since_) {
+          return;
+        }
+        if (error || found.empty()) {
+          return lost("cannot resolve " + config_.redis_host + ": " + error.message());
+        }
+        const auto ip = found.begin()->endpoint().address().to_string();
+        commands_->connect(ip, config_.redis_port);
+        reader_->connect(ip, config_.redis_port);
+      });
 }
 
 void ClusterLink::start_reading() {
@@ -166,24 +179,38 @@ void ClusterLink::ready() {
   log("cluster link up");
   // Silence while this node was cut off says nothing of the others.
   for (auto& [name, peer] : peers_) peer.seen = Clock::now();
-  beat(false);
-  // After a Redis restart the leases are gone: this node's users take theirs again.
-  for (const auto& update : hub_.local_state()) {
-    if (const auto* on = std::get_if<peer::UserOnline>(&update)) {
-      claim_nickname(protocol::fold_case(on->nickname),
-                     [nickname = on->nickname](std::optional<protocol::Error> error) {
-                       if (error) log("nickname " + nickname + " is held by another node now");
-                     });
-    }
-  }
+  // First what waited, in the order it was numbered: anything sent before it would make the
+  // others take it for a repeat.
   auto waiting = std::move(in_flight_);
   for (auto& text : backlog_) waiting.push_back(std::move(text));
   backlog_.clear();
   for (auto& text : waiting) send_encoded(std::move(text));
-  if (dropped_) log(fmt::format("{} changes were dropped while the cluster was away", dropped_));
-  dropped_ = 0;
+  if (dropped_) {
+    // The others missed some of this node's changes: as a new incarnation it is a node they
+    // forget and then learn again whole.
+    log(fmt::format("{} changes were dropped while the cluster was away", dropped_));
+    dropped_ = 0;
+    incarnation_ = random_incarnation();
+  }
+  beat(false);
+  const auto state = hub_.local_state();
+  std::set<std::string> held;
+  for (const auto& update : state) {
+    if (const auto* on = std::get_if<peer::UserOnline>(&update)) {
+      held.insert(protocol::fold_case(on->nickname));
+    }
+  }
+  for (auto& folded : std::exchange(releases_, {})) {
+    if (!held.contains(folded)) release_nickname(folded);
+  }
+  // After a Redis restart the leases are gone: this node's users take theirs again.
+  for (const auto& folded : held) {
+    claim_nickname(folded, [folded](std::optional<protocol::Error> error) {
+      if (error) log("nickname " + folded + " is held by another node now");
+    });
+  }
   send(message(Hello{}));
-  for (auto& update : hub_.local_state()) send(message(std::move(update)));
+  for (auto update : state) send(message(std::move(update)));
 }
 
 void ClusterLink::lost(const std::string& why) {
@@ -211,6 +238,7 @@ void ClusterLink::tick() {
       for (auto it = peers_.begin(); it != peers_.end();) {
         if (now - it->second.seen > node_timeout) {
           log("node " + it->first + " is gone (no heartbeat)");
+          lapsed_[it->first] = it->second.incarnation;
           forget_peer(it++);
         } else {
           ++it;
@@ -241,6 +269,7 @@ void ClusterLink::beat(bool leaving) {
 void ClusterLink::stop() {
   stopping_ = true;
   timer_.cancel();
+  resolver_.cancel();
   if (!up_) {
     commands_.reset();
     reader_.reset();
@@ -251,9 +280,17 @@ void ClusterLink::stop() {
   commands_->command({"DEL", node_key(config_.node_name)}, [this](const redisReply*) {
     asio::post(executor_, [this] { commands_.reset(); });
   });
+  // A Redis that does not answer must not keep the node from stopping.
+  timer_.expires_after(reply_timeout);
+  timer_.async_wait([this](asio::error_code error) {
+    if (!error) commands_.reset();
+  });
 }
 
-void ClusterLink::send(const BusMessage& message) { send_encoded(encode(message)); }
+void ClusterLink::send(BusMessage message) {
+  message.sequence = ++sent_;
+  send_encoded(encode(message));
+}
 
 void ClusterLink::send_encoded(std::string text) {
   if (!up_) {
@@ -293,31 +330,25 @@ void ClusterLink::received(std::string_view text) {
     }
     return;
   }
-  if (const auto* beat = std::get_if<Beat>(&bus.body)) {
-    if (beat->leaving) {
-      if (const auto it = peers_.find(bus.node); it != peers_.end()) forget_peer(it);
-      return;
-    }
-    heard_from(bus.node, bus.incarnation).info = beat->node;
+  const auto* beat = std::get_if<Beat>(&bus.body);
+  if (beat && beat->leaving) {
+    if (const auto it = peers_.find(bus.node); it != peers_.end()) forget_peer(it);
     return;
   }
-  heard_from(bus.node, bus.incarnation);
+  auto& peer = heard_from(bus.node, bus.incarnation);
+  // Sent again after a reconnection whose first sending Redis did take: applied once.
+  if (bus.sequence <= peer.last_sequence) return;
+  peer.last_sequence = bus.sequence;
+  if (beat) {
+    peer.info = beat->node;
+    return;
+  }
   if (std::holds_alternative<Hello>(bus.body)) {
     // A node (re)joined: what this one's users are doing, for it to know.
     for (auto& update : hub_.local_state()) send(message(std::move(update)));
     return;
   }
-  const auto& update = std::get<peer::Update>(bus.body);
-  if (const auto* sent = std::get_if<peer::Message>(&update)) {
-    // Sent again after a reconnection whose first sending Redis did take: shown once.
-    if (!recent_messages_.insert(sent->message.id).second) return;
-    recent_order_.push_back(sent->message.id);
-    if (recent_order_.size() > max_backlog) {
-      recent_messages_.erase(recent_order_.front());
-      recent_order_.pop_front();
-    }
-  }
-  hub_.apply(bus.node, update);
+  hub_.apply(bus.node, std::get<peer::Update>(bus.body));
 }
 
 ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,
@@ -329,7 +360,12 @@ ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,
     it = peers_.end();
   }
   if (it == peers_.end()) {
-    it = peers_.emplace(node, Peer{incarnation, std::nullopt, Clock::now()}).first;
+    it = peers_.emplace(node, Peer{incarnation, 0, std::nullopt, Clock::now()}).first;
+    if (const auto lapsed = lapsed_.find(node); lapsed != lapsed_.end()) {
+      // Counted gone, but only slow: its users were dropped here, and it must say them again.
+      if (lapsed->second == incarnation) send(message(Hello{}));
+      lapsed_.erase(lapsed);
+    }
   }
   it->second.seen = Clock::now();
   return it->second;
@@ -355,9 +391,13 @@ void ClusterLink::claim_nickname(const std::string& folded,
 }
 
 void ClusterLink::release_nickname(const std::string& folded) {
-  if (!up_) return;  // a lease whose node's heartbeat changed is free anyway
+  // Given back once the link is up again (the lease outlives a short drop); not if this node
+  // gave the name to someone else meanwhile (ready() checks).
+  if (!up_) return releases_.push_back(folded);
   commands_->command({"EVAL", release_script, "1", nickname_key(folded), lease()},
-                     [](const redisReply*) {});
+                     [this, folded](const redisReply* reply) {
+                       if (!reply && !stopping_) releases_.push_back(folded);
+                     });
 }
 
 std::vector<peer::NodeInfo> ClusterLink::nodes() const {

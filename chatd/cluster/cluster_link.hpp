@@ -1,6 +1,7 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_set>
+#include <vector>
 
 #include "chatd/cluster/bus_message.hpp"
 #include "chatd/cluster/redis_connection.hpp"
@@ -53,6 +54,7 @@ class ClusterLink final : public Peers {
   using Clock = std::chrono::steady_clock;
   struct Peer {
     std::string incarnation;
+    std::uint64_t last_sequence = 0;     // of the messages applied: one sent again is dropped
     std::optional<peer::NodeInfo> info;  // none until its first heartbeat
     Clock::time_point seen;
   };
@@ -64,7 +66,7 @@ class ClusterLink final : public Peers {
   void lost(const std::string& why);
   void tick();
   void beat(bool leaving);
-  void send(const BusMessage& message);
+  void send(BusMessage message);
   void send_encoded(std::string text);
   void received(std::string_view text);
   // Notes a node's message; a new incarnation of a known node means the old one's users left.
@@ -83,6 +85,7 @@ class ClusterLink final : public Peers {
   std::unique_ptr<RedisConnection> commands_;
   std::unique_ptr<RedisConnection> reader_;
   asio::steady_timer timer_;
+  asio::ip::tcp::resolver resolver_;
   bool up_ = false;
   bool reading_ = false;
   std::string last_read_;  // the bus's last entry this node has read; empty before the first
@@ -96,9 +99,12 @@ class ClusterLink final : public Peers {
   std::deque<std::string> backlog_;
   std::size_t dropped_ = 0;
   std::map<std::string, Peer> peers_;
-  // The ids of the other nodes' latest messages, oldest first: the bus delivers at least once.
-  std::unordered_set<std::string> recent_messages_;
-  std::deque<std::string> recent_order_;
+  // Nodes counted gone for silence, by incarnation: if one speaks again it was only slow, and
+  // is asked (Hello) for its users again.
+  std::map<std::string, std::string> lapsed_;
+  // Nicknames to give back once the link is up again.
+  std::vector<std::string> releases_;
+  std::uint64_t sent_ = 0;  // the sequence number of this incarnation's last bus message
 };
 
 }  // namespace chat::cluster

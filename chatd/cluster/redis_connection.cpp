@@ -61,8 +61,8 @@ RedisConnection::RedisConnection(asio::any_io_executor executor, std::function<v
     : executor_(std::move(executor)), on_up_(std::move(on_up)), on_lost_(std::move(on_lost)) {}
 
 RedisConnection::~RedisConnection() {
-  closing_ = true;
-  // Pending callbacks are dropped, not called: their owner is going away.
+  closing_ = true;  // on_lost is not told: its owner is the one letting go
+  // hiredis answers each pending command with a null reply: nobody waits forever.
   if (context_) redisAsyncFree(std::exchange(context_, nullptr));
 }
 
@@ -71,8 +71,7 @@ void RedisConnection::connect(const std::string& ip, std::uint16_t port) {
   if (!context_ || context_->err) {
     std::string why = context_ ? context_->errstr : "out of memory";
     if (context_) redisAsyncFree(std::exchange(context_, nullptr));
-    asio::post(executor_, [this, why = std::move(why)]() mutable { lost(std::move(why)); });
-    return;
+    return lost(std::move(why));
   }
   context_->data = this;
   watch_ = std::make_shared<Watch>(executor_);
@@ -129,9 +128,8 @@ void RedisConnection::command(const std::vector<std::string>& arguments, ReplyHa
   asio::post(executor_, [handler = std::move(*owned)] { handler(nullptr); });
 }
 
-void RedisConnection::on_reply(redisAsyncContext* context, void* reply, void* privdata) {
+void RedisConnection::on_reply(redisAsyncContext*, void* reply, void* privdata) {
   const std::unique_ptr<ReplyHandler> handler(static_cast<ReplyHandler*>(privdata));
-  if (static_cast<RedisConnection*>(context->data)->closing_) return;
   (*handler)(static_cast<const redisReply*>(reply));
 }
 

@@ -14,9 +14,9 @@ namespace chat::cluster {
 
 // One connection to Redis through hiredis's asynchronous API, driven by Asio: hiredis parses
 // and queues, this watches its socket. hiredis 0.14 ships no Asio adapter, so the five event
-// hooks are set here. Replies come in command order; once the connection is lost every pending
-// callback gets a null reply and `on_lost` is told why (once). Not reusable: make a new one to
-// reconnect.
+// hooks are set here. Replies come in command order; once the connection is lost (or this is
+// destroyed) every pending callback gets a null reply, and `on_lost` is told why (once, and not
+// on destruction). Not reusable: make a new one to reconnect.
 class RedisConnection {
  public:
   // nullptr: the connection went before an answer came.

@@ -134,7 +134,7 @@ void Hub::register_account(const std::string& user_id, std::string password_hash
       std::move(identity),
       [this, user_id, address_key = std::move(address_key), done = std::move(done)](bool ok) {
         if (ok) {
-          publish(peer::Registered{user_id});
+          publish(peer::Registered{user_id, users_.at(user_id).nickname});
           return done(std::nullopt);
         }
         const auto failed = users_.find(user_id);
@@ -160,7 +160,7 @@ std::optional<Hub::Error> Hub::rename(const std::string& user_id, const Client& 
   if (user.nickname == nickname) return std::nullopt;
 
   if (const auto previous = protocol::fold_case(user.nickname); previous != folded) {
-    forget_nickname(previous);
+    forget_nickname(previous, user_id);
   }
   ids_by_nickname_.insert_or_assign(folded, user_id);
   auto event = make_event(Event::Kind::rename, "*", user_id);
@@ -201,9 +201,12 @@ void Hub::went_offline(std::unordered_map<std::string, User>::iterator it,
   deliver_to_all(offline);
 }
 
-void Hub::forget_nickname(const std::string& folded) {
-  ids_by_nickname_.erase(folded);
-  if (peers_) peers_->release_nickname(folded);
+void Hub::forget_nickname(const std::string& folded, const std::string& user_id) {
+  const auto it = ids_by_nickname_.find(folded);
+  if (it == ids_by_nickname_.end() || it->second != user_id) return;  // someone else's now
+  ids_by_nickname_.erase(it);
+  // Not while a claim of it is on its way: the lease may be that claim's.
+  if (peers_ && !claims_in_flight_.contains(folded)) peers_->release_nickname(folded);
 }
 
 void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest, bool local) {
@@ -219,7 +222,7 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest, bo
   for (const auto& [folded, room] : rooms_) {
     if (room.owner_id == user_id) candidates.insert(folded);
   }
-  forget_nickname(protocol::fold_case(guest->second.nickname));
+  forget_nickname(protocol::fold_case(guest->second.nickname), user_id);
   auto nickname = guest->second.nickname;
   users_.erase(guest);
   after_stored([this, candidates = std::move(candidates), user_id, nickname = std::move(nickname),
@@ -734,14 +737,17 @@ void Hub::claim_nickname(std::string_view nickname, const std::string& user_id,
                                                      : Error::username_taken);
   }
   if (!peers_) return done(std::nullopt);
-  peers_->claim_nickname(folded,
-                         [this, folded, done = std::move(done)](std::optional<Error> error) {
-                           done(error);
-                           // Claimed for a connection that went meanwhile, or lost to another here:
-                           // given back.
-                           if (!error && !ids_by_nickname_.contains(folded))
-                             peers_->release_nickname(folded);
-                         });
+  ++claims_in_flight_[folded];
+  peers_->claim_nickname(
+      folded, [this, folded, done = std::move(done)](std::optional<Error> error) {
+        done(error);
+        const auto claims = claims_in_flight_.find(folded);
+        if (--claims->second == 0) claims_in_flight_.erase(claims);
+        // Claimed for a connection that went meanwhile, or lost to another here: given back.
+        if (!error && !ids_by_nickname_.contains(folded) && !claims_in_flight_.contains(folded)) {
+          peers_->release_nickname(folded);
+        }
+      });
 }
 
 std::vector<peer::NodeInfo> Hub::nodes() const {
@@ -761,9 +767,11 @@ void Hub::apply(const std::string& node, const peer::Update& update) {
     return;
   }
   if (const auto* registered = std::get_if<peer::Registered>(&update)) {
-    if (const auto it = users_.find(registered->user_id); it != users_.end()) {
-      it->second.registered = true;
-    }
+    // The guest may have gone meanwhile (its registration was being stored): the account stays.
+    auto [it, added] = users_.try_emplace(
+        registered->user_id, User{registered->nickname, {}, {}, {}, true, {}, registered->user_id});
+    it->second.registered = true;
+    if (added) take_nickname(protocol::fold_case(registered->nickname), registered->user_id);
     return;
   }
   if (const auto* room = std::get_if<peer::RoomState>(&update)) {
@@ -773,27 +781,14 @@ void Hub::apply(const std::string& node, const peer::Update& update) {
   }
   const auto& on = std::get<peer::UserOnline>(update);
   const auto folded = protocol::fold_case(on.nickname);
-  // Someone else under this nickname here is one whose departure this node missed (its node
-  // restarted): the nickname's lease says it is this user's now.
-  if (const auto holder = ids_by_nickname_.find(folded);
-      holder != ids_by_nickname_.end() && holder->second != on.user_id) {
-    const auto other = users_.find(holder->second);
-    if (other->second.clients.empty() && !other->second.registered) {
-      other->second.nodes.clear();
-      remove_guest(other, false);
-    }
-  }
   auto [it, added] =
       users_.try_emplace(on.user_id, User{on.nickname, {}, {}, {}, on.registered, {}, on.user_id});
   auto& user = it->second;
   if (user.nickname != on.nickname) {  // a rename this node missed
-    if (const auto previous = ids_by_nickname_.find(protocol::fold_case(user.nickname));
-        previous != ids_by_nickname_.end() && previous->second == on.user_id) {
-      ids_by_nickname_.erase(previous);
-    }
+    forget_nickname(protocol::fold_case(user.nickname), on.user_id);
     user.nickname = on.nickname;
   }
-  ids_by_nickname_.insert_or_assign(folded, on.user_id);
+  take_nickname(folded, on.user_id);
   user.registered = user.registered || on.registered;
   const bool was_online = online(user);
   user.nodes.insert(node);
@@ -815,11 +810,19 @@ void Hub::apply_change(const peer::Change& change) {
   const auto user = users_.find(event.user_id);
   const Delivery delivery(event);
   switch (event.kind) {
-    case Event::Kind::create:
-      if (!rooms_.try_emplace(folded, Room{event.room, event.user_id, {}, {}, {}}).second) return;
+    case Event::Kind::create: {
+      const auto [it, added] =
+          rooms_.try_emplace(folded, Room{event.room, event.user_id, {}, {}, {}});
+      // Created here too in the same instant: the store took the other one (only a stored
+      // creation is announced), and with it its owner; this node's creator was told it failed.
+      it->second.owner_id = event.user_id;
+      it->second.name = event.room;
+      if (!added) return;
       return deliver_to_all(delivery);
+    }
     case Event::Kind::destroy:
       if (room == rooms_.end()) return;
+      release_room_quota(room->second.quota_key);
       for (const auto& member_id : room->second.member_ids) {
         if (const auto member = users_.find(member_id); member != users_.end()) {
           member->second.rooms.erase(folded);
@@ -847,10 +850,11 @@ void Hub::apply_change(const peer::Change& change) {
     case Event::Kind::rename: {
       if (user == users_.end()) return;
       const auto renamed = protocol::fold_case(event.nickname);
-      if (const auto previous = protocol::fold_case(event.detail); previous != renamed) {
-        forget_nickname(previous);
+      // The name this node knew the user by (it may have missed a rename before this one).
+      if (const auto previous = protocol::fold_case(user->second.nickname); previous != renamed) {
+        forget_nickname(previous, event.user_id);
       }
-      ids_by_nickname_.insert_or_assign(renamed, event.user_id);
+      take_nickname(renamed, event.user_id);
       user->second.nickname = event.nickname;
       return deliver_to_all(delivery);
     }
@@ -874,6 +878,29 @@ void Hub::apply_change(const peer::Change& change) {
     case Event::Kind::online:
     case Event::Kind::offline:
       return;  // UserOnline and UserOffline say these
+  }
+}
+
+void Hub::take_nickname(const std::string& folded, const std::string& user_id) {
+  const auto holder = ids_by_nickname_.find(folded);
+  if (holder == ids_by_nickname_.end()) {
+    ids_by_nickname_.emplace(folded, user_id);
+    return;
+  }
+  if (holder->second == user_id) return;
+  const auto other = users_.find(holder->second);
+  if (other != users_.end() && !other->second.clients.empty()) {
+    // This node's own user has it: the two nodes lost touch long enough for both to give it
+    // out. Each keeps its own; messages to the name go to the one on the sender's node.
+    std::fprintf(stderr, "chatd: nickname %s is held on this node and another\n", folded.c_str());
+    return;
+  }
+  // Someone whose departure or rename this node missed (its node restarted, or the bus lost
+  // it): the nickname's lease says it is this user's now.
+  holder->second = user_id;
+  if (other != users_.end() && !other->second.registered) {
+    other->second.nodes.clear();
+    remove_guest(other, false);
   }
 }
 

@@ -201,8 +201,11 @@ class Hub {
   // A user's connections at a node are gone; it goes offline once it has none anywhere.
   void went_offline(std::unordered_map<std::string, User>::iterator user, const std::string& node);
   void apply_change(const peer::Change& change);
-  // A nickname nobody here has any more; a cluster lease of this node's on it is given back.
-  void forget_nickname(const std::string& folded);
+  // The user no longer goes by this nickname; a cluster lease of this node's on it is given back.
+  // Nothing when the nickname is someone else's by now.
+  void forget_nickname(const std::string& folded, const std::string& user_id);
+  // Another node's user goes by this nickname (its lease says so).
+  void take_nickname(const std::string& folded, const std::string& user_id);
   static bool online(const User& user) { return !user.clients.empty() || !user.nodes.empty(); }
   void publish(peer::Update update) {
     if (peers_) peers_->publish(std::move(update));
@@ -245,6 +248,8 @@ class Hub {
   std::map<std::string, Room> rooms_;                             // folded name -> room
   // The logged-in connections that show events: those deliver_to_all hands an event to.
   std::unordered_set<Client*> event_clients_;
+  // Nicknames (folded) being claimed from the cluster, and by how many connections here.
+  std::unordered_map<std::string, unsigned> claims_in_flight_;
 };
 
 }  // namespace chat

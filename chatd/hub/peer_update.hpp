@@ -30,6 +30,7 @@ struct UserOffline {
 // A guest became an account.
 struct Registered {
   std::string user_id;
+  std::string nickname;
 };
 
 // A change as its users see it: create, destroy, join, leave, kick, topic, rename, away, typing,
