@@ -374,7 +374,8 @@ ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,
 void ClusterLink::forget_peer(std::map<std::string, Peer>::iterator peer) {
   const auto node = peer->first;
   peers_.erase(peer);
-  hub_.node_gone(node);
+  // Of the nodes left, the first by name tidies the store after it.
+  hub_.node_gone(node, peers_.empty() || config_.node_name < peers_.begin()->first);
 }
 
 void ClusterLink::claim_nickname(const std::string& folded,

@@ -191,13 +191,13 @@ void Hub::detach(const std::string& user_id, Client& client) {
   deliver_to_all(offline);
 }
 
-void Hub::went_offline(std::unordered_map<std::string, User>::iterator it,
-                       const std::string& node) {
+void Hub::went_offline(std::unordered_map<std::string, User>::iterator it, const std::string& node,
+                       bool tidy) {
   auto& user = it->second;
   if (!user.nodes.erase(node) || online(user)) return;
   user.away.clear();
   const Delivery offline(make_event(Event::Kind::offline, "*", it->first));
-  if (!user.registered) remove_guest(it, false);
+  if (!user.registered) remove_guest(it, tidy);
   deliver_to_all(offline);
 }
 
@@ -904,13 +904,13 @@ void Hub::take_nickname(const std::string& folded, const std::string& user_id) {
   }
 }
 
-void Hub::node_gone(const std::string& node) {
+void Hub::node_gone(const std::string& node, bool tidy) {
   std::vector<std::string> ids;
   for (const auto& [id, user] : users_) {
     if (user.nodes.contains(node)) ids.push_back(id);
   }
   for (const auto& id : ids) {
-    if (const auto it = users_.find(id); it != users_.end()) went_offline(it, node);
+    if (const auto it = users_.find(id); it != users_.end()) went_offline(it, node, tidy);
   }
 }
 

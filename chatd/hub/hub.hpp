@@ -69,7 +69,9 @@ class Hub {
   // A change another node made: applied to this node's picture and shown to its clients.
   void apply(const std::string& node, const peer::Update& update);
   // A node is gone (stopped, or silent too long): its users' connections there are gone.
-  void node_gone(const std::string& node);
+  // `tidy`: this node deletes from the store the guests' rooms that are left abandoned (one
+  // node does, for the one that can no longer).
+  void node_gone(const std::string& node, bool tidy);
   // This node's users and the rooms they are in, for a node that has just joined.
   std::vector<peer::Update> local_state() const;
 
@@ -199,7 +201,9 @@ class Hub {
   // `local`: it was this node's, which then writes what follows to the store.
   void remove_guest(std::unordered_map<std::string, User>::iterator guest, bool local = true);
   // A user's connections at a node are gone; it goes offline once it has none anywhere.
-  void went_offline(std::unordered_map<std::string, User>::iterator user, const std::string& node);
+  // `tidy`: as node_gone's.
+  void went_offline(std::unordered_map<std::string, User>::iterator user, const std::string& node,
+                    bool tidy = false);
   void apply_change(const peer::Change& change);
   // The user no longer goes by this nickname; a cluster lease of this node's on it is given back.
   // Nothing when the nickname is someone else's by now.

@@ -330,12 +330,17 @@ test('a node killed outright: its users are offline for the others within 10 s, 
     await seeEvent(amy, 'ONLINE', '*', bo);
     await joinRoom(amy, '#survivors');
     await joinRoom(abe, '#survivors');
+    // A guest's room, nobody else in it: abandoned once its node is gone.
+    await joinRoom(bo, '#bos_room');
+    await seeEvent(amy, 'CREATE', '#bos_room', bo);
 
     await cluster.kill(b);
     const killedAt = Date.now();
     amy.send('MSG #survivors still here');
     await seeMessage(abe, 'still here');
     await seeEvent(amy, 'OFFLINE', '*', bo, 10000 - (Date.now() - killedAt));
+    await seeEvent(amy, 'DESTROY', '#bos_room', bo);
+    assert.ok(!(await query(amy, 'ROOMS')).includes('#bos_room'));
 
     const newBo = await richUser(a, 'bo');
     assert.notEqual(newBo.id, bo.id);
@@ -343,6 +348,10 @@ test('a node killed outright: its users are offline for the others within 10 s, 
     abe.send('MSG #survivors b is gone');
     await seeMessage(amy, 'b is gone');
     await eventually(async () => assert.deepEqual((await query(amy, 'NODES')).map((node) => node.split(',')[0]), ['a']));
+    // Gone from the store too: a node starting now does not load it.
+    const c = await cluster.add('c');
+    const cy = await richUser(c, 'cy');
+    assert.deepEqual((await query(cy, 'ROOMS')).filter((room) => room === '#bos_room'), []);
   } finally {
     await cluster.stop();
   }
