@@ -5,10 +5,13 @@
 // nothing sent meanwhile; a node started late sees the others' rooms and users.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { ChatPool, errorLine, fields, parseEvent, parseMessage } from '../lib/chat_client.mjs';
 import { IrcClient, parse } from '../lib/irc_client.mjs';
+import { signInOverHttp, startIssuer } from '../lib/oidc_issuer.mjs';
 import { postgresAvailable, postgresDatabase } from '../lib/postgres.mjs';
 import { startChatd, startWsproxy, stopProcess } from '../lib/processes.mjs';
 import { WsClient } from '../lib/ws_client.mjs';
@@ -529,5 +532,42 @@ test('a browser through wsproxy on a web node chats with a console user on anoth
     await seeEvent(alice, 'OFFLINE', '*', wendy);
   } finally {
     await proxy.stop();
+  }
+});
+
+test('a sign-in begun on one node is finished on another, once', { skip }, async () => {
+  const redirect = 'http://127.0.0.1:9/app/';
+  const issuer = await startIssuer({ clients: [{ client_id: 'chat', client_secret: 'a-client-secret', redirect_uris: [redirect] }] });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-cluster-oidc-'));
+  const config = path.join(dir, 'oidc.json');
+  fs.writeFileSync(config, JSON.stringify({ providers: [
+    { name: 'Test', issuer: issuer.issuer, client_id: 'chat', client_secret: 'a-client-secret' },
+  ], redirect_uris: [redirect] }));
+  const cluster = await startCluster();
+  try {
+    const a = await cluster.add('a', ['--oidc-config', config]);
+    const b = await cluster.add('b', ['--oidc-config', config]);
+    const started = await a.pool.rich();
+    started.send(`AUTHORIZE Test ${redirect}`);
+    const [ok, , , url] = fields(await started.lineMatching(/^(OK|ERROR) AUTHORIZE /, 15000), 4);
+    assert.equal(ok, 'OK');
+    const { code, state } = await signInOverHttp(url, { login: 'sam' });
+
+    // The browser came back through the other node's wsproxy.
+    const finished = await b.pool.rich();
+    finished.send(`SIGNIN ${state} ${code}`);
+    const [done, verb, nick] = fields(await finished.lineMatching(/^(OK|ERROR) (SIGNIN|LOGIN)/, 15000), 5);
+    assert.deepEqual([done, verb, nick], ['OK', 'LOGIN', 'sam']);
+    const watcher = await richUser(a, 'watcher');
+    assert.ok((await query(watcher, 'USERS')).includes('sam'));
+
+    // Used up on every node.
+    const again = await a.pool.rich();
+    again.send(`SIGNIN ${state} ${code}`);
+    assert.equal(await again.lineMatching(/^(OK|ERROR) SIGNIN/, 15000), errorLine('rich', 'SIGNIN', 'signin-expired'));
+  } finally {
+    await cluster.stop();
+    await issuer.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
