@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "chatd/store/open_store.hpp"
+#include "tests/unit/captured.hpp"
 #include "tests/unit/recording_client.hpp"
 
 using chat::Hub;
 using chat::protocol::Error;
 using chat::protocol::Target;
+using chat::testing::Captured;
 using chat::testing::RecordingClient;
 
 namespace {
@@ -29,14 +31,6 @@ struct World {
     auto id = hub.login(client, nick);
     REQUIRE(std::holds_alternative<std::string>(id));
     return std::get<std::string>(id);
-  }
-};
-
-template <typename Value>
-struct Captured {
-  std::optional<Value> value;
-  std::function<void(Value)> callback() {
-    return [this](Value result) { value = std::move(result); };
   }
 };
 
