@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target for each parser in protocol/ and for chatd's ID token checks (clang, with AddressSanitizer and
+# Builds a libFuzzer target for each parser in protocol/, for chatd's ID token checks and for the
+# cluster's bus entries (clang, with AddressSanitizer and
 # UBSan) and runs each for FUZZ_SECONDS (default 60), starting from the seed corpus checked in
 # under tests/fuzz/corpus/. A crash or a violated property (tests/fuzz/property.hpp) fails the
 # run and leaves the input that did it in build-fuzz/. New inputs found stay in build-fuzz/.
@@ -11,7 +12,7 @@ seconds=${FUZZ_SECONDS:-60}
 compiler=${FUZZ_CXX:-clang++-14}
 out=build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(line_reader command server_line json_mapping irc_message id_token)
+[ ${#targets[@]} -gt 0 ] || targets=(line_reader command server_line json_mapping irc_message id_token bus_message)
 mkdir -p "$out"
 
 # The protocol library's sources, built into each target with the fuzzer's instrumentation.
@@ -26,6 +27,8 @@ for target in "${targets[@]}"; do
   # chatd's ID token decoding and verification: C++20, libsodium (base64) and OpenSSL.
   [ "$target" = id_token ] && extra=(-std=c++20 chatd/oidc/id_token.cpp chatd/oidc/signing_keys.cpp
                                      chatd/oidc/base64url.cpp -lsodium -lcrypto)
+  # What one chatd node writes on the cluster's bus for the others (C++20, nlohmann JSON).
+  [ "$target" = bus_message ] && extra=(-std=c++20 chatd/cluster/bus_message.cpp)
   "$compiler" "${flags[@]}" "tests/fuzz/${target}_fuzz.cpp" "${sources[@]}" "${extra[@]}" -o "$binary"
   corpus="$out/corpus/$target"
   mkdir -p "$corpus"

@@ -94,7 +94,9 @@ std::string encode(const BusMessage& message) {
   j["node"] = message.node;
   j["incarnation"] = message.incarnation;
   j["seq"] = message.sequence;
-  return j.dump();
+  // Every text was checked as UTF-8 where it came in; were one not, it goes out mended rather
+  // than throwing in the middle of a fan-out.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<BusMessage> decode(std::string_view text) {
