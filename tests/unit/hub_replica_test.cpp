@@ -9,6 +9,7 @@
 
 #include "chatd/hub/hub.hpp"
 #include "tests/unit/captured.hpp"
+#include "tests/unit/hub_world.hpp"
 #include "tests/unit/recording_client.hpp"
 
 using chat::Hub;
@@ -21,15 +22,8 @@ namespace peer = chat::peer;
 
 namespace {
 
-struct Node {
-  chat::IdGenerator ids;
-  Hub hub{ids, chat::HubLimits{}, nullptr};
-
-  std::string login(RecordingClient& client, const std::string& nick) {
-    auto id = hub.login(client, nick);
-    REQUIRE(std::holds_alternative<std::string>(id));
-    return std::get<std::string>(id);
-  }
+// This node, and what the others tell it.
+struct Node : chat::testing::World {
   // A change made on node `from`, as its hub describes it.
   void change(const std::string& from, Event::Kind kind, const std::string& room,
               const std::string& user_id, const std::string& nickname, std::string detail = {},

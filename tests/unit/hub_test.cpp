@@ -13,6 +13,7 @@
 
 #include "chatd/store/open_store.hpp"
 #include "tests/unit/captured.hpp"
+#include "tests/unit/hub_world.hpp"
 #include "tests/unit/recording_client.hpp"
 
 using chat::Hub;
@@ -20,19 +21,9 @@ using chat::protocol::Error;
 using chat::protocol::Target;
 using chat::testing::Captured;
 using chat::testing::RecordingClient;
+using chat::testing::World;
 
 namespace {
-
-struct World {
-  chat::IdGenerator ids;
-  Hub hub{ids, chat::HubLimits{}, nullptr};
-
-  std::string login(RecordingClient& client, const std::string& nick) {
-    auto id = hub.login(client, nick);
-    REQUIRE(std::holds_alternative<std::string>(id));
-    return std::get<std::string>(id);
-  }
-};
 
 std::string room_of(const Hub::RoomResult& result) {
   REQUIRE(std::holds_alternative<std::string>(result));
