@@ -427,16 +427,24 @@ void Hub::create_room(const std::string& user_id, std::string_view room, Reply<R
   auto folded = protocol::fold_case(room);
   if (rooms_.contains(folded)) return done(Error::room_exists);
   auto stored = std::make_shared<bool>(true);
-  auto added = add_room(user_id, room, std::move(folded), stored);
+  auto created = std::make_shared<bool>(true);
+  auto added = add_room(user_id, room, std::move(folded), stored, created);
   if (const auto* error = std::get_if<Error>(&added)) return done(*error);
   const auto& name = std::get<Room*>(added)->name;
-  announce_when_stored({{make_event(Event::Kind::create, name, user_id), {}}}, name, stored,
-                       std::move(done));
+  announce_when_stored({{make_event(Event::Kind::create, name, user_id), {}, {}, created}}, name,
+                       stored, [created, done = std::move(done)](RoomResult result) {
+                         // Made on another node in the same moment: that one is the room.
+                         if (!*created && std::holds_alternative<std::string>(result)) {
+                           return done(Error::room_exists);
+                         }
+                         done(std::move(result));
+                       });
 }
 
 std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::string_view name,
                                               std::string folded,
-                                              const std::shared_ptr<bool>& stored) {
+                                              const std::shared_ptr<bool>& stored,
+                                              const std::shared_ptr<bool>& created) {
   const auto& quota_key = users_.at(user_id).quota_key;
   auto& owned = rooms_owned_[quota_key];
   if (rooms_.size() >= limits_.max_rooms || owned >= limits_.max_rooms_per_owner) {
@@ -445,7 +453,23 @@ std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::s
   ++owned;
   auto& room =
       rooms_.emplace(folded, Room{std::string(name), user_id, {}, {}, quota_key}).first->second;
-  if (store_) store_->save_room(std::move(folded), {room.name, user_id, {}}, noting(stored));
+  if (store_) {
+    store_->save_room(folded, {room.name, user_id, {}},
+                      [this, folded, user_id, stored, created](bool ok, store::RoomRecord record) {
+                        report(ok);
+                        *stored = *stored && ok;
+                        if (!ok || record.owner_id == user_id) return;
+                        *created = false;
+                        const auto it = rooms_.find(folded);
+                        if (it == rooms_.end() || it->second.owner_id != user_id) return;
+                        auto& room = it->second;
+                        release_room_quota(room.quota_key);
+                        room.quota_key.clear();
+                        room.owner_id = std::move(record.owner_id);
+                        room.name = std::move(record.name);
+                        room.topic = std::move(record.topic);
+                      });
+  }
   return &room;
 }
 
@@ -475,10 +499,12 @@ void Hub::join_room(const std::string& user_id, std::string_view room_name,
   if (const auto it = rooms_.find(folded); it != rooms_.end()) {
     room = &it->second;
   } else {
-    auto added = add_room(user_id, room_name, folded, stored);
+    auto created = std::make_shared<bool>(true);
+    auto added = add_room(user_id, room_name, folded, stored, created);
     if (const auto* error = std::get_if<Error>(&added)) return done(*error);
     room = std::get<Room*>(added);
-    announcements.push_back({make_event(Event::Kind::create, room->name, user_id), {}});
+    announcements.push_back(
+        {make_event(Event::Kind::create, room->name, user_id), {}, {}, created});
   }
   if (!room->member_ids.insert(user_id).second) return done(Error::already_member);
   auto& user = users_.at(user_id);
@@ -565,6 +591,7 @@ void Hub::announce_when_stored(std::vector<Announcement> announcements, std::str
                 stored = std::move(stored), done = std::move(done)](bool ok) mutable {
     if (!ok || !*stored) return done(Error::store_failed);
     for (auto& announcement : announcements) {
+      if (announcement.created && !*announcement.created) continue;
       publish(peer::Change{announcement.event, announcement.also_user_id});
       const Delivery delivery(std::move(announcement.event));
       if (announcement.room.empty()) {

@@ -179,6 +179,9 @@ class Hub {
     protocol::Event event;
     std::string room;
     std::string also_user_id = {};
+    // A room's creation: told only if the store kept this node's (not one another node made
+    // in the same moment).
+    std::shared_ptr<const bool> created = {};
   };
 
   // Answers a room command once its change is stored, announcing its events then: nobody hears
@@ -215,8 +218,11 @@ class Hub {
     if (peers_) peers_->publish(std::move(update));
   }
   // Creates a room whose name is valid and free, within the limits (the caller announces it).
+  // `created` turns false if the store already had the room (another node made it): the room is
+  // then that one, and this user only a member.
   std::variant<Room*, Error> add_room(const std::string& user_id, std::string_view name,
-                                      std::string folded, const std::shared_ptr<bool>& stored);
+                                      std::string folded, const std::shared_ptr<bool>& stored,
+                                      const std::shared_ptr<bool>& created);
   protocol::Event make_event(protocol::Event::Kind kind, const std::string& room,
                              const std::string& user_id) const;
   // A conversation a user may read: its store key and its name as shown.

@@ -438,16 +438,22 @@ void SqlStore::delete_other_sessions(std::string account_id, std::string keep_to
       std::move(done));
 }
 
-void SqlStore::save_room(std::string folded, RoomRecord room, Done done) {
-  submit(
+void SqlStore::save_room(std::string folded, RoomRecord room, Result<RoomRecord> done) {
+  submit<RoomRecord>(
       [folded = std::move(folded), room = std::move(room)](SqlConnection& db) {
         db.cached(
               "INSERT INTO rooms (folded, name, owner_id, created) VALUES (?1, ?2, ?3, "
-              "unixepoch())")
+              "unixepoch()) ON CONFLICT (folded) DO NOTHING")
             .bind(1, folded)
             .bind(2, room.name)
             .bind(3, room.owner_id)
             .run();
+        auto& query = db.cached(
+            "SELECT name, owner_id, topic, topic_set_by, topic_time FROM rooms WHERE folded = ?1");
+        query.bind(1, folded);
+        if (!query.step()) throw std::runtime_error("a room just saved is not there");
+        return RoomRecord{
+            query.text(0), query.text(1), {}, {query.text(2), query.text(3), query.text(4)}};
       },
       std::move(done));
 }

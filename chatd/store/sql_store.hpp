@@ -56,7 +56,7 @@ class SqlStore final : public Store {
   void delete_other_sessions(std::string account_id, std::string keep_token_hash,
                              Done done) override;
 
-  void save_room(std::string folded, RoomRecord room, Done done) override;
+  void save_room(std::string folded, RoomRecord room, Result<RoomRecord> done) override;
   void delete_room(std::string folded, Done done) override;
   void set_topic(std::string folded, Topic topic, Done done) override;
   void add_member(std::string folded, std::string account_id, Done done) override;

@@ -112,7 +112,9 @@ class Store {
   virtual void delete_other_sessions(std::string account_id, std::string keep_token_hash,
                                      Done done) = 0;
 
-  virtual void save_room(std::string folded, RoomRecord room, Done done) = 0;
+  // Creates the room unless the store has one by that name already (another node of a cluster
+  // made it first); the value is the room as stored: this one, or the one that was there.
+  virtual void save_room(std::string folded, RoomRecord room, Result<RoomRecord> done) = 0;
   // The room, its memberships and its messages.
   virtual void delete_room(std::string folded, Done done) = 0;
   virtual void set_topic(std::string folded, Topic topic, Done done) = 0;

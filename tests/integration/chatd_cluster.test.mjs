@@ -480,6 +480,9 @@ test('topic, kick, typing and destroy cross nodes, and an account online on two 
   // One account, a connection on each node: online once, offline once both are gone.
   const first = await a.pool.account('acct');
   await seeEvent(member, 'ONLINE', '*', first);
+  // b learns of the registration over the bus, before anything acct says after it.
+  first.send('MSG @mick registered');
+  await seeMessage(member, 'registered');
   const second = await b.pool.accountLogin('acct');
   assert.equal(second.id, first.id);
   await first.quit();
