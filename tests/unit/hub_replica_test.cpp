@@ -3,11 +3,13 @@
 // what they are handed. No link to Redis here: integration.chatd_cluster runs the real one.
 #include <doctest/doctest.h>
 
+#include <asio/io_context.hpp>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "chatd/hub/hub.hpp"
+#include "chatd/store/open_store.hpp"
 #include "tests/unit/captured.hpp"
 #include "tests/unit/hub_world.hpp"
 #include "tests/unit/recording_client.hpp"
@@ -195,4 +197,40 @@ TEST_CASE("replica: what a joining node is told: the rooms this node's users are
   CHECK(user.user_id == alice_id);
   CHECK(user.nickname == "alice");
   CHECK(user.rooms == std::vector<std::string>{"#here"});
+}
+
+TEST_CASE("replica: a room another node made a moment ago, joined here, is that room") {
+  // Two nodes' hubs on one store (the cluster's shared database), each with its own users.
+  asio::io_context io;
+  chat::IdGenerator ids;
+  const auto store = chat::store::open_store(io.get_executor(), ":memory:");
+  Hub a(ids, chat::HubLimits{}, store.get(), true);
+  Hub b(ids, chat::HubLimits{}, store.get(), true);
+  RecordingClient ann, ben, bea;
+  const auto ann_id = std::get<std::string>(a.login(ann, "ann"));
+  const auto ben_id = std::get<std::string>(b.login(ben, "ben"));
+  const auto bea_id = std::get<std::string>(b.login(bea, "bea"));
+  Captured<Hub::RoomResult> created;
+  a.create_room(ann_id, "#party", created.callback());
+  io.run();
+  io.restart();
+  REQUIRE(created.value);
+  CHECK(std::get<std::string>(*created.value) == "#party");
+
+  // b has not heard of it yet (the bus is slower than the store here).
+  ben.take();
+  bea.take();
+  Captured<Hub::RoomResult> joined;
+  b.join_room(ben_id, "#party", joined.callback());
+  io.run();
+  io.restart();
+  REQUIRE(joined.value);
+  CHECK(std::get<std::string>(*joined.value) == "#party");
+  CHECK(bea.take().empty());  // no creation told: it was not made here
+  CHECK(ben.take() == std::vector<std::string>{"EVENT JOIN #party ben"});
+  CHECK(b.owner_nickname("#party") == std::nullopt);  // ann, whom b does not know yet
+
+  Captured<Hub::RoomResult> again;
+  b.create_room(bea_id, "#party", again.callback());
+  CHECK(std::get<Error>(*again.value) == Error::room_exists);
 }
