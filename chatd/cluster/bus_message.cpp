@@ -8,6 +8,15 @@ namespace {
 using nlohmann::json;
 using protocol::Event;
 
+// A whole number, or no message: converting a JSON float out of range to an integer is
+// undefined behaviour (found by fuzzing: "started":1.7e30).
+template <typename Number>
+Number integer(const json& j, const char* key) {
+  const auto& value = j.at(key);
+  if (!value.is_number_integer()) throw std::out_of_range(key);
+  return value.get<Number>();
+}
+
 json event_json(const Event& event) {
   return {{"kind", static_cast<int>(event.kind)},
           {"time", event.time},
@@ -18,7 +27,7 @@ json event_json(const Event& event) {
 }
 
 Event event_of(const json& j) {
-  const auto kind = j.at("kind").get<int>();
+  const auto kind = integer<int>(j, "kind");
   if (kind < 0 || kind > static_cast<int>(Event::Kind::typing)) throw std::out_of_range("kind");
   return Event{static_cast<Event::Kind>(kind),  j.at("time").get<std::string>(),
                j.at("room").get<std::string>(), j.at("user").get<std::string>(),
@@ -103,12 +112,12 @@ std::optional<BusMessage> decode(std::string_view text) {
   try {
     const auto j = json::parse(text);
     BusMessage message{j.at("node").get<std::string>(), j.at("incarnation").get<std::string>(),
-                       Hello{}, j.at("seq").get<std::uint64_t>()};
+                       Hello{}, integer<std::uint64_t>(j, "seq")};
     const auto op = j.at("op").get<std::string>();
     if (op == "beat") {
       message.body =
           Beat{{message.node, j.at("address").get<std::string>(), j.at("kind").get<std::string>(),
-                j.at("users").get<std::size_t>(), j.at("started").get<long long>()},
+                integer<std::size_t>(j, "users"), integer<long long>(j, "started")},
                j.at("leaving").get<bool>()};
     } else if (op != "hello") {
       message.body = update_of(op, j);

@@ -7,6 +7,7 @@
 #include <asio/post.hpp>
 #include <cstdio>
 #include <set>
+#include <stdexcept>
 
 #include "protocol/names.hpp"
 
@@ -85,12 +86,14 @@ ClusterLink::ClusterLink(asio::any_io_executor executor, Hub& hub, ClusterConfig
     : executor_(std::move(executor)),
       hub_(hub),
       config_(std::move(config)),
-      incarnation_(random_incarnation()),
       started_(std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count()),
       timer_(executor_),
-      resolver_(executor_) {}
+      resolver_(executor_) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  incarnation_ = random_incarnation();
+}
 
 ClusterLink::~ClusterLink() {
   // The connections' last callbacks (null replies) find this still whole.
@@ -360,6 +363,7 @@ ClusterLink::Peer& ClusterLink::heard_from(const std::string& node,
     it = peers_.end();
   }
   if (it == peers_.end()) {
+    log("node " + node + " is in the cluster");
     it = peers_.emplace(node, Peer{incarnation, 0, std::nullopt, Clock::now()}).first;
     if (const auto lapsed = lapsed_.find(node); lapsed != lapsed_.end()) {
       // Counted gone, but only slow: its users were dropped here, and it must say them again.
