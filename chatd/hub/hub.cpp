@@ -455,13 +455,15 @@ std::variant<Room*, Hub::Error> Hub::add_room(const std::string& user_id, std::s
       rooms_.emplace(folded, Room{std::string(name), user_id, {}, {}, quota_key}).first->second;
   if (store_) {
     store_->save_room(folded, {room.name, user_id, {}},
-                      [this, folded, user_id, stored, created](bool ok, store::RoomRecord record) {
-                        report(ok);
-                        *stored = *stored && ok;
+                      [this, folded, user_id, key = quota_key, note = noting(stored), created](
+                          bool ok, store::RoomRecord record) {
+                        note(ok);
                         if (!ok || record.owner_id == user_id) return;
                         *created = false;
+                        // Still counted against this node's creator, whoever the other creator's
+                        // announcement (which may have come first) made its owner.
                         const auto it = rooms_.find(folded);
-                        if (it == rooms_.end() || it->second.owner_id != user_id) return;
+                        if (it == rooms_.end() || it->second.quota_key != key) return;
                         auto& room = it->second;
                         release_room_quota(room.quota_key);
                         room.quota_key.clear();
@@ -841,7 +843,7 @@ void Hub::apply_change(const peer::Change& change) {
       const auto [it, added] =
           rooms_.try_emplace(folded, Room{event.room, event.user_id, {}, {}, {}});
       // Created here too in the same instant: the store took the other one (only a stored
-      // creation is announced), and with it its owner; this node's creator was told it failed.
+      // creation is announced), and with it its owner (add_room's store answer says so too).
       it->second.owner_id = event.user_id;
       it->second.name = event.room;
       if (!added) return;

@@ -233,4 +233,39 @@ TEST_CASE("replica: a room another node made a moment ago, joined here, is that 
   Captured<Hub::RoomResult> again;
   b.create_room(bea_id, "#party", again.callback());
   CHECK(std::get<Error>(*again.value) == Error::room_exists);
+
+  // ann's announcement of a room may reach b before the store's answer to b's own creation:
+  // the room still stops counting against ben, who did not make it.
+  Captured<Hub::RoomResult> made;
+  a.create_room(ann_id, "#race", made.callback());
+  io.run();
+  io.restart();
+  Captured<Hub::RoomResult> raced;
+  b.join_room(ben_id, "#race", raced.callback());
+  b.apply("a", chat::peer::Change{Event{
+                   Event::Kind::create, "2026-11-29T12:00:00.000Z", "#race", ann_id, "ann", {}}});
+  io.run();
+  io.restart();
+  REQUIRE(raced.value);
+  CHECK(std::get<std::string>(*raced.value) == "#race");
+  chat::HubLimits one_room;
+  one_room.max_rooms_per_owner = 1;
+  Hub c(ids, one_room, store.get(), true);
+  RecordingClient cy;
+  const auto cy_id = std::get<std::string>(c.login(cy, "cy"));
+  for (const auto* name : {"#race2", "#race3"}) {
+    Captured<Hub::RoomResult> first;
+    a.create_room(ann_id, name, first.callback());
+    io.run();
+    io.restart();
+    Captured<Hub::RoomResult> joined_too;
+    c.join_room(cy_id, name, joined_too.callback());
+    c.apply("a", chat::peer::Change{Event{
+                     Event::Kind::create, "2026-11-29T12:00:00.000Z", name, ann_id, "ann", {}}});
+    io.run();
+    io.restart();
+    REQUIRE(joined_too.value);
+    // Neither room counts against cy: a second one is not refused for cy's limit of one.
+    CHECK(std::get<std::string>(*joined_too.value) == name);
+  }
 }
