@@ -227,6 +227,21 @@ double cpu_seconds(int pid) {
   return (std::stod(values[11]) + std::stod(values[12])) / 100.0;  // utime + stime, in ticks
 }
 
+// Resident memory in KiB (VmRSS), for the idle case's memory per connection.
+double rss_kib(int pid) {
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6));
+  }
+  return 0;
+}
+
+double rss_kib(const std::vector<int>& pids) {
+  double total = 0;
+  for (const auto pid : pids) total += rss_kib(pid);
+  return total;
+}
+
 double cpu_seconds(const std::vector<int>& pids) {
   double total = 0;
   for (const auto pid : pids) total += cpu_seconds(pid);
@@ -311,6 +326,7 @@ int main(int argc, char** argv) {
   std::vector<std::shared_ptr<Client>> clients;
   // The connect storm: from the first connect until every client is logged in and in its room.
   const double login_cpu_before = cpu_seconds(config->server_pids);
+  const double rss_before = rss_kib(config->server_pids);
   const auto login_started = Clock::now();
   const auto start_more = [&] {
     const auto settled = totals.ready + totals.dropped;
@@ -333,6 +349,8 @@ int main(int argc, char** argv) {
   }
   const double login_seconds = std::chrono::duration<double>(Clock::now() - login_started).count();
   const double login_cpu = cpu_seconds(config->server_pids) - login_cpu_before;
+  // Memory once every client is in: what idle connections cost the server, each.
+  const double rss_per_client = (rss_kib(config->server_pids) - rss_before) / config->clients;
 
   totals.counting = true;
   totals.sending = true;
@@ -373,13 +391,13 @@ int main(int argc, char** argv) {
       "\"latency_p99_ms\":{:.2f},\"dropped\":{},\"login_seconds\":{:.3f},"
       "\"login_server_cpu_seconds\":{:.3f},\"nodes\":{},\"latency_local_p50_ms\":{:.2f},"
       "\"latency_local_p99_ms\":{:.2f},\"latency_remote_p50_ms\":{:.2f},"
-      "\"latency_remote_p99_ms\":{:.2f}}}\n",
+      "\"latency_remote_p99_ms\":{:.2f},\"server_rss_kib_per_client\":{:.2f}}}\n",
       config->irc ? "irc" : "native", config->clients, config->rooms, config->senders, config->size,
       config->rate, elapsed, totals.sent, deliveries, deliveries / elapsed, cpu / elapsed,
       cpu > 0 ? deliveries / cpu : 0, percentile(totals.latencies_ms, 0.5),
       percentile(totals.latencies_ms, 0.99), totals.dropped, login_seconds, login_cpu,
       config->ports.size(), percentile(totals.local_latencies_ms, 0.5),
       percentile(totals.local_latencies_ms, 0.99), percentile(totals.remote_latencies_ms, 0.5),
-      percentile(totals.remote_latencies_ms, 0.99));
+      percentile(totals.remote_latencies_ms, 0.99), rss_per_client);
   return 0;
 }

@@ -19,7 +19,8 @@ Server::Server(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, Se
       admission_(admission),
       make_front_(std::move(make_front)),
       refusal_(refusal),
-      tls_(std::move(tls)) {
+      tls_(std::move(tls)),
+      shared_io_(io.get_executor()) {
   acceptor_.non_blocking(true);  // accept() drains the backlog without blocking
   accept();
 }
@@ -103,7 +104,7 @@ void Server::admit(asio::ip::tcp::socket socket) {
   if (!trusted) ++per_address_[address];
   auto session = std::make_shared<Session>(
       tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, budget_,
-      trusted, [this, trusted, address = std::move(address)](Session& closed) {
+      shared_io_, trusted, [this, trusted, address = std::move(address)](Session& closed) {
         sessions_.erase(&closed);
         if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
       });

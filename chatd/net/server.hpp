@@ -52,6 +52,7 @@ class Server {
   Session::FrontFactory make_front_;
   RefusalLine refusal_;
   std::shared_ptr<asio::ssl::context> tls_;
+  SharedIo shared_io_;
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
   std::unordered_map<std::string, std::size_t> per_address_;  // untrusted addresses only
   LogThrottle refusal_log_;

@@ -10,7 +10,7 @@
 namespace chat {
 namespace {
 
-// Lines gathered into one write; enough to amortise the system call under fan-out load.
+// TLS: lines gathered into one write (one record); enough to amortise the system call.
 constexpr std::size_t max_buffers_per_write = 64;
 constexpr std::size_t max_bytes_per_write = 64 * 1024;
 // What a queued line costs beyond its bytes (the deque slot, the shared buffer's control
@@ -26,7 +26,7 @@ constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
-Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budget,
+Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, SharedIo& shared,
                  bool trusted_proxy, ClosedHandler on_closed)
     : stream_(std::move(stream)),
       limits_(limits),
@@ -38,6 +38,7 @@ Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budge
       login_timer_(executor()),
       send_timer_(executor()),
       trusted_proxy_(trusted_proxy),
+      shared_(shared),
       reader_(limits.max_line_length) {
   budget_.connection_opened();  // and closed in close(), which every session comes to
 }
@@ -45,6 +46,8 @@ Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budge
 void Session::start(const FrontFactory& make_front) {
   asio::error_code ignored;
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  // Plain reads and writes are system calls made when the socket is ready, never waiting.
+  if (!stream_.tls()) stream_.socket().non_blocking(true, ignored);
   const auto peer = stream_.socket().remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
@@ -59,7 +62,10 @@ void Session::start(const FrontFactory& make_front) {
                             if (self->closed_) return;
                             if (error) return self->close();
                             self->read();
-                            if (!self->queue_.empty()) self->write();
+                            if (!self->queue_.empty()) {
+                              self->writing_ = true;
+                              self->write();
+                            }
                           });
 }
 
@@ -117,7 +123,10 @@ void Session::send(std::shared_ptr<const std::string> line) {
   queued_bytes_ += cost;
   budget_.charge(cost);
   queue_.push_back(std::move(line));
-  if (!writing_ && !handshaking_) write();
+  if (writing_ || handshaking_) return;
+  writing_ = true;
+  last_write_ = std::chrono::steady_clock::now();  // a write begun counts as output moving
+  shared_.schedule_write(shared_from_this());
 }
 
 bool Session::over_budget(std::size_t queued) const {
@@ -141,24 +150,45 @@ void Session::close_after_flush() {
 
 void Session::read() {
   reading_ = true;
-  stream_.async_read_some(
-      asio::buffer(read_buffer_),
-      [self = shared_from_this()](asio::error_code error, std::size_t length) {
-        self->reading_ = false;
-        if (self->closed_) return;
-        // A TLS client that closes TCP without close_notify is done talking too.
-        if (error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
-          // The client is done talking; let it have its answers.
-          self->eof_ = true;
-          self->dispatch_lines();
-        } else if (error) {
-          self->close();
-        } else {
-          self->last_input_ = std::chrono::steady_clock::now();
-          self->reader_.append(std::string_view(self->read_buffer_.data(), length));
-          self->dispatch_lines();
+  if (stream_.tls()) {
+    if (!tls_read_buffer_) tls_read_buffer_ = std::make_unique<std::array<char, 16 * 1024>>();
+    stream_.async_read_some(
+        asio::buffer(*tls_read_buffer_),
+        [self = shared_from_this()](asio::error_code error, std::size_t length) {
+          self->on_read(error, std::string_view(self->tls_read_buffer_->data(), length));
+        });
+    return;
+  }
+  // Waits for bytes without a buffer, then reads them into the shared one.
+  stream_.socket().async_wait(
+      asio::socket_base::wait_read, [self = shared_from_this()](asio::error_code error) {
+        if (error || self->closed_) return self->on_read(error, {});
+        const auto scratch = self->shared_.scratch();
+        const auto length =
+            self->stream_.socket().read_some(asio::buffer(scratch.data(), scratch.size()), error);
+        if (error == asio::error::would_block) {
+          self->reading_ = false;
+          return self->read();
         }
+        self->on_read(error, std::string_view(scratch.data(), length));
       });
+}
+
+void Session::on_read(const asio::error_code& error, std::string_view bytes) {
+  reading_ = false;
+  if (closed_) return;
+  // A TLS client that closes TCP without close_notify is done talking too.
+  if (error == asio::error::eof || error == asio::ssl::error::stream_truncated) {
+    // The client is done talking; let it have its answers.
+    eof_ = true;
+    dispatch_lines();
+  } else if (error) {
+    close();
+  } else {
+    last_input_ = std::chrono::steady_clock::now();
+    reader_.append(bytes);
+    dispatch_lines();
+  }
 }
 
 void Session::dispatch_lines() {
@@ -250,6 +280,69 @@ void Session::watch_idle(std::chrono::steady_clock::duration wait) {
 }
 
 void Session::write() {
+  if (closed_) return;
+  if (stream_.tls()) return write_tls();
+  write_plain();
+}
+
+void Session::write_plain() {
+  auto& socket = stream_.socket();
+  const auto scratch = shared_.scratch();
+  while (!queue_.empty()) {
+    // Whole lines copied after each other (the first one's unsent rest), up to the scratch size.
+    std::size_t length = 0;
+    std::size_t offset = front_written_;
+    for (const auto& line : queue_) {
+      const auto part = std::min(line->size() - offset, scratch.size() - length);
+      std::copy_n(line->data() + offset, part, scratch.data() + length);
+      length += part;
+      offset = 0;
+      if (length == scratch.size()) break;
+    }
+    asio::error_code error;
+    const auto sent = socket.send(asio::buffer(scratch.data(), length), 0, error);
+    if (error && error != asio::error::would_block) return close();
+    if (sent > 0) {
+      last_write_ = std::chrono::steady_clock::now();
+      written(sent);
+    }
+    if (sent == length) continue;
+    // The socket is full: on when the client has read some.
+    if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
+    socket.async_wait(asio::socket_base::wait_write,
+                      [self = shared_from_this()](asio::error_code wait_error) {
+                        if (self->closed_) return;
+                        if (wait_error) return self->close();
+                        self->write_plain();
+                      });
+    return;
+  }
+  drained();
+}
+
+void Session::written(std::size_t bytes) {
+  while (bytes > 0) {
+    const auto& front = *queue_.front();
+    const auto rest = front.size() - front_written_;
+    if (bytes < rest) {
+      front_written_ += bytes;
+      return;
+    }
+    bytes -= rest;
+    front_written_ = 0;
+    const auto cost = front.size() + queued_line_overhead;
+    queued_bytes_ -= cost;
+    budget_.release(cost);
+    queue_.pop_front();
+  }
+}
+
+void Session::drained() {
+  writing_ = false;
+  if (closing_) close();
+}
+
+void Session::write_tls() {
   // At least one line, then up to a bound in lines and in bytes (TLS copies what it writes).
   std::size_t count = 0;
   std::size_t bytes = 0;
@@ -259,7 +352,6 @@ void Session::write() {
     bytes += queue_[count]->size();
     write_buffers_.push_back(asio::buffer(*queue_[count++]));
   }
-  writing_ = true;
   last_write_ = std::chrono::steady_clock::now();
   if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
   // Every part written is progress: a slow reader is not a stalled one.
@@ -269,24 +361,12 @@ void Session::write() {
     return error ? 0 : 64 * 1024;
   };
   stream_.async_write(write_buffers_, progress,
-                      [self = shared_from_this(), count](asio::error_code error, std::size_t) {
-                        self->writing_ = false;
+                      [self = shared_from_this()](asio::error_code error, std::size_t length) {
                         if (self->closed_) return;
-                        if (error) {
-                          self->close();
-                          return;
-                        }
-                        for (std::size_t i = 0; i < count; ++i) {
-                          const auto cost = self->queue_.front()->size() + queued_line_overhead;
-                          self->queued_bytes_ -= cost;
-                          self->budget_.release(cost);
-                          self->queue_.pop_front();
-                        }
-                        if (!self->queue_.empty()) {
-                          self->write();
-                        } else if (self->closing_) {
-                          self->close();
-                        }
+                        if (error) return self->close();
+                        self->written(length);
+                        if (self->queue_.empty()) return self->drained();
+                        self->write_tls();
                       });
 }
 

@@ -14,6 +14,7 @@
 #include "chatd/net/line_sink.hpp"
 #include "chatd/net/output_budget.hpp"
 #include "chatd/net/session_limits.hpp"
+#include "chatd/net/shared_io.hpp"
 #include "chatd/net/stream.hpp"
 #include "protocol/line_reader.hpp"
 
@@ -30,8 +31,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // `trusted_proxy`: the peer is a proxy whose first line may name the real client
   // ("PROXY <address>"), and which keeps its own clients' login deadlines.
   // `budget`: the output of all connections together, which this one's queue counts in.
-  Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, bool trusted_proxy,
-          ClosedHandler on_closed);
+  // `shared`: the listener's scratch buffer and end-of-turn writes.
+  Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, SharedIo& shared,
+          bool trusted_proxy, ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
   // Stops reading and queuing, so that closing every session at shutdown does not fan each
@@ -46,14 +48,26 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   void hold_input(std::chrono::steady_clock::duration wait) override;
   const std::string& remote_address() const override { return remote_address_; }
   void restart_login_deadline() override;
+  // Writes what is queued (SharedIo calls it at the end of the turn it was queued in).
+  void write();
 
  private:
   asio::any_io_executor executor() { return stream_.socket().get_executor(); }
   void read();
+  // A read's outcome: `bytes` are valid only during the call (the shared scratch buffer).
+  void on_read(const asio::error_code& error, std::string_view bytes);
   // Whether a queue of `queued` bytes must be given up for the shared budget: over this
   // connection's share while all are spent, with output that has stalled.
   bool over_budget(std::size_t queued) const;
-  void write();
+  // Plain TCP: sends the queue's front lines from the scratch buffer with one non-blocking
+  // system call at a time, until the queue is empty or the socket is full.
+  void write_plain();
+  // TLS: one asynchronous write of the queue's front lines.
+  void write_tls();
+  // Forgets the first `bytes` written of the queue.
+  void written(std::size_t bytes);
+  // The queue is empty: output is idle again, and a closing session closes.
+  void drained();
   // Hands buffered lines to the front until it pauses, then reads more.
   void dispatch_lines();
   // A trusted proxy's "PROXY <address>" line: the address becomes the client's. False for any
@@ -84,12 +98,18 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // The last read, or the end of a hold (the client's answers may have waited in the socket).
   std::chrono::steady_clock::time_point last_input_;
   std::unique_ptr<LineHandler> front_;
+  SharedIo& shared_;
   protocol::LineReader reader_;
-  std::array<char, 16 * 1024> read_buffer_;
+  // TLS reads into a buffer of its own: Asio's TLS stream may complete a read later than it
+  // filled the buffer, so the shared one could be overwritten in between.
+  std::unique_ptr<std::array<char, 16 * 1024>> tls_read_buffer_;
 
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
-  std::vector<asio::const_buffer> write_buffers_;  // the front of queue_ being written
+  std::size_t front_written_ = 0;                  // plain TCP: bytes of queue_.front() sent
+  std::vector<asio::const_buffer> write_buffers_;  // TLS: the front of queue_ being written
+  // Output is under way: a write is scheduled for the end of the turn, waits for the socket to
+  // take more, or (TLS) is in flight. Ends when the queue is empty.
   bool writing_ = false;
   bool reading_ = false;
   bool handshaking_ = false;  // TLS: nothing is read or written before the handshake is done

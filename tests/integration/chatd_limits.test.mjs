@@ -91,8 +91,10 @@ test('a client flooding itself with tiny replies it never reads is dropped', asy
   flooder.send('USERNAME flooder');
   flooder.socket.pause();
   // 5-byte PONGs: far under the limit in bytes, far over it counting what each queued line costs.
-  flooder.write('PING\n'.repeat(200000));
-  const offline = await watcher.lineMatching(/^EVENT \S+ OFFLINE \* \S+ flooder$/, 10000);
+  // Enough to fill the kernel's socket buffers first (about 4 MiB here), which chatd's large
+  // writes pack full.
+  flooder.write('PING\n'.repeat(2000000));
+  const offline = await watcher.lineMatching(/^EVENT \S+ OFFLINE \* \S+ flooder$/, 30000);
   assert.ok(offline);
   assert.equal(await answer(watcher, 'USERS'), 'OK USERS watcher');
   flooder.close();
