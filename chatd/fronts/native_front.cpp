@@ -197,7 +197,7 @@ void NativeFront::execute(const protocol::Command& command) {
   switch (command.verb) {
     case Verb::rich:
       dialect_ = command.name.empty() ? Dialect::rich : Dialect::rich_multiline;
-      if (user_id_) hub_.refresh_events(*this);
+      if (user_id_) hub_.refresh_events(*user_id_, *this);
       reply(Verb::rich, command.name.empty() ? std::vector<std::string>{}
                                              : std::vector<std::string>{command.name});
       return;

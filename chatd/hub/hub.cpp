@@ -75,7 +75,7 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
                  User{std::string(nickname), {&client}, {}, {}, false, {}, std::move(quota_key)});
   ++local_users_;
   publish(peer::UserOnline{user_id, std::string(nickname), false, {}, {}});
-  refresh_events(client);
+  if (client.wants_events()) event_clients_.insert(&client);
   deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
@@ -98,7 +98,8 @@ std::optional<std::string> Hub::account_id(std::string_view nickname) const {
 std::string Hub::attach(Client& client, const std::string& account_id) {
   auto& user = users_.at(account_id);
   user.clients.push_back(&client);
-  refresh_events(client);
+  enter_rooms(user, client);
+  if (client.wants_events()) event_clients_.insert(&client);
   if (user.clients.size() == 1) {
     ++local_users_;
     publish(peer::UserOnline{account_id, user.nickname, true, user.away, {}});
@@ -177,6 +178,7 @@ void Hub::detach(const std::string& user_id, Client& client) {
   if (it == users_.end()) return;
   auto& user = it->second;
   std::erase(user.clients, &client);
+  leave_rooms(user, client);
   event_clients_.erase(&client);
   if (!user.clients.empty()) return;
   --local_users_;
@@ -214,6 +216,7 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest, bo
   for (const auto& folded_room : guest->second.rooms) {
     auto& room = rooms_.at(folded_room);
     room.member_ids.erase(user_id);
+    leave_room_clients(room, guest->second);
     deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
   }
   // The rooms it owned or was in that are left empty and ownerless go too: once what is still
@@ -508,9 +511,8 @@ void Hub::join_room(const std::string& user_id, std::string_view room_name,
     announcements.push_back(
         {make_event(Event::Kind::create, room->name, user_id), {}, {}, created});
   }
-  if (!room->member_ids.insert(user_id).second) return done(Error::already_member);
   auto& user = users_.at(user_id);
-  user.rooms.insert(folded);
+  if (!add_member(*room, folded, user_id, user)) return done(Error::already_member);
   if (store_ && user.registered) store_->add_member(folded, user_id, noting(stored));
   announcements.push_back({make_event(Event::Kind::join, room->name, user_id), folded});
   announce_when_stored(std::move(announcements), room->name, stored, std::move(done));
@@ -520,11 +522,10 @@ void Hub::leave_room(const std::string& user_id, std::string_view room_name,
                      Reply<RoomResult> done) {
   auto* room = find_room(room_name);
   if (!room) return done(Error::no_such_room);
-  if (!room->member_ids.erase(user_id)) return done(Error::not_member);
   auto folded = protocol::fold_case(room_name);
-  auto stored = std::make_shared<bool>(true);
   auto& user = users_.at(user_id);
-  user.rooms.erase(folded);
+  if (!remove_member(*room, folded, user_id, &user)) return done(Error::not_member);
+  auto stored = std::make_shared<bool>(true);
   if (store_ && user.registered) store_->remove_member(folded, user_id, noting(stored));
   announce_when_stored({{make_event(Event::Kind::leave, room->name, user_id), folded}}, room->name,
                        stored, std::move(done));
@@ -569,10 +570,9 @@ void Hub::kick(const std::string& user_id, std::string_view room_name, std::stri
   const auto target = ids_by_nickname_.find(protocol::fold_case(nickname));
   if (target == ids_by_nickname_.end()) return done(Error::no_such_user);
   const auto kicked_id = target->second;
-  if (!room->member_ids.erase(kicked_id)) return done(Error::not_member);
   auto folded = protocol::fold_case(room_name);
   auto& kicked = users_.at(kicked_id);
-  kicked.rooms.erase(folded);
+  if (!remove_member(*room, folded, kicked_id, &kicked)) return done(Error::not_member);
   auto stored = std::make_shared<bool>(true);
   if (store_ && kicked.registered) store_->remove_member(folded, kicked_id, noting(stored));
   auto event = make_event(Event::Kind::kick, room->name, kicked_id);
@@ -699,11 +699,60 @@ Event Hub::make_event(Event::Kind kind, const std::string& room, const std::stri
   return Event{kind, now(), room, user_id, users_.at(user_id).nickname, {}};
 }
 
-void Hub::refresh_events(Client& client) {
-  if (client.wants_events()) {
+void Hub::refresh_events(const std::string& user_id, Client& client) {
+  const bool wants = client.wants_events();
+  if (wants) {
     event_clients_.insert(&client);
   } else {
     event_clients_.erase(&client);
+  }
+  const auto user = users_.find(user_id);
+  if (user == users_.end()) return;
+  for (const auto& folded : user->second.rooms) {
+    auto& watchers = rooms_.at(folded).watchers;
+    std::erase(watchers, &client);
+    if (wants) watchers.push_back(&client);
+  }
+}
+
+bool Hub::add_member(Room& room, const std::string& folded, const std::string& user_id,
+                     User& user) {
+  if (!room.member_ids.insert(user_id).second) return false;
+  user.rooms.insert(folded);
+  for (auto* client : user.clients) enter_room_clients(room, *client);
+  return true;
+}
+
+bool Hub::remove_member(Room& room, const std::string& folded, const std::string& user_id,
+                        User* user) {
+  if (!room.member_ids.erase(user_id)) return false;
+  if (!user) return true;
+  user->rooms.erase(folded);
+  leave_room_clients(room, *user);
+  return true;
+}
+
+void Hub::enter_rooms(const User& user, Client& client) {
+  for (const auto& folded : user.rooms) enter_room_clients(rooms_.at(folded), client);
+}
+
+void Hub::leave_rooms(const User& user, Client& client) {
+  for (const auto& folded : user.rooms) {
+    auto& room = rooms_.at(folded);
+    std::erase(room.clients, &client);
+    std::erase(room.watchers, &client);
+  }
+}
+
+void Hub::enter_room_clients(Room& room, Client& client) {
+  room.clients.push_back(&client);
+  if (client.wants_events()) room.watchers.push_back(&client);
+}
+
+void Hub::leave_room_clients(Room& room, const User& user) {
+  for (auto* client : user.clients) {
+    std::erase(room.clients, client);
+    std::erase(room.watchers, client);
   }
 }
 
@@ -731,7 +780,7 @@ void Hub::deliver_to_user(const std::string& user_id, const Delivery& delivery,
 }
 
 void Hub::deliver_to_room(const Room& room, const Delivery& delivery) {
-  for (const auto& member_id : room.member_ids) deliver_to_user(member_id, delivery);
+  for (auto* client : delivery.event() ? room.watchers : room.clients) client->deliver(delivery);
 }
 
 const Client* Hub::attached(const std::string& user_id, const Client* client) const {
@@ -825,8 +874,7 @@ void Hub::apply(const std::string& node, const peer::Update& update) {
   for (const auto& name : on.rooms) {
     auto room_key = protocol::fold_case(name);
     if (const auto room = rooms_.find(room_key); room != rooms_.end()) {
-      room->second.member_ids.insert(on.user_id);
-      user.rooms.insert(std::move(room_key));
+      add_member(room->second, room_key, on.user_id, user);
     }
   }
   if (!was_online) deliver_to_all(Delivery(make_event(Event::Kind::online, "*", on.user_id)));
@@ -861,14 +909,13 @@ void Hub::apply_change(const peer::Change& change) {
       return deliver_to_all(delivery);
     case Event::Kind::join:
       if (room == rooms_.end() || user == users_.end()) return;
-      if (!room->second.member_ids.insert(event.user_id).second) return;
-      user->second.rooms.insert(folded);
+      if (!add_member(room->second, folded, event.user_id, user->second)) return;
       return deliver_to_room(room->second, delivery);
     case Event::Kind::leave:
     case Event::Kind::kick:
       if (room == rooms_.end()) return;
-      room->second.member_ids.erase(event.user_id);
-      if (user != users_.end()) user->second.rooms.erase(folded);
+      remove_member(room->second, folded, event.user_id,
+                    user == users_.end() ? nullptr : &user->second);
       deliver_to_room(room->second, delivery);
       if (event.kind == Event::Kind::kick) return deliver_to_user(event.user_id, delivery);
       return reclaim_if_abandoned(room, event.user_id, event.nickname, false);

@@ -107,7 +107,7 @@ class Hub {
   std::optional<Error> rename(const std::string& user_id, const Client& origin,
                               std::string_view nickname);
   // A logged-in connection now shows events (Client::wants_events), or no longer does.
-  void refresh_events(Client& client);
+  void refresh_events(const std::string& user_id, Client& client);
   // The connection is gone. A guest's last connection leaves every room; an account keeps its
   // rooms while offline.
   void detach(const std::string& user_id, Client& client);
@@ -213,6 +213,16 @@ class Hub {
   void forget_nickname(const std::string& folded, const std::string& user_id);
   // Another node's user goes by this nickname (its lease says so).
   void take_nickname(const std::string& folded, const std::string& user_id);
+  // The user becomes a member of the room (folded name), with its connections here; false if
+  // it already was.
+  bool add_member(Room& room, const std::string& folded, const std::string& user_id, User& user);
+  // The user is no longer a member; false if it was not. `user` may be gone already (nullptr).
+  bool remove_member(Room& room, const std::string& folded, const std::string& user_id, User* user);
+  // A connection of the user joins (or leaves) its rooms' connections here.
+  void enter_rooms(const User& user, Client& client);
+  void leave_rooms(const User& user, Client& client);
+  static void enter_room_clients(Room& room, Client& client);
+  static void leave_room_clients(Room& room, const User& user);
   static bool online(const User& user) { return !user.clients.empty() || !user.nodes.empty(); }
   void publish(peer::Update update) {
     if (peers_) peers_->publish(std::move(update));
