@@ -4,13 +4,13 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "chatd/net/line_handler.hpp"
+#include "chatd/net/line_queue.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "chatd/net/output_budget.hpp"
 #include "chatd/net/session_limits.hpp"
@@ -104,7 +104,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // filled the buffer, so the shared one could be overwritten in between.
   std::unique_ptr<std::array<char, 16 * 1024>> tls_read_buffer_;
 
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  LineQueue queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t front_written_ = 0;                  // plain TCP: bytes of queue_.front() sent
   std::vector<asio::const_buffer> write_buffers_;  // TLS: the front of queue_ being written

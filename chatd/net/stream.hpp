@@ -8,6 +8,7 @@
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -22,18 +23,18 @@ class Stream {
 
   explicit Stream(asio::ip::tcp::socket socket) : stream_(std::move(socket)) {}
   Stream(asio::ip::tcp::socket socket, asio::ssl::context& tls)
-      : stream_(std::in_place_type<Tls>, std::move(socket), tls) {}
+      : stream_(std::make_unique<Tls>(std::move(socket), tls)) {}
 
-  bool tls() const { return std::holds_alternative<Tls>(stream_); }
+  bool tls() const { return std::holds_alternative<std::unique_ptr<Tls>>(stream_); }
   asio::ip::tcp::socket& socket() {
-    if (auto* tls = std::get_if<Tls>(&stream_)) return tls->next_layer();
+    if (auto* tls = tls_stream()) return tls->next_layer();
     return std::get<asio::ip::tcp::socket>(stream_);
   }
 
   // A TLS client's: the name or address the server's certificate must carry; a name is also
   // sent as SNI (which may not be an address).
   void expect_server_name(const std::string& host) {
-    auto* tls = std::get_if<Tls>(&stream_);
+    auto* tls = tls_stream();
     if (!tls) return;
     asio::error_code not_address;
     asio::ip::make_address(host, not_address);
@@ -44,7 +45,7 @@ class Stream {
   // Completes at once on plain TCP.
   template <class Handler>
   void async_handshake(asio::ssl::stream_base::handshake_type side, Handler&& handler) {
-    if (auto* tls = std::get_if<Tls>(&stream_)) {
+    if (auto* tls = tls_stream()) {
       tls->async_handshake(side, std::forward<Handler>(handler));
       return;
     }
@@ -55,9 +56,11 @@ class Stream {
 
   template <class Handler>
   void async_read_some(asio::mutable_buffer buffer, Handler&& handler) {
-    std::visit(
-        [&](auto& stream) { stream.async_read_some(buffer, std::forward<Handler>(handler)); },
-        stream_);
+    if (auto* tls = tls_stream()) {
+      tls->async_read_some(buffer, std::forward<Handler>(handler));
+    } else {
+      socket().async_read_some(buffer, std::forward<Handler>(handler));
+    }
   }
 
   // Writes all of `buffers`; `progress` is asio::async_write's completion condition. TLS writes
@@ -65,7 +68,7 @@ class Stream {
   // record would cost a system call per line.
   template <class Buffers, class Progress, class Handler>
   void async_write(const Buffers& buffers, Progress progress, Handler&& handler) {
-    auto* tls = std::get_if<Tls>(&stream_);
+    auto* tls = tls_stream();
     if (!tls) {
       asio::async_write(std::get<asio::ip::tcp::socket>(stream_), buffers, progress,
                         std::forward<Handler>(handler));
@@ -94,7 +97,13 @@ class Stream {
  private:
   static constexpr std::size_t max_kept_gather = 16 * 1024;
 
-  std::variant<asio::ip::tcp::socket, Tls> stream_;
+  Tls* tls_stream() {
+    auto* tls = std::get_if<std::unique_ptr<Tls>>(&stream_);
+    return tls ? tls->get() : nullptr;
+  }
+
+  // TLS boxed: its state is some 400 bytes that a plain connection need not carry.
+  std::variant<asio::ip::tcp::socket, std::unique_ptr<Tls>> stream_;
   std::string gathered_;  // TLS: the lines of the write in progress
 };
 
