@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
       return std::make_unique<chat::NativeFront>(hub, accounts, sink, options.flood_limits);
     };
     const chat::Session::FrontFactory irc = [&hub, &accounts, &options](chat::LineSink& sink) {
-      return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits);
+      return std::make_unique<chat::IrcFront>(hub, accounts, sink, options.flood_limits,
+                                              options.irc_presence_limit);
     };
     chat::OutputBudget output_budget(options.max_output_memory);
     const auto listen = [&](std::uint16_t port, const chat::Session::FrontFactory& front,

@@ -59,6 +59,9 @@ std::string usage() {
          "  --irc-port PORT    IRC listener for standard IRC clients, 0 for any free port\n"
          "                     (default 6667)\n"
          "  --no-irc           no IRC listener\n"
+         "  --irc-presence-limit N\n"
+         "                     IRC clients connecting while N users or more are online see\n"
+         "                     &everyone without joins and quits (default 1000)\n"
          "  --db PATH          SQLite database of accounts, rooms and history, created if missing\n"
          "                     (default chatd.db in the working directory; :memory: for one that\n"
          "                     lasts as long as the process); or a PostgreSQL database:\n"
@@ -138,6 +141,10 @@ std::variant<Options, ShowHelp, OptionsError> parse_options(int argc, char** arg
     const std::string_view value = argv[++i];
     if (flag == "--bind") {
       options.bind_address = value;
+    } else if (flag == "--irc-presence-limit") {
+      const auto count = protocol::parse_decimal<std::size_t>(value, 0, 100'000'000);
+      if (!count) return OptionsError{fmt::format("invalid --irc-presence-limit: {}", value)};
+      options.irc_presence_limit = *count;
     } else if (flag == "--irc-port") {
       const auto port = protocol::parse_decimal<std::uint16_t>(value, 0, 65535);
       if (!port) return OptionsError{fmt::format("invalid --irc-port: {}", value)};

@@ -42,6 +42,10 @@ struct Options {
   std::size_t max_output_memory = std::size_t{256} << 20;
   HubLimits hub_limits;
   FloodLimits flood_limits;
+  // IRC clients that connect while this many users are online see &everyone as an auditorium:
+  // nobody's joins and quits, only themselves in NAMES (each presence change to every client
+  // is quadratic in a crowd).
+  std::size_t irc_presence_limit = 1000;
   Admission admission = loopback_trusted();
   // The SQLite database file; empty: no store at all (--no-store), everything in memory.
   std::string database = "chatd.db";

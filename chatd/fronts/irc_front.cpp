@@ -83,8 +83,13 @@ CommandClass command_class(std::string_view command) {
 
 }  // namespace
 
-IrcFront::IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits)
-    : hub_(hub), accounts_(accounts), sink_(sink), flood_(flood_limits) {}
+IrcFront::IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits,
+                   std::size_t presence_limit)
+    : hub_(hub),
+      accounts_(accounts),
+      sink_(sink),
+      flood_(flood_limits),
+      everyone_presence_(hub.online_users() < presence_limit) {}
 
 std::string IrcFront::refusal_line(protocol::Error reason) {
   return "ERROR :Closing link: " + std::string(protocol::error_text(reason)) + "\r\n";
@@ -771,7 +776,8 @@ void IrcFront::names(const std::string& channel) {
   std::vector<std::string> members;
   std::string shown = channel;
   if (is_everyone(channel)) {
-    members = hub_.nicknames();
+    // An auditorium shows only the client itself: it hears of nobody else coming or going.
+    members = everyone_presence_ ? hub_.nicknames() : std::vector<std::string>{nickname_};
     shown = irc::everyone_channel;
   } else {
     auto found = hub_.members(channel);

@@ -26,7 +26,10 @@ namespace chat {
 // pauses the connection's input until it is answered, so answers stay in order.
 class IrcFront final : public LineHandler, public Client {
  public:
-  IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits);
+  // `presence_limit`: connecting while this many users are online, the client sees &everyone
+  // as an auditorium (no joins or quits of others; only itself in NAMES).
+  IrcFront(Hub& hub, Accounts& accounts, LineSink& sink, const FloodLimits& flood_limits,
+           std::size_t presence_limit);
 
   // What a client refused a session is told (Server::RefusalLine).
   static std::string refusal_line(protocol::Error reason);
@@ -39,6 +42,7 @@ class IrcFront final : public LineHandler, public Client {
   void on_close() override;
   void deliver(const Delivery& delivery) override;
   bool wants_events() const override { return true; }
+  bool wants_presence() const override { return everyone_presence_; }
 
  private:
   using Params = std::vector<std::string>;
@@ -99,6 +103,7 @@ class IrcFront final : public LineHandler, public Client {
   std::string nickname_;  // as given with NICK, then as logged in
   std::string password_;  // PASS, for a registered nickname
   bool got_user_ = false;
+  bool everyone_presence_;    // &everyone shows joins and quits (see the constructor)
   bool negotiating_ = false;  // between CAP LS/REQ and CAP END
   bool server_time_ = false;  // server-time + message-tags: lines carry @time and @msgid
   bool echo_message_ = false;

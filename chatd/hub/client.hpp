@@ -13,6 +13,8 @@ class Client {
   // handed only to those that do, so that a crowd of nc users logging in costs no more than
   // one each (Hub::refresh_events when it changes).
   virtual bool wants_events() const = 0;
+  // Whether it shows everyone's presence (ONLINE and OFFLINE) too; decided before login.
+  virtual bool wants_presence() const { return wants_events(); }
 
  protected:
   ~Client() = default;

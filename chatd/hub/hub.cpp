@@ -75,8 +75,8 @@ std::variant<std::string, Hub::Error> Hub::login(Client& client, std::string_vie
                  User{std::string(nickname), {&client}, {}, {}, false, {}, std::move(quota_key)});
   ++local_users_;
   publish(peer::UserOnline{user_id, std::string(nickname), false, {}, {}});
-  if (client.wants_events()) event_clients_.insert(&client);
-  deliver_to_all(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
+  watch(client);
+  tell_presence(Delivery(make_event(Event::Kind::online, "*", user_id)), &client);
   return user_id;
 }
 
@@ -99,12 +99,12 @@ std::string Hub::attach(Client& client, const std::string& account_id) {
   auto& user = users_.at(account_id);
   user.clients.push_back(&client);
   enter_rooms(user, client);
-  if (client.wants_events()) event_clients_.insert(&client);
+  watch(client);
   if (user.clients.size() == 1) {
     ++local_users_;
     publish(peer::UserOnline{account_id, user.nickname, true, user.away, {}});
     if (user.nodes.empty()) {
-      deliver_to_all(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
+      tell_presence(Delivery(make_event(Event::Kind::online, "*", account_id)), &client);
     }
   }
   return user.nickname;
@@ -180,6 +180,7 @@ void Hub::detach(const std::string& user_id, Client& client) {
   std::erase(user.clients, &client);
   leave_rooms(user, client);
   event_clients_.erase(&client);
+  presence_clients_.erase(&client);
   if (!user.clients.empty()) return;
   --local_users_;
   // Nobody here is left to tell, and a guest's state goes with the process (the other nodes
@@ -190,7 +191,7 @@ void Hub::detach(const std::string& user_id, Client& client) {
   user.away.clear();
   const Delivery offline(make_event(Event::Kind::offline, "*", user_id));
   if (!user.registered) remove_guest(it);
-  deliver_to_all(offline);
+  tell_presence(offline);
 }
 
 void Hub::went_offline(std::unordered_map<std::string, User>::iterator it, const std::string& node,
@@ -200,7 +201,7 @@ void Hub::went_offline(std::unordered_map<std::string, User>::iterator it, const
   user.away.clear();
   const Delivery offline(make_event(Event::Kind::offline, "*", it->first));
   if (!user.registered) remove_guest(it, tidy);
-  deliver_to_all(offline);
+  tell_presence(offline);
 }
 
 void Hub::forget_nickname(const std::string& folded, const std::string& user_id) {
@@ -699,13 +700,27 @@ Event Hub::make_event(Event::Kind kind, const std::string& room, const std::stri
   return Event{kind, now(), room, user_id, users_.at(user_id).nickname, {}};
 }
 
+void Hub::watch(Client& client) {
+  if (client.wants_events()) event_clients_.insert(&client);
+  if (client.wants_presence()) presence_clients_.insert(&client);
+}
+
+void Hub::tell_presence(const Delivery& delivery, const Client* except) {
+  if (delivery.event()->kind == Event::Kind::online) {
+    ++online_users_;
+  } else {
+    --online_users_;
+  }
+  for (auto* client : presence_clients_) {
+    if (client != except) client->deliver(delivery);
+  }
+}
+
 void Hub::refresh_events(const std::string& user_id, Client& client) {
   const bool wants = client.wants_events();
-  if (wants) {
-    event_clients_.insert(&client);
-  } else {
-    event_clients_.erase(&client);
-  }
+  event_clients_.erase(&client);
+  presence_clients_.erase(&client);
+  watch(client);
   const auto user = users_.find(user_id);
   if (user == users_.end()) return;
   for (const auto& folded : user->second.rooms) {
@@ -877,7 +892,7 @@ void Hub::apply(const std::string& node, const peer::Update& update) {
       add_member(room->second, room_key, on.user_id, user);
     }
   }
-  if (!was_online) deliver_to_all(Delivery(make_event(Event::Kind::online, "*", on.user_id)));
+  if (!was_online) tell_presence(Delivery(make_event(Event::Kind::online, "*", on.user_id)));
 }
 
 void Hub::apply_change(const peer::Change& change) {

@@ -66,6 +66,8 @@ class Hub {
   std::vector<peer::NodeInfo> nodes() const;
   // Users with a connection to this node.
   std::size_t local_users() const { return local_users_; }
+  // Users online on any node.
+  std::size_t online_users() const { return online_users_; }
   // A change another node made: applied to this node's picture and shown to its clients.
   void apply(const std::string& node, const peer::Update& update);
   // A node is gone (stopped, or silent too long): its users' connections there are gone.
@@ -245,6 +247,10 @@ class Hub {
   void fan_out(protocol::ChatMessage message, const std::string& conversation,
                const Client* origin);
   void deliver_to_all(const Delivery& delivery, const Client* except = nullptr);
+  // A logged-in connection is handed events (and presence) from now on, as it wants.
+  void watch(Client& client);
+  // An ONLINE or OFFLINE event, counted and handed to whoever shows presence.
+  void tell_presence(const Delivery& delivery, const Client* except = nullptr);
   void deliver_to_user(const std::string& user_id, const Delivery& delivery,
                        const Client* except = nullptr);
   void deliver_to_room(const Room& room, const Delivery& delivery);
@@ -261,6 +267,7 @@ class Hub {
   Peers* peers_ = nullptr;
   peer::NodeInfo node_;
   std::size_t local_users_ = 0;
+  std::size_t online_users_ = 0;  // told ONLINE and not yet OFFLINE
   bool stopping_ = false;
   std::unordered_map<std::string, std::size_t> rooms_owned_;  // by owner's user id
   std::unordered_map<std::string, User> users_;  // by user id: online users and every account
@@ -268,6 +275,9 @@ class Hub {
   std::map<std::string, Room> rooms_;                             // folded name -> room
   // The logged-in connections that show events: those deliver_to_all hands an event to.
   std::unordered_set<Client*> event_clients_;
+  // Those that show everyone's presence too (Client::wants_presence): ONLINE and OFFLINE go to
+  // them only.
+  std::unordered_set<Client*> presence_clients_;
   // Nicknames (folded) being claimed from the cluster, and by how many connections here.
   std::unordered_map<std::string, unsigned> claims_in_flight_;
 };
