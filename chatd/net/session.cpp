@@ -32,11 +32,7 @@ Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budge
       limits_(limits),
       budget_(budget),
       on_closed_(std::move(on_closed)),
-      linger_timer_(executor()),
-      hold_timer_(executor()),
-      idle_timer_(executor()),
-      login_timer_(executor()),
-      send_timer_(executor()),
+      timer_(executor()),
       trusted_proxy_(trusted_proxy),
       shared_(shared),
       reader_(limits.max_line_length) {
@@ -51,8 +47,9 @@ void Session::start(const FrontFactory& make_front) {
   const auto peer = stream_.socket().remote_endpoint(ignored);
   remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
-  last_input_ = std::chrono::steady_clock::now();
-  watch_idle(limits_.idle_timeout);
+  last_input_ = Clock::now();
+  idle_check_ = last_input_ + limits_.idle_timeout;
+  arm(idle_check_);
   restart_login_deadline();
   if (!stream_.tls()) return read();
   handshaking_ = true;
@@ -71,25 +68,69 @@ void Session::start(const FrontFactory& make_front) {
 
 void Session::restart_login_deadline() {
   if (trusted_proxy_ || closed_) return;
-  login_deadline_ = std::chrono::steady_clock::now() + limits_.login_timeout;
-  watch_login(limits_.login_timeout);
+  login_deadline_ = Clock::now() + limits_.login_timeout;
+  login_check_ = login_deadline_;
+  checking_login_ = true;
+  arm(login_check_);
 }
 
-void Session::watch_login(std::chrono::steady_clock::duration wait) {
-  login_timer_.expires_after(wait);
-  login_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
+void Session::arm(Clock::time_point when) {
+  if (closed_ || when >= armed_for_) return;
+  armed_for_ = when;
+  // Cancels the pending wait, if any: its handler sees operation_aborted. One that had already
+  // completed runs on_timer() once more, which only looks at the deadlines again.
+  timer_.expires_at(when);
+  timer_.async_wait([self = shared_from_this()](asio::error_code error) {
     if (error || self->closed_) return;
-    if (self->handshaking_) return self->close();  // the front cannot even say why
+    self->armed_for_ = Clock::time_point::max();
+    self->on_timer();
+  });
+}
+
+Session::Clock::time_point Session::next_deadline() const {
+  auto next = idle_check_;
+  if (writing_) next = std::min(next, last_write_ + limits_.send_timeout);
+  if (holding_) next = std::min(next, hold_until_);
+  if (lingering_) next = std::min(next, linger_until_);
+  if (checking_login_) next = std::min(next, login_check_);
+  return next;
+}
+
+void Session::on_timer() {
+  const auto now = Clock::now();
+  if (writing_ && now - last_write_ >= limits_.send_timeout) return close();
+  if (lingering_ && now >= linger_until_) return close();
+  if (holding_ && now >= hold_until_) {
+    holding_ = false;
+    last_input_ = now;  // the client's answers may have waited in the socket meanwhile
+    resume_input();
+  }
+  if (checking_login_ && now >= login_check_) {
+    if (handshaking_) return close();  // the front cannot even say why
     // A LOGIN waiting for its password hash may be the one that logs in: look again after it,
     // for as long as the deadline again at most (commands kept waiting on purpose must not
     // keep a connection that never logs in).
-    const bool waiting = self->pauses_ > (self->holding_ ? 1u : 0u);
-    const auto grace_end = self->login_deadline_ + self->limits_.login_timeout;
-    if (waiting && std::chrono::steady_clock::now() < grace_end) {
-      return self->watch_login(command_wait_poll);
+    const bool waiting = pauses_ > (holding_ ? 1u : 0u);
+    if (waiting && now < login_deadline_ + limits_.login_timeout) {
+      login_check_ = now + command_wait_poll;
+    } else {
+      checking_login_ = false;
+      front_->on_login_deadline();
+      if (closed_) return;
     }
-    self->front_->on_login_deadline();
-  });
+  }
+  if (now >= idle_check_) {
+    if (now - last_input_ < limits_.idle_timeout) {
+      idle_check_ = last_input_ + limits_.idle_timeout;
+    } else {
+      if (handshaking_) return close();  // a TLS client that never finished
+      // Told again after each further idle timeout.
+      idle_check_ = now + limits_.idle_timeout;
+      front_->on_idle();
+      if (closed_) return;
+    }
+  }
+  arm(next_deadline());
 }
 
 void Session::close() {
@@ -98,11 +139,7 @@ void Session::close() {
   stream_.close();
   budget_.release(std::exchange(queued_bytes_, 0));  // the queue goes with the session
   budget_.connection_closed();
-  linger_timer_.cancel();
-  hold_timer_.cancel();
-  idle_timer_.cancel();
-  login_timer_.cancel();
-  send_timer_.cancel();
+  timer_.cancel();
   front_->on_close();
   on_closed_(*this);
 }
@@ -125,14 +162,13 @@ void Session::send(std::shared_ptr<const std::string> line) {
   queue_.push_back(std::move(line));
   if (writing_ || handshaking_) return;
   writing_ = true;
-  last_write_ = std::chrono::steady_clock::now();  // a write begun counts as output moving
+  last_write_ = Clock::now();  // a write begun counts as output moving
   shared_.schedule_write(shared_from_this());
 }
 
 bool Session::over_budget(std::size_t queued) const {
   // A reader a moment behind while others hold the memory is not the one to drop.
-  return budget_.over_share(queued) && writing_ &&
-         std::chrono::steady_clock::now() - last_write_ >= stalled_output;
+  return budget_.over_share(queued) && writing_ && Clock::now() - last_write_ >= stalled_output;
 }
 
 void Session::close_after_flush() {
@@ -142,10 +178,9 @@ void Session::close_after_flush() {
     return;
   }
   // A client that said goodbye but never reads its last answers must not hold on forever.
-  linger_timer_.expires_after(linger_limit);
-  linger_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-    if (!error) self->close();
-  });
+  lingering_ = true;
+  linger_until_ = Clock::now() + linger_limit;
+  arm(linger_until_);
 }
 
 void Session::read() {
@@ -185,7 +220,7 @@ void Session::on_read(const asio::error_code& error, std::string_view bytes) {
   } else if (error) {
     close();
   } else {
-    last_input_ = std::chrono::steady_clock::now();
+    last_input_ = Clock::now();
     reader_.append(bytes);
     dispatch_lines();
   }
@@ -241,42 +276,8 @@ void Session::resume_input() {
 
 void Session::hold_input(std::chrono::steady_clock::duration wait) {
   if (!std::exchange(holding_, true)) pause_input();
-  hold_timer_.expires_after(wait);  // a later hold replaces the earlier one's wait
-  hold_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-    if (error) return;
-    self->holding_ = false;
-    self->last_input_ = std::chrono::steady_clock::now();
-    self->resume_input();
-  });
-}
-
-void Session::watch_send(std::chrono::steady_clock::duration wait) {
-  send_timer_.expires_after(wait);
-  send_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-    if (error || self->closed_) return;
-    if (!self->writing_) {
-      self->watching_send_ = false;
-      return;
-    }
-    const auto stalled = std::chrono::steady_clock::now() - self->last_write_;
-    const auto timeout = self->limits_.send_timeout;
-    if (stalled >= timeout) return self->close();
-    self->watch_send(timeout - stalled);
-  });
-}
-
-void Session::watch_idle(std::chrono::steady_clock::duration wait) {
-  // One timer a connection, re-armed per timeout rather than per read.
-  idle_timer_.expires_after(wait);
-  idle_timer_.async_wait([self = shared_from_this()](asio::error_code error) {
-    if (error || self->closed_) return;
-    const auto silent = std::chrono::steady_clock::now() - self->last_input_;
-    const auto timeout = self->limits_.idle_timeout;
-    if (silent < timeout) return self->watch_idle(timeout - silent);
-    if (self->handshaking_) return self->close();  // a TLS client that never finished
-    self->front_->on_idle();
-    if (!self->closed_) self->watch_idle(timeout);
-  });
+  hold_until_ = Clock::now() + wait;  // a later hold replaces the earlier one's wait
+  arm(hold_until_);
 }
 
 void Session::write() {
@@ -303,12 +304,12 @@ void Session::write_plain() {
     const auto sent = socket.send(asio::buffer(scratch.data(), length), 0, error);
     if (error && error != asio::error::would_block) return close();
     if (sent > 0) {
-      last_write_ = std::chrono::steady_clock::now();
+      last_write_ = Clock::now();
       written(sent);
     }
     if (sent == length) continue;
     // The socket is full: on when the client has read some.
-    if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
+    arm(last_write_ + limits_.send_timeout);
     socket.async_wait(asio::socket_base::wait_write,
                       [self = shared_from_this()](asio::error_code wait_error) {
                         if (self->closed_) return;
@@ -352,12 +353,12 @@ void Session::write_tls() {
     bytes += queue_[count]->size();
     write_buffers_.push_back(asio::buffer(*queue_[count++]));
   }
-  last_write_ = std::chrono::steady_clock::now();
-  if (!std::exchange(watching_send_, true)) watch_send(limits_.send_timeout);
+  last_write_ = Clock::now();
+  arm(last_write_ + limits_.send_timeout);
   // Every part written is progress: a slow reader is not a stalled one.
   const auto progress = [self = shared_from_this()](const asio::error_code& error,
                                                     std::size_t) -> std::size_t {
-    self->last_write_ = std::chrono::steady_clock::now();
+    self->last_write_ = Clock::now();
     return error ? 0 : 64 * 1024;
   };
   stream_.async_write(write_buffers_, progress,

@@ -27,6 +27,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
  public:
   using FrontFactory = std::function<std::unique_ptr<LineHandler>(LineSink&)>;
   using ClosedHandler = std::function<void(Session&)>;
+  using Clock = std::chrono::steady_clock;
 
   // `trusted_proxy`: the peer is a proxy whose first line may name the real client
   // ("PROXY <address>"), and which keeps its own clients' login deadlines.
@@ -73,30 +74,40 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // A trusted proxy's "PROXY <address>" line: the address becomes the client's. False for any
   // other line, which is the front's.
   bool proxied(std::string_view line);
-  // Closes the connection once a write has made no progress for the send timeout.
-  void watch_send(std::chrono::steady_clock::duration wait);
-  // Tells the front when the login deadline has passed with no command of its still waiting.
-  void watch_login(std::chrono::steady_clock::duration wait);
-  // Tells the front each time the client has been silent for the idle timeout.
-  void watch_idle(std::chrono::steady_clock::duration wait);
+  // The one timer of a connection: it fires at the earliest of its deadlines (a timer each
+  // would cost some 120 bytes and a pending wait per idle connection). `arm` moves it earlier
+  // only; a deadline that moved later is looked at when the timer fires, and the timer is set
+  // again for whatever is next.
+  void arm(Clock::time_point when);
+  void on_timer();
+  Clock::time_point next_deadline() const;
 
   Stream stream_;
   std::string remote_address_;
   SessionLimits limits_;
   OutputBudget& budget_;
   ClosedHandler on_closed_;
-  asio::steady_timer linger_timer_;  // bounds close_after_flush() when the client never reads
-  asio::steady_timer hold_timer_;    // flood control: input resumes when it fires
-  asio::steady_timer idle_timer_;
-  asio::steady_timer login_timer_;
-  std::chrono::steady_clock::time_point login_deadline_;
-  asio::steady_timer send_timer_;
-  std::chrono::steady_clock::time_point last_write_;  // the last bytes written, or a write begun
-  bool watching_send_ = false;                        // send_timer_ is running
+  asio::steady_timer timer_;
+  Clock::time_point armed_for_ = Clock::time_point::max();  // the pending wait's expiry
+  // Deadlines, each looked at by on_timer():
+  // - the send timeout: a write making no progress since last_write_ (while writing_);
+  // - flood control's hold ends (while holding_): input resumes;
+  // - close_after_flush() gives up on a client that never reads (while lingering_);
+  // - the login deadline (while checking_login_), looked at again every so often while a
+  //   command of the front is still waiting;
+  // - the idle timeout, after last_input_.
+  Clock::time_point last_write_;  // the last bytes written, or a write begun
+  Clock::time_point hold_until_;
+  Clock::time_point linger_until_;
+  bool lingering_ = false;
+  Clock::time_point login_deadline_;
+  Clock::time_point login_check_;
+  bool checking_login_ = false;
+  Clock::time_point idle_check_;
   bool trusted_proxy_ = false;
   bool first_line_ = true;  // a trusted proxy's PROXY line comes first or not at all
   // The last read, or the end of a hold (the client's answers may have waited in the socket).
-  std::chrono::steady_clock::time_point last_input_;
+  Clock::time_point last_input_;
   std::unique_ptr<LineHandler> front_;
   SharedIo& shared_;
   protocol::LineReader reader_;
@@ -115,7 +126,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   bool handshaking_ = false;  // TLS: nothing is read or written before the handshake is done
   unsigned pauses_ = 0;       // commands of the front still waiting; input flows at 0
   bool dispatching_ = false;
-  bool holding_ = false;  // hold_timer_ is running, and counted in pauses_
+  bool holding_ = false;  // until hold_until_, and counted in pauses_
   bool eof_ = false;
   bool input_ended_ = false;  // the client half-closed; its remaining lines are still answered
   bool closing_ = false;      // reads and queues nothing more; close() follows (after the queue
