@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "chatd/net/line_handler.hpp"
-#include "chatd/net/line_queue.hpp"
+#include "chatd/net/fifo.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "chatd/net/output_budget.hpp"
 #include "chatd/net/session_limits.hpp"
