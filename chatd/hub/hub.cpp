@@ -221,10 +221,14 @@ void Hub::remove_guest(std::unordered_map<std::string, User>::iterator guest, bo
     deliver_to_room(room, Delivery(make_event(Event::Kind::leave, room.name, user_id)));
   }
   // The rooms it owned or was in that are left empty and ownerless go too: once what is still
-  // being stored (a CREATE, a JOIN of its) has been announced, and unless someone came in.
-  std::set<std::string> candidates = guest->second.rooms;
+  // being stored (a CREATE, a JOIN of its) has been announced, and unless someone came in. A
+  // room others are still in is not its to reclaim: the last of them leaving does that.
+  std::set<std::string> candidates;
   for (const auto& [folded, room] : rooms_) {
-    if (room.owner_id == user_id) candidates.insert(folded);
+    if (room.member_ids.empty() &&
+        (room.owner_id == user_id || guest->second.rooms.contains(folded))) {
+      candidates.insert(folded);
+    }
   }
   forget_nickname(protocol::fold_case(guest->second.nickname), user_id);
   auto nickname = guest->second.nickname;
