@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include "chatd/hub/client.hpp"
 #include "chatd/hub/flood_control.hpp"
 #include "chatd/hub/hub.hpp"
+#include "chatd/net/fifo.hpp"
 #include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "protocol/command.hpp"
@@ -95,7 +95,7 @@ class NativeFront final : public LineHandler, public Client {
     std::vector<std::shared_ptr<const std::string>> lines;
     unsigned waiting = 0;  // callbacks still to run, plus 1 while the command is being executed
   };
-  std::deque<Answer> answers_;
+  Fifo<Answer> answers_;
   std::uint64_t first_answer_ = 0;  // the sequence number of answers_.front()
   std::uint64_t writing_ = 0;       // the answer that send_line() adds to
   // Messages sent and not yet stored; at the limit the connection's input waits.

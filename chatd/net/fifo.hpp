@@ -1,37 +1,37 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
-#include <string>
+#include <utility>
 #include <vector>
 
 namespace chat {
 
-// The lines waiting to be written to one connection, oldest first. A vector and a read
-// position rather than a std::deque, which allocates some 600 bytes even while empty: an idle
-// connection's queue holds (almost) nothing.
-class LineQueue {
+// A first-in first-out queue on a vector and a read position, for the queues every connection
+// keeps (lines to write, answers in command order): a std::deque allocates some 600 bytes even
+// while empty, this nothing until used, and it gives a large buffer back once emptied.
+template <typename T>
+class Fifo {
  public:
-  using Line = std::shared_ptr<const std::string>;
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
+  T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+  T& operator[](std::size_t index) { return items_[head_ + index]; }
+  const T& operator[](std::size_t index) const { return items_[head_ + index]; }
+  auto begin() const { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  auto end() const { return items_.end(); }
 
-  bool empty() const { return head_ == lines_.size(); }
-  std::size_t size() const { return lines_.size() - head_; }
-  const Line& front() const { return lines_[head_]; }
-  const Line& operator[](std::size_t index) const { return lines_[head_ + index]; }
-  auto begin() const { return lines_.begin() + static_cast<std::ptrdiff_t>(head_); }
-  auto end() const { return lines_.end(); }
-
-  void push_back(Line line) { lines_.push_back(std::move(line)); }
+  void push_back(T item) { items_.push_back(std::move(item)); }
   void pop_front() {
-    lines_[head_++].reset();
-    if (head_ == lines_.size()) {
+    items_[head_++] = T{};  // what it holds goes now, not when the slot is reused
+    if (head_ == items_.size()) {
       head_ = 0;
-      lines_.clear();
-      if (lines_.capacity() > kept_capacity) std::vector<Line>().swap(lines_);
-    } else if (head_ >= compact_after && 2 * head_ >= lines_.size()) {
-      // A queue that never empties moves its lines down now and then, at most as often as
-      // half of them have been written.
-      lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(head_));
+      items_.clear();
+      if (items_.capacity() > kept_capacity) std::vector<T>().swap(items_);
+    } else if (head_ >= compact_after && 2 * head_ >= items_.size()) {
+      // A queue that never empties moves its items down now and then, at most as often as
+      // half of them have been taken.
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
       head_ = 0;
     }
   }
@@ -40,8 +40,8 @@ class LineQueue {
   static constexpr std::size_t kept_capacity = 16;
   static constexpr std::size_t compact_after = 64;
 
-  std::vector<Line> lines_;
-  std::size_t head_ = 0;  // lines_ before it are written (and reset)
+  std::vector<T> items_;
+  std::size_t head_ = 0;  // items_ before it are taken (and emptied)
 };
 
 }  // namespace chat

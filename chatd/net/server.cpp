@@ -103,9 +103,12 @@ void Server::admit(asio::ip::tcp::socket socket) {
   }
   if (!trusted) ++per_address_[address];
   auto session = std::make_shared<Session>(
-      tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), limits_, budget_,
-      shared_io_, trusted, [this, trusted, address = std::move(address)](Session& closed) {
+      tls_ ? Stream(std::move(socket), *tls_) : Stream(std::move(socket)), std::move(address),
+      limits_, budget_, shared_io_, trusted, [this, trusted](Session& closed) {
         sessions_.erase(&closed);
+        // An untrusted session's address is the one counted here (only a trusted proxy's PROXY
+        // line changes it); capturing nothing more keeps the handler off the heap.
+        const auto& address = closed.remote_address();
         if (!trusted && --per_address_[address] == 0) per_address_.erase(address);
       });
   sessions_.emplace(session.get(), session);

@@ -26,9 +26,11 @@ constexpr unsigned max_lines_per_turn = 64;
 
 }  // namespace
 
-Session::Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, SharedIo& shared,
-                 bool trusted_proxy, ClosedHandler on_closed)
+Session::Session(Stream stream, std::string remote_address, const SessionLimits& limits,
+                 OutputBudget& budget, SharedIo& shared, bool trusted_proxy,
+                 ClosedHandler on_closed)
     : stream_(std::move(stream)),
+      remote_address_(std::move(remote_address)),
       limits_(limits),
       budget_(budget),
       on_closed_(std::move(on_closed)),
@@ -44,8 +46,6 @@ void Session::start(const FrontFactory& make_front) {
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   // Plain reads and writes are system calls made when the socket is ready, never waiting.
   if (!stream_.tls()) stream_.socket().non_blocking(true, ignored);
-  const auto peer = stream_.socket().remote_endpoint(ignored);
-  remote_address_ = ignored ? "unknown" : peer.address().to_string();
   front_ = make_front(*this);
   last_input_ = Clock::now();
   idle_check_ = last_input_ + limits_.idle_timeout;

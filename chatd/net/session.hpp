@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "chatd/net/line_handler.hpp"
 #include "chatd/net/fifo.hpp"
+#include "chatd/net/line_handler.hpp"
 #include "chatd/net/line_sink.hpp"
 #include "chatd/net/output_budget.hpp"
 #include "chatd/net/session_limits.hpp"
@@ -33,8 +33,9 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // ("PROXY <address>"), and which keeps its own clients' login deadlines.
   // `budget`: the output of all connections together, which this one's queue counts in.
   // `shared`: the listener's scratch buffer and end-of-turn writes.
-  Session(Stream stream, const SessionLimits& limits, OutputBudget& budget, SharedIo& shared,
-          bool trusted_proxy, ClosedHandler on_closed);
+  // `remote_address`: the peer's, as the listener saw it.
+  Session(Stream stream, std::string remote_address, const SessionLimits& limits,
+          OutputBudget& budget, SharedIo& shared, bool trusted_proxy, ClosedHandler on_closed);
 
   void start(const FrontFactory& make_front);
   // Stops reading and queuing, so that closing every session at shutdown does not fan each
@@ -115,7 +116,7 @@ class Session final : public std::enable_shared_from_this<Session>, public LineS
   // filled the buffer, so the shared one could be overwritten in between.
   std::unique_ptr<std::array<char, 16 * 1024>> tls_read_buffer_;
 
-  LineQueue queue_;
+  Fifo<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t front_written_ = 0;                  // plain TCP: bytes of queue_.front() sent
   std::vector<asio::const_buffer> write_buffers_;  // TLS: the front of queue_ being written
