@@ -62,6 +62,7 @@ struct Totals {
   std::uint64_t sent = 0;
   int ready = 0;  // clients logged in and in their room
   int dropped = 0;
+  Clock::time_point last_received;  // bytes of any client
   bool counting = false;
   bool sending = false;
   std::vector<double> latencies_ms;
@@ -144,6 +145,7 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
   void received(std::string_view bytes) {
+    totals_.last_received = Clock::now();
     const bool parsed = index_ < timed_clients || sender_;  // the others only count lines
     if (ready_ && !parsed) {
       if (totals_.counting) totals_.lines += std::count(bytes.begin(), bytes.end(), '\n');
@@ -349,6 +351,15 @@ int main(int argc, char** argv) {
   }
   const double login_seconds = std::chrono::duration<double>(Clock::now() - login_started).count();
   const double login_cpu = cpu_seconds(config->server_pids) - login_cpu_before;
+  // What the logins still have on its way (a big room's JOINs for those who came first) is not
+  // the load's: the run starts once nothing has arrived for half a second.
+  const auto settle_started = Clock::now();
+  while (Clock::now() - totals.last_received < std::chrono::milliseconds(500) &&
+         Clock::now() - settle_started < std::chrono::seconds(60)) {
+    io.run_for(std::chrono::milliseconds(100));
+  }
+  const double settle_seconds =
+      std::chrono::duration<double>(Clock::now() - settle_started).count();
   // Memory once every client is in: what idle connections cost the server, each.
   const double rss_per_client = (rss_kib(config->server_pids) - rss_before) / config->clients;
 
@@ -391,13 +402,14 @@ int main(int argc, char** argv) {
       "\"latency_p99_ms\":{:.2f},\"dropped\":{},\"login_seconds\":{:.3f},"
       "\"login_server_cpu_seconds\":{:.3f},\"nodes\":{},\"latency_local_p50_ms\":{:.2f},"
       "\"latency_local_p99_ms\":{:.2f},\"latency_remote_p50_ms\":{:.2f},"
-      "\"latency_remote_p99_ms\":{:.2f},\"server_rss_kib_per_client\":{:.2f}}}\n",
+      "\"latency_remote_p99_ms\":{:.2f},\"server_rss_kib_per_client\":{:.2f},"
+      "\"settle_seconds\":{:.3f}}}\n",
       config->irc ? "irc" : "native", config->clients, config->rooms, config->senders, config->size,
       config->rate, elapsed, totals.sent, deliveries, deliveries / elapsed, cpu / elapsed,
       cpu > 0 ? deliveries / cpu : 0, percentile(totals.latencies_ms, 0.5),
       percentile(totals.latencies_ms, 0.99), totals.dropped, login_seconds, login_cpu,
       config->ports.size(), percentile(totals.local_latencies_ms, 0.5),
       percentile(totals.local_latencies_ms, 0.99), percentile(totals.remote_latencies_ms, 0.5),
-      percentile(totals.remote_latencies_ms, 0.99), rss_per_client);
+      percentile(totals.remote_latencies_ms, 0.99), rss_per_client, settle_seconds);
   return 0;
 }

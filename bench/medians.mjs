@@ -13,6 +13,7 @@ const fields = [
   'login_seconds',
   'login_server_cpu_seconds',
   'server_rss_kib_per_client',
+  'settle_seconds',
 ];
 
 const groups = new Map();
