@@ -994,8 +994,12 @@ void Hub::take_nickname(const std::string& folded, const std::string& user_id) {
   // it): the nickname's lease says it is this user's now.
   holder->second = user_id;
   if (other != users_.end() && !other->second.registered) {
+    // Gone for everyone here too, and no longer counted online.
+    const bool was_online = online(other->second);
+    const Delivery offline(make_event(Event::Kind::offline, "*", other->first));
     other->second.nodes.clear();
     remove_guest(other, false);
+    if (was_online) tell_presence(offline);
   }
 }
 

@@ -147,7 +147,8 @@ void Session::close() {
 void Session::begin_shutdown() { closing_ = true; }
 
 void Session::send(std::shared_ptr<const std::string> line) {
-  if (closed_ || closing_) return;
+  // An empty line writes nothing (and would never count as written).
+  if (closed_ || closing_ || line->empty()) return;
   const auto cost = line->size() + queued_line_overhead;
   // A single line over the limit (a long ROOMS answer) may still go out on an empty queue.
   if (!queue_.empty() &&

@@ -17,6 +17,8 @@ class Session;
 // - the sessions with output queued in this turn of the loop. Their writes begin together after
 //   the turn's other ready handlers, so a recipient of several messages in one turn gets them in
 //   one system call; one posted handler serves them all, and nothing waits on a timer.
+// It must outlive its event loop's handlers (a posted flush holds it): its listener is destroyed
+// only after the loop has stopped.
 class SharedIo {
  public:
   explicit SharedIo(asio::any_io_executor executor);
