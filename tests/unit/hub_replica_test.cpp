@@ -3,6 +3,7 @@
 // what they are handed. No link to Redis here: integration.chatd_cluster runs the real one.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <string>
 #include <variant>
@@ -117,9 +118,15 @@ TEST_CASE("replica: missed news never leaves a nickname pointing at nobody") {
     node.online("b", "old-id", "carol", {});
     node.change("b", Event::Kind::create, "#c", "old-id", "carol");
     node.change("b", Event::Kind::join, "#c", "old-id", "carol");
+    alice.take();
     node.online("c", "new-id", "carol");
     CHECK(node.hub.nicknames() == std::vector<std::string>{"alice", "carol"});
     CHECK(node.hub.room_names().empty());  // the stale guest's room went with it
+    // The stale one went offline for this node's users too; the new one came online.
+    const auto told = alice.take();
+    CHECK(std::count(told.begin(), told.end(), "EVENT OFFLINE * carol") == 1);
+    CHECK(std::count(told.begin(), told.end(), "EVENT ONLINE * carol") == 1);
+    CHECK(node.hub.online_users() == 2);
     node.hub.apply("c", peer::UserOffline{"new-id"});
     CHECK(node.hub.nicknames() == std::vector<std::string>{"alice"});
     RecordingClient next;
